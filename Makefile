@@ -1,0 +1,49 @@
+# One command per job. Every target installs what it needs first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: setup demo test test-sqlite test-postgres lint bench requirements-doc clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	bash scripts/system-packages.sh
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite, on SQLite and then on PostgreSQL (DATABASE_URL=$(PG_URL)).
+test: $(STAMP)
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -q
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	DATABASE_URL=$(PG_URL) bash scripts/bench.sh
+
+requirements-doc: $(STAMP)
+	$(BIN)/python scripts/requirements_doc.py --write
+
+clean:
+	rm -rf $(VENV) var artifacts

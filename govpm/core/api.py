@@ -1,0 +1,75 @@
+"""API plumbing shared by every endpoint: one error shape, one pagination."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from .errors import GovpmError
+
+_DRF_MESSAGES = {
+    exceptions.NotAuthenticated: ("not_authenticated", "未登录或令牌无效"),
+    exceptions.AuthenticationFailed: ("not_authenticated", "未登录或令牌无效"),
+    exceptions.PermissionDenied: ("forbidden", "无权进行此操作"),
+    exceptions.NotFound: ("not_found", "对象不存在或无权查看"),
+    exceptions.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法"),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", "请求体须为 JSON"),
+    exceptions.ParseError: ("invalid", "请求体不是合法的 JSON"),
+    exceptions.Throttled: ("throttled", "请求过于频繁，请稍后再试"),
+    exceptions.NotAcceptable: ("not_acceptable", "不支持请求的响应格式"),
+}
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _first_error(detail, prefix: str = "") -> tuple[str | None, str]:
+    """The first field and message of a DRF ValidationError detail, with a dotted path."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            path = key if key == "non_field_errors" else f"{prefix}{key}"
+            field, message = _first_error(value, f"{path}.")
+            return (field or path if key != "non_field_errors" else field), message
+    if isinstance(detail, list) and detail:
+        for index, item in enumerate(detail):
+            if isinstance(item, (dict, list)) and item:
+                return _first_error(item, f"{prefix}{index}.")
+        return None, str(detail[0])
+    return None, str(detail)
+
+
+def error_response(error: GovpmError) -> Response:
+    return Response({"error": error.as_dict()}, status=error.status)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, GovpmError):
+        return error_response(exc)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.ValidationError):
+        field, message = _first_error(exc.detail)
+        field = field.rstrip(".") if field else None
+        body = {"code": "invalid", "message": f"{field}：{message}" if field else message, "rule": None,
+                "citation": None, "field": field, "details": exc.detail}
+        return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, exceptions.APIException):
+        code, message = _DRF_MESSAGES.get(type(exc), ("error", str(exc.detail)))
+        headers = {}
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+            status_code = status.HTTP_401_UNAUTHORIZED
+        else:
+            status_code = exc.status_code
+        body = {"code": code, "message": message, "rule": None, "citation": None, "field": None}
+        return Response({"error": body}, status=status_code, headers=headers)
+    return None

@@ -1,0 +1,456 @@
+"""The lifecycle's records. Models hold fields, constraints and cheap derived values; every change
+to them goes through a function in govpm/projects/lifecycle/ (a test guards this)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from govpm.core.money import MoneyField
+
+from .stages import Stage
+
+User = settings.AUTH_USER_MODEL
+
+
+class Level(models.TextChoices):
+    CITY = "city", "市本级"
+    COUNTY = "county", "县（市、区）"
+
+
+class BuildType(models.TextChoices):
+    NEW = "new", "新建"
+    RENOVATION = "renovation", "改建"
+    EXPANSION = "expansion", "扩建"
+    MAINTENANCE = "maintenance", "维护"
+    OM_RENEWAL = "om_renewal", "运维续购"
+
+
+CATEGORY_LABELS = {
+    1: "数字化应用项目",
+    2: "信息网络系统",
+    3: "信息资源开发系统",
+    4: "信息应用系统（OA/MIS/集成）",
+    5: "信息安全、咨询评估、维护、服务外包",
+    6: "维保到期运维续购",
+    7: "其他",
+}
+
+
+class Project(models.Model):
+    """A need, then a project: one row from the first draft to the post-evaluation."""
+
+    name = models.CharField("项目名称", max_length=200)
+    summary = models.TextField("需求概述", blank=True)
+    owner_unit = models.ForeignKey("accounts.Unit", verbose_name="业主单位", on_delete=models.PROTECT, related_name="projects")
+    stage = models.CharField("阶段", max_length=20, choices=Stage.choices, default=Stage.DRAFT)
+    facts = models.JSONField("申报事实", default=dict)
+    # Copied from facts when they are saved, so the demand pool can filter and index them.
+    level = models.CharField("层级", max_length=10, choices=Level.choices, default=Level.CITY)
+    category = models.PositiveSmallIntegerField("项目类别", null=True, blank=True)
+    build_type = models.CharField("建设类型", max_length=20, choices=BuildType.choices, blank=True)
+    classified = models.BooleanField("涉密", default=False)
+    priority_score = models.PositiveSmallIntegerField("优先列入情形数", default=0)
+    requested_estimate = MoneyField("申报估算（元）", null=True, blank=True)
+    approved_estimate = MoneyField("概算价（元）", null=True, blank=True)
+    project_code = models.CharField("项目代码", max_length=24, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name="并入项目", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_needs"
+    )
+    review_round = models.PositiveSmallIntegerField("评审轮次", default=0)
+    is_overdue = models.BooleanField("有逾期事项", default=False)
+    created_by = models.ForeignKey(User, verbose_name="创建人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    stage_changed_at = models.DateTimeField("进入当前阶段时间", auto_now_add=True)
+    approved_on = models.DateField("批复日期", null=True, blank=True, help_text="初步设计批复的成文日期（ORG-02 的基准）")
+    final_accepted_on = models.DateField("终验日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目"
+        indexes = [
+            # The demand pool: filter by stage, rank by priority then age.
+            models.Index(fields=["stage", "-priority_score", "id"], name="project_pool_idx"),
+            models.Index(fields=["owner_unit", "stage"], name="project_owner_stage_idx"),
+            models.Index(fields=["is_overdue", "stage"], name="project_overdue_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(requested_estimate__gte=0), name="project_requested_nonneg"),
+            models.CheckConstraint(condition=Q(approved_estimate__gte=0), name="project_approved_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
+
+class Event(models.Model):
+    """The audit trail: one row per action taken on a project, never changed nor deleted.
+
+    actor        who acted (the user), and actor_role/actor_unit as they were at that moment
+    action       the action code of stages.ACTIONS
+    from_stage   the stage before the action; to_stage the stage after (equal when no change)
+    payload      what the action was given and what it produced (ids, amounts as strings, findings)
+    created_at   when, timezone-aware"""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(User, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField("角色", max_length=20)
+    actor_unit = models.CharField("单位", max_length=100, blank=True)
+    action = models.CharField("动作", max_length=40)
+    from_stage = models.CharField("原阶段", max_length=20, choices=Stage.choices)
+    to_stage = models.CharField("新阶段", max_length=20, choices=Stage.choices)
+    payload = models.JSONField("内容", default=dict)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作记录"
+        ordering = ["project_id", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("操作记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("操作记录不能删除")
+
+
+class Module(models.Model):
+    """A module, function or phase that passes preliminary acceptance (初验) on its own (IMPL-05)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="modules")
+    name = models.CharField("模块名称", max_length=100)
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    accepted_on = models.DateField("初验通过日期", null=True, blank=True)
+    acceptance_note = models.TextField("初验情况", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "功能模块"
+        ordering = ["project_id", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="module_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewTask(models.Model):
+    """One reviewer's part of a joint review round (COORD-02): a unit, or a named expert."""
+
+    class Opinion(models.TextChoices):
+        AGREE = "agree", "同意"
+        CONDITIONAL = "conditional", "有条件同意"
+        DISAGREE = "disagree", "不同意"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="review_tasks")
+    round = models.PositiveSmallIntegerField("轮次")
+    unit = models.ForeignKey("accounts.Unit", verbose_name="评审单位", null=True, blank=True, on_delete=models.PROTECT)
+    expert = models.ForeignKey(User, verbose_name="评审专家", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    opinion = models.CharField("意见", max_length=20, choices=Opinion.choices, blank=True)
+    comment = models.TextField("说明", blank=True)
+    answered_by = models.ForeignKey(User, verbose_name="填报人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField("填报时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审任务"
+        ordering = ["project_id", "round", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, expert__isnull=True) | Q(unit__isnull=True, expert__isnull=False),
+                name="review_task_one_reviewer",
+            ),
+            models.UniqueConstraint(fields=["project", "round", "unit"], name="review_task_unit_once"),
+            models.UniqueConstraint(fields=["project", "round", "expert"], name="review_task_expert_once"),
+        ]
+
+    @property
+    def reviewer_name(self) -> str:
+        return str(self.unit or self.expert)
+
+
+class OpinionRevision(models.Model):
+    """Every answer a reviewer gave, amendments included; the task holds the latest."""
+
+    task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="revisions")
+    opinion = models.CharField("意见", max_length=20, choices=ReviewTask.Opinion.choices)
+    comment = models.TextField("说明")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task_id", "id"]
+
+
+class Decision(models.Model):
+    """A decision a person took, with the reason: needs review, leading group, final acceptance."""
+
+    class Kind(models.TextChoices):
+        NEEDS_REVIEW = "needs_review", "需求审核"
+        LEADING_GROUP = "leading_group", "领导小组审定"
+        FINAL_ACCEPTANCE = "final_acceptance", "终验"
+        OVERRIDE = "override", "规则豁免"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    outcome = models.CharField("结论", max_length=20)
+    reason = models.TextField("理由", blank=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "决定"
+        ordering = ["project_id", "id"]
+
+
+class IssuedDocument(models.Model):
+    """An official document (公文) the lifecycle issued. Its number is never reused; once issued it is
+    not changed — a correction is a new document."""
+
+    class Kind(models.TextChoices):
+        CONSULTATION_OPINION = "consultation_opinion", "衢州市数字化项目决策咨询意见"
+        DESIGN_APPROVAL = "design_approval", "初步设计批复"
+        PRICE_REVIEW = "price_review", "价格评审意见书"
+        ACCEPTANCE_REPORT = "acceptance_report", "衢州市数字化项目验收报告"
+        POST_EVALUATION_REPORT = "post_evaluation_report", "后评估报告"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField("文种", max_length=30, choices=Kind.choices)
+    title = models.CharField("标题", max_length=200)
+    number = models.CharField("发文字号", max_length=40, unique=True)
+    issuer = models.ForeignKey("accounts.Unit", verbose_name="发文机关", on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField("成文日期")
+    amount = MoneyField("所载金额（元）", null=True, blank=True)
+    body = models.TextField("正文", blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公文"
+        ordering = ["project_id", "id"]
+
+
+class DocumentSequence(models.Model):
+    """The last number used per issuer and year: 衢智办〔2026〕12号 is followed by 13号, never by 12号."""
+
+    issuer = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="document_sequence_unique")]
+
+
+class Funding(models.Model):
+    """Funds in the fiscal guarantee (COORD-06), with the city–county shares that add up to them."""
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="funding")
+    amount = MoneyField("安排资金（元）")
+    om_amount = MoneyField("运维费用（元）", default=0)
+    source = models.CharField("资金来源", max_length=100, blank=True)
+    decided_on = models.DateField("落实日期")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "资金落实"
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="funding_positive")]
+
+
+class CostShare(models.Model):
+    """分级负担: the part of the funding one level (city or a county) bears."""
+
+    funding = models.ForeignKey(Funding, on_delete=models.CASCADE, related_name="shares")
+    region_code = models.CharField("行政区划", max_length=6)
+    amount = MoneyField("承担金额（元）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分级负担"
+        constraints = [
+            models.UniqueConstraint(fields=["funding", "region_code"], name="cost_share_unique_region"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="cost_share_nonneg"),
+        ]
+
+
+class Tender(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="tenders")
+    title = models.CharField("招标项目", max_length=200)
+    ceiling = MoneyField("招标最高限价（元）")
+    method = models.CharField("采购方式", max_length=30, default="公开招标")
+    published_on = models.DateField("发布日期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "招标"
+        ordering = ["project_id", "id"]
+        constraints = [models.CheckConstraint(condition=Q(ceiling__gt=0), name="tender_ceiling_positive")]
+
+
+class Contract(models.Model):
+    """A contract; under 统采分签 one tender leads to several, each signed by its own unit."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contracts")
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="contracts")
+    supplier = models.CharField("中标供应商", max_length=200)
+    signing_unit = models.ForeignKey("accounts.Unit", verbose_name="签约单位", on_delete=models.PROTECT, related_name="+")
+    amount = MoneyField("合同金额（元）")
+    signed_on = models.DateField("签订日期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "合同"
+        ordering = ["project_id", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive")]
+
+
+class Payment(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="payments")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
+    amount = MoneyField("支付金额（元）")
+    paid_on = models.DateField("支付日期")
+    milestone = models.CharField("对应进度", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "支付"
+        ordering = ["project_id", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+
+
+class Inspection(models.Model):
+    """A "1+1" unannounced inspection by bdb or bizenv (IMPL-02)."""
+
+    class Result(models.TextChoices):
+        ON_TRACK = "on_track", "进度正常"
+        ISSUES = "issues", "发现问题"
+        SERIOUS = "serious", "严重滞后"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="inspections")
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+    inspected_on = models.DateField("检查日期")
+    result = models.CharField("结论", max_length=20, choices=Result.choices)
+    findings = models.TextField("检查情况")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督查"
+        ordering = ["project_id", "id"]
+
+
+class MidtermReview(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="midterm_reviews")
+    reviewed_on = models.DateField("监管日期")
+    conclusion = models.TextField("结论")
+    issues = models.TextField("问题与整改要求", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "中期监管"
+        ordering = ["project_id", "id"]
+
+
+class DataDictionary(models.Model):
+    """The data dictionary submitted to bdb on completion (IMPL-04), as a Table Schema / Data Package."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="data_dictionaries")
+    descriptor = models.JSONField("数据字典")
+    submitted_on = models.DateField("提交日期")
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "数据字典"
+        ordering = ["project_id", "id"]
+
+
+class FinalAcceptance(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "待决定"
+        PASSED = "passed", "通过"
+        FAILED = "failed", "不通过"
+        EXTERNAL = "external", "国家/省级终验备案"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="final_acceptances")
+    applied_on = models.DateField("申请日期")
+    outcome = models.CharField("结论", max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    external_body = models.CharField("终验组织单位", max_length=100, blank=True)
+    reason = models.TextField("意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "终验"
+        ordering = ["project_id", "id"]
+
+
+class PostEvaluation(models.Model):
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="post_evaluation")
+    evaluated_on = models.DateField("评估日期")
+    evaluator = models.CharField("评估机构或专家", max_length=200)
+    score = models.DecimalField("评分", max_digits=5, decimal_places=2)
+    use_findings = models.TextField("应用情况")
+    security_findings = models.TextField("安全状况")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后评估"
+        constraints = [models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="post_eval_score_range")]
+
+
+class ZombieListing(models.Model):
+    """A system found to be a zombie (僵尸系统): its unit may not apply until bar_ends_on (REJ-09, TIME-04)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="zombie_listings")
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="zombie_listings")
+    listed_on = models.DateField("列入日期")
+    bar_ends_on = models.DateField("限制截止日期", help_text="当日起可再次申报")
+    reason = models.TextField("检查情况")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "僵尸系统"
+        ordering = ["-listed_on", "id"]
+        indexes = [models.Index(fields=["unit", "bar_ends_on"], name="zombie_unit_bar_idx")]
+
+
+class Deadline(models.Model):
+    """A clock of the policy on one project. `not_before` clocks are gates (an action may not happen
+    before due_on); `by` clocks are limits (late is recorded, never hidden)."""
+
+    class Code(models.TextChoices):
+        TIME_01 = "TIME-01", "受理后3天内出具初步设计批复"
+        TIME_02 = "TIME-02", "全部模块初验3个月后方可申请终验"
+        TIME_03 = "TIME-03", "终验正式运行1年后进行后评估"
+        TIME_04 = "TIME-04", "列入僵尸系统2年内不得申报"
+
+    class Kind(models.TextChoices):
+        BY = "by", "期限"
+        NOT_BEFORE = "not_before", "不早于"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "进行中"
+        OVERDUE = "overdue", "已逾期"
+        DONE = "done", "已完成"
+        DONE_LATE = "done_late", "逾期完成"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="deadlines")
+    code = models.CharField("时限", max_length=10, choices=Code.choices)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    counting = models.CharField("计日方式", max_length=10, default="calendar")
+    starts_on = models.DateField("起算日")
+    due_on = models.DateField("到期日")
+    done_on = models.DateField("完成日", null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "时限"
+        ordering = ["project_id", "due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"], name="deadline_status_due_idx")]
+        constraints = [models.UniqueConstraint(fields=["project", "code"], name="deadline_once_per_project")]
+
+
+class Reminder(models.Model):
+    """A reminder process_deadlines recorded; one per deadline, kind and day, so re-running adds none."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField("类型", max_length=20)
+    for_day = models.DateField("提醒日")
+    message = models.TextField("内容")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "提醒"
+        constraints = [models.UniqueConstraint(fields=["deadline", "kind", "for_day"], name="reminder_once")]

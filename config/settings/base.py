@@ -123,6 +123,7 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: an endpoint that forgets its permission stays closed.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["govpm.core.parsers.DecimalJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "govpm.core.api.Pagination",
     "PAGE_SIZE": 50,
@@ -140,6 +141,8 @@ SPECTACULAR_SETTINGS = {
 
 # How the platform counts "3 days" (TIME-01): "calendar" or "working" (holiday calendar).
 GOVPM_DAY_COUNTING = os.environ.get("GOVPM_DAY_COUNTING", "calendar")
+# Post-evaluation is due one year after final acceptance (SUPV-04); it is overdue this many days later.
+GOVPM_POST_EVALUATION_GRACE_DAYS = int(os.environ.get("GOVPM_POST_EVALUATION_GRACE_DAYS", "90"))
 # Demo mode prints and accepts the demo accounts' shared password.
 GOVPM_DEMO = env_bool("GOVPM_DEMO")
 # Prefix of OCDS identifiers (ocid), registered with the OCDS helpdesk by a deployment.

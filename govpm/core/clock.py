@@ -27,3 +27,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def add_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
+
+
+def date_zh(day: dt.date) -> str:
+    """2026年3月5日, as 成文日期 are written (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"

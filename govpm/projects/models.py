@@ -52,6 +52,7 @@ class Project(models.Model):
     build_type = models.CharField("建设类型", max_length=20, choices=BuildType.choices, blank=True)
     classified = models.BooleanField("涉密", default=False)
     priority_score = models.PositiveSmallIntegerField("优先列入情形数", default=0)
+    layers = models.CharField("“四横三纵”层级", max_length=200, blank=True, help_text="如 ,business_app,data_resource,")
     requested_estimate = MoneyField("申报估算（元）", null=True, blank=True)
     approved_estimate = MoneyField("概算价（元）", null=True, blank=True)
     project_code = models.CharField("项目代码", max_length=24, blank=True)
@@ -431,7 +432,8 @@ class Deadline(models.Model):
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     counting = models.CharField("计日方式", max_length=10, default="calendar")
     starts_on = models.DateField("起算日")
-    due_on = models.DateField("到期日")
+    due_on = models.DateField("到期日", help_text="期限类：最迟日期；不早于类：最早可办日期")
+    overdue_after = models.DateField("逾期起算", null=True, blank=True, help_text="此日之后仍未完成即为逾期")
     done_on = models.DateField("完成日", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
 

@@ -68,6 +68,7 @@ S = Stage
 ACTIONS: dict[str, ActionSpec] = {
     spec.code: spec
     for spec in [
+        _a("update", "修改需求", ["owner"], [S.DRAFT, S.RETURNED]),
         _a("precheck", "预检", ["owner"], ALL_STAGES, (), ["REJ-01", "REJ-03", "REJ-04", "REJ-05", "REJ-06", "REJ-09"]),
         _a("submit", "提交需求", ["owner"], [S.DRAFT, S.RETURNED], [S.SUBMITTED, S.REJECTED],
            ["SCOPE-01", "SCOPE-02", "SCOPE-03", "REJ-01", "REJ-03", "REJ-04", "REJ-05", "REJ-06", "REJ-09", "PRI-01",

@@ -1,0 +1,59 @@
+"""The lifecycle of 衢政办发〔2020〕8号: one function per action, called by the API and the web UI alike."""
+
+from .acceptance import apply_final_acceptance, decide_final_acceptance, file_external_acceptance
+from .approval import (
+    accept_application,
+    issue_design_approval,
+    issue_price_review,
+    record_funding,
+    record_project_code,
+)
+from .deadlines import process_deadlines
+from .evaluation import list_zombie, record_post_evaluation
+from .implementation import (
+    pass_module_acceptance,
+    record_inspection,
+    record_midterm_review,
+    record_payment,
+    submit_data_dictionary,
+)
+from .intake import create_project, precheck, reopen, review_needs, submit, terminate, update_draft, withdraw
+from .procurement import record_contract, record_tender, start_implementation, start_procurement
+from .review import issue_consultation, leading_group_decide, open_scheme, record_opinion, submit_scheme
+
+# Action code (stages.ACTIONS) → the one function that carries it out.
+ACTION_FUNCTIONS = {
+    "update": update_draft,
+    "precheck": precheck,
+    "submit": submit,
+    "review_needs": review_needs,
+    "reopen": reopen,
+    "open_scheme": open_scheme,
+    "submit_scheme": submit_scheme,
+    "record_opinion": record_opinion,
+    "issue_consultation": issue_consultation,
+    "leading_group_decide": leading_group_decide,
+    "accept_application": accept_application,
+    "issue_design_approval": issue_design_approval,
+    "issue_price_review": issue_price_review,
+    "record_project_code": record_project_code,
+    "record_funding": record_funding,
+    "start_procurement": start_procurement,
+    "record_tender": record_tender,
+    "record_contract": record_contract,
+    "start_implementation": start_implementation,
+    "record_inspection": record_inspection,
+    "record_midterm_review": record_midterm_review,
+    "record_payment": record_payment,
+    "submit_data_dictionary": submit_data_dictionary,
+    "pass_module_acceptance": pass_module_acceptance,
+    "apply_final_acceptance": apply_final_acceptance,
+    "decide_final_acceptance": decide_final_acceptance,
+    "file_external_acceptance": file_external_acceptance,
+    "record_post_evaluation": record_post_evaluation,
+    "list_zombie": list_zombie,
+    "withdraw": withdraw,
+    "terminate": terminate,
+}
+
+__all__ = ["ACTION_FUNCTIONS", "create_project", "process_deadlines"]

@@ -1,0 +1,248 @@
+"""Input serializers, one per action: they check types and shapes; the lifecycle checks the rules.
+
+Unknown keys are refused (a typo must not be silently ignored), every error names its field."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from govpm.core.errors import InvalidInput
+
+
+class Strict(serializers.Serializer):
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["请求体应为 JSON 对象"]})
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({unknown[0]: [f"不识别的字段 {unknown[0]}"]})
+        return super().to_internal_value(data)
+
+
+def Money(label: str, **kwargs) -> serializers.DecimalField:  # noqa: N802 (a field factory)
+    return serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, label=label, **kwargs)
+
+
+def _label(serializer: serializers.Serializer, path: list[str]) -> str:
+    field = serializer
+    for part in path:
+        fields = getattr(field, "fields", None) or getattr(getattr(field, "child", None), "fields", None)
+        if not fields or part not in fields:
+            break
+        field = fields[part]
+    return str(getattr(field, "label", None) or path[-1])
+
+
+def _first(detail, path: list[str]) -> tuple[list[str], str]:
+    if isinstance(detail, dict):
+        key, value = next(iter(detail.items()))
+        return _first(value, path if key == "non_field_errors" else [*path, str(key)])
+    if isinstance(detail, list) and detail:
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list) and item:
+                return _first(item, [*path, str(index)])
+        return path, str(detail[0])
+    return path, str(detail)
+
+
+def parse(serializer_class: type[serializers.Serializer], data) -> dict:
+    """Validated data, or InvalidInput naming the field in Chinese."""
+    serializer = serializer_class(data=data if data is not None else {})
+    if serializer.is_valid():
+        return dict(serializer.validated_data)
+    path, message = _first(serializer.errors, [])
+    if not path:
+        raise InvalidInput(message)
+    named = [part for part in path if not part.isdigit()]
+    label = _label(serializer, named) if named else path[-1]
+    raise InvalidInput(f"{label}：{message}", field=".".join(path))
+
+
+class Empty(Strict):
+    pass
+
+
+class CreateProject(Strict):
+    name = serializers.CharField(label="项目名称", max_length=200)
+    summary = serializers.CharField(label="需求概述", required=False, allow_blank=True, default="")
+    facts = serializers.DictField(label="申报事实", required=False, default=dict)
+    requested_estimate = Money("申报估算", required=False, allow_null=True)
+
+
+class UpdateDraft(Strict):
+    name = serializers.CharField(label="项目名称", max_length=200, required=False)
+    summary = serializers.CharField(label="需求概述", required=False, allow_blank=True)
+    facts = serializers.DictField(label="申报事实", required=False)
+    requested_estimate = Money("申报估算", required=False)
+
+
+class Answer(Strict):
+    hit = serializers.BooleanField(label="是否命中")
+    reason = serializers.CharField(label="理由", allow_blank=True)
+
+
+class ReviewNeeds(Strict):
+    decision = serializers.ChoiceField(label="审核结论", choices=["accept", "return", "reject"])
+    answers = serializers.DictField(label="研判意见", child=Answer())
+    comment = serializers.CharField(label="审核意见", required=False, allow_blank=True, default="")
+
+
+class Reopen(Strict):
+    rules = serializers.ListField(label="豁免规则", child=serializers.CharField(max_length=20))
+    reason = serializers.CharField(label="豁免理由")
+
+
+class OpenScheme(Strict):
+    merge_ids = serializers.ListField(label="合并需求", child=serializers.IntegerField(min_value=1), required=False,
+                                      default=list)
+    note = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
+
+
+class SubmitScheme(Strict):
+    requested_estimate = Money("申报估算")
+    modules = serializers.ListField(label="功能模块", child=serializers.CharField(max_length=100))
+    experts = serializers.ListField(label="评审专家", child=serializers.IntegerField(min_value=1))
+    scheme_summary = serializers.CharField(label="方案概要")
+
+
+class RecordOpinion(Strict):
+    opinion = serializers.ChoiceField(label="评审意见", choices=["agree", "conditional", "disagree"])
+    comment = serializers.CharField(label="评审说明")
+    task_id = serializers.IntegerField(label="评审任务", min_value=1, required=False, allow_null=True)
+
+
+class IssueConsultation(Strict):
+    approved_estimate = Money("概算价")
+    opinion_text = serializers.CharField(label="决策咨询意见")
+
+
+class LeadingGroupDecide(Strict):
+    decision = serializers.ChoiceField(label="审定结论", choices=["approve", "revise", "reject"])
+    reason = serializers.CharField(label="审定理由", required=False, allow_blank=True, default="")
+
+
+class IssueDesignApproval(Strict):
+    approval_text = serializers.CharField(label="批复内容")
+
+
+class IssuePriceReview(Strict):
+    amount = Money("评审金额", required=False, allow_null=True)
+    review_text = serializers.CharField(label="评审意见", required=False, allow_blank=True, default="")
+
+
+class RecordProjectCode(Strict):
+    project_code = serializers.CharField(label="项目代码", max_length=30)
+
+
+class Share(Strict):
+    region_code = serializers.CharField(label="行政区划", max_length=6)
+    amount = Money("承担金额")
+
+
+class RecordFunding(Strict):
+    amount = Money("安排资金")
+    decided_on = serializers.DateField(label="落实日期")
+    om_amount = Money("运维费用", required=False)
+    source = serializers.CharField(label="资金来源", required=False, allow_blank=True, default="", max_length=100)
+    shares = serializers.ListField(label="分级负担", child=Share(), required=False)
+
+
+class RecordTender(Strict):
+    title = serializers.CharField(label="招标项目名称", max_length=200)
+    ceiling = Money("招标最高限价")
+    published_on = serializers.DateField(label="发布日期")
+    method = serializers.CharField(label="采购方式", required=False, max_length=30, default="公开招标")
+
+
+class RecordContract(Strict):
+    tender_id = serializers.IntegerField(label="招标", min_value=1)
+    supplier = serializers.CharField(label="中标供应商", max_length=200)
+    amount = Money("合同金额")
+    signed_on = serializers.DateField(label="签订日期")
+    signing_unit_id = serializers.IntegerField(label="签约单位", min_value=1, required=False, allow_null=True)
+
+
+class RecordInspection(Strict):
+    inspected_on = serializers.DateField(label="检查日期")
+    result = serializers.ChoiceField(label="检查结论", choices=["on_track", "issues", "serious"])
+    findings = serializers.CharField(label="检查情况")
+
+
+class RecordMidtermReview(Strict):
+    reviewed_on = serializers.DateField(label="监管日期")
+    conclusion = serializers.CharField(label="监管结论")
+    issues = serializers.CharField(label="问题与整改要求", required=False, allow_blank=True, default="")
+
+
+class RecordPayment(Strict):
+    contract_id = serializers.IntegerField(label="合同", min_value=1)
+    amount = Money("支付金额")
+    paid_on = serializers.DateField(label="支付日期")
+    milestone = serializers.CharField(label="对应进度", required=False, allow_blank=True, default="", max_length=100)
+
+
+class SubmitDataDictionary(Strict):
+    descriptor = serializers.DictField(label="数据字典")
+
+
+class PassModuleAcceptance(Strict):
+    module_id = serializers.IntegerField(label="模块", min_value=1)
+    accepted_on = serializers.DateField(label="初验日期")
+    note = serializers.CharField(label="初验情况", required=False, allow_blank=True, default="")
+
+
+class DecideFinalAcceptance(Strict):
+    decision = serializers.ChoiceField(label="终验结论", choices=["pass", "fail"])
+    reason = serializers.CharField(label="终验意见", required=False, allow_blank=True, default="")
+
+
+class FileExternalAcceptance(Strict):
+    body = serializers.CharField(label="终验组织单位", max_length=100)
+    accepted_on = serializers.DateField(label="终验日期")
+    reference = serializers.CharField(label="文号或说明", required=False, allow_blank=True, default="")
+
+
+class RecordPostEvaluation(Strict):
+    evaluator = serializers.CharField(label="评估机构或专家", max_length=200)
+    score = serializers.DecimalField(label="评分", max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    use_findings = serializers.CharField(label="应用情况")
+    security_findings = serializers.CharField(label="安全状况")
+
+
+class Reason(Strict):
+    reason = serializers.CharField(label="理由")
+
+
+ACTION_INPUTS: dict[str, type[Strict]] = {
+    "update": UpdateDraft,
+    "precheck": Empty,
+    "submit": Empty,
+    "review_needs": ReviewNeeds,
+    "reopen": Reopen,
+    "open_scheme": OpenScheme,
+    "submit_scheme": SubmitScheme,
+    "record_opinion": RecordOpinion,
+    "issue_consultation": IssueConsultation,
+    "leading_group_decide": LeadingGroupDecide,
+    "accept_application": Empty,
+    "issue_design_approval": IssueDesignApproval,
+    "issue_price_review": IssuePriceReview,
+    "record_project_code": RecordProjectCode,
+    "record_funding": RecordFunding,
+    "start_procurement": Empty,
+    "record_tender": RecordTender,
+    "record_contract": RecordContract,
+    "start_implementation": Empty,
+    "record_inspection": RecordInspection,
+    "record_midterm_review": RecordMidtermReview,
+    "record_payment": RecordPayment,
+    "submit_data_dictionary": SubmitDataDictionary,
+    "pass_module_acceptance": PassModuleAcceptance,
+    "apply_final_acceptance": Empty,
+    "decide_final_acceptance": DecideFinalAcceptance,
+    "file_external_acceptance": FileExternalAcceptance,
+    "record_post_evaluation": RecordPostEvaluation,
+    "list_zombie": Reason,
+    "withdraw": Reason,
+    "terminate": Reason,
+}

@@ -1,0 +1,134 @@
+"""What every lifecycle action shares: lock, role and stage checks, the change, the audit event.
+
+An action reads top to bottom:
+
+    with transition(project_id, actor=actor, action="record_tender") as step:
+        ...check rules on step.project, raise RuleViolation to refuse...
+        ...create rows...
+        step.record(tender_id=tender.pk, ceiling=ceiling)
+    return step.project
+
+Everything inside the block is one transaction: a refusal anywhere leaves no trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from govpm.accounts.models import User
+from govpm.core import clock
+from govpm.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from govpm.policy.catalog import citation
+
+from ..models import Event, Project
+from ..stages import ACTIONS, ActionSpec, Stage
+
+
+def jsonable(value):
+    """Event payloads are JSON: amounts as exact strings, dates in ISO form."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(item) for item in value]
+    return value
+
+
+def visible_to(project: Project, actor: User) -> bool:
+    """Owners see their own unit's projects only; nobody but the owner unit sees a draft."""
+    if actor.role == "owner" or project.stage == Stage.DRAFT:
+        return actor.role == "owner" and project.owner_unit_id == actor.unit_id
+    return True
+
+
+def refuse(rule: str, message: str, *, field: str | None = None) -> RuleViolation:
+    return RuleViolation(message, rule=rule, citation=citation(rule), field=field)
+
+
+def require_text(value: str | None, field: str, label: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"{label}：不能为空", field=field)
+    return text
+
+
+def not_in_future(day: dt.date, field: str, label: str) -> dt.date:
+    if day > clock.today():
+        raise InvalidInput(f"{label}：不能晚于今天", field=field)
+    return day
+
+
+def _authorize(actor: User, spec: ActionSpec, project: Project) -> None:
+    if not actor.is_active:
+        raise Forbidden("账号已停用")
+    if not visible_to(project, actor):
+        raise NotFound("项目不存在或无权查看")
+    if actor.role not in spec.roles:
+        raise Forbidden(f"{actor.get_role_display()}无权进行「{spec.label}」")
+    if project.stage not in spec.sources:
+        raise Conflict(
+            f"项目当前阶段为「{project.stage_label}」，不能进行「{spec.label}」",
+            code="wrong_stage",
+            field="stage",
+        )
+
+
+@dataclass
+class Step:
+    project: Project
+    actor: User
+    spec: ActionSpec
+    from_stage: str
+    payload: dict = field(default_factory=dict)
+
+    def move(self, to_stage: str) -> None:
+        assert to_stage in self.spec.targets, f"{self.spec.code} cannot lead to {to_stage}"
+        self.project.stage = to_stage
+
+    def record(self, **payload) -> None:
+        self.payload.update(jsonable(payload))
+
+
+def lock_project(project_id: int) -> Project:
+    """The row lock every action takes first. Two actions on one project queue here; the second then
+    sees the stage the first left, so a stale action fails its stage check instead of half-applying."""
+    try:
+        return Project.objects.select_for_update().select_related("owner_unit").get(pk=project_id)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise NotFound("项目不存在或无权查看") from None
+
+
+@contextmanager
+def transition(project_id: int, *, actor: User, action: str) -> Iterator[Step]:
+    spec = ACTIONS[action]
+    with transaction.atomic():
+        project = lock_project(project_id)
+        _authorize(actor, spec, project)
+        step = Step(project=project, actor=actor, spec=spec, from_stage=project.stage)
+        yield step
+        write_event(step.project, actor=actor, action=action, from_stage=step.from_stage, payload=step.payload)
+
+
+def write_event(project: Project, *, actor: User, action: str, from_stage: str, payload: dict) -> Event:
+    if project.stage != from_stage:
+        project.stage_changed_at = clock.now()
+    project.save()
+    return Event.objects.create(
+        project=project,
+        actor=actor,
+        actor_role=actor.role,
+        actor_unit=actor.unit.name if actor.unit_id else "",
+        action=action,
+        from_stage=from_stage,
+        to_stage=project.stage,
+        payload=payload,
+    )

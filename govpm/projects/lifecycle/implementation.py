@@ -1,0 +1,109 @@
+"""大实施 and 大监管 during the build: inspections, mid-term review, payments, data dictionary, 初验."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Max, Sum
+
+from govpm.accounts.models import User
+from govpm.core import clock
+from govpm.core.errors import Conflict, InvalidInput
+
+from .. import datadict
+from ..models import Contract, DataDictionary, Deadline, Inspection, MidtermReview, Module, Payment
+from .base import not_in_future, refuse, require_text, transition
+from .records import open_deadline
+
+ZERO = Decimal("0")
+
+
+def record_inspection(
+    project_id: int, *, actor: User, inspected_on: dt.date, result: str, findings: str
+) -> Inspection:
+    """A "1+1" unannounced inspection of progress by bdb or bizenv (IMPL-02)."""
+    if result not in Inspection.Result.values:
+        raise InvalidInput("检查结论：应为 on_track、issues 或 serious", field="result")
+    findings = require_text(findings, "findings", "检查情况")
+    not_in_future(inspected_on, "inspected_on", "检查日期")
+    with transition(project_id, actor=actor, action="record_inspection") as step:
+        inspection = Inspection.objects.create(project=step.project, unit=actor.unit, inspected_on=inspected_on,
+                                               result=result, findings=findings)
+        step.record(inspection_id=inspection.pk, result=result, inspected_on=inspected_on)
+    return inspection
+
+
+def record_midterm_review(
+    project_id: int, *, actor: User, reviewed_on: dt.date, conclusion: str, issues: str = ""
+) -> MidtermReview:
+    conclusion = require_text(conclusion, "conclusion", "监管结论")
+    not_in_future(reviewed_on, "reviewed_on", "监管日期")
+    with transition(project_id, actor=actor, action="record_midterm_review") as step:
+        review = MidtermReview.objects.create(project=step.project, reviewed_on=reviewed_on, conclusion=conclusion,
+                                              issues=issues.strip())
+        step.record(review_id=review.pk, reviewed_on=reviewed_on)
+    return review
+
+
+def record_payment(
+    project_id: int, *, actor: User, contract_id: int, amount: Decimal, paid_on: dt.date, milestone: str = ""
+) -> Payment:
+    """Paid by progress (SUPV-03); never more than the contract (IMPL-03); never before approval (ORG-02)."""
+    not_in_future(paid_on, "paid_on", "支付日期")
+    if amount <= 0:
+        raise InvalidInput("支付金额：须大于0", field="amount")
+    with transition(project_id, actor=actor, action="record_payment") as step:
+        project = step.project
+        contract = Contract.objects.filter(project=project, pk=contract_id).first()
+        if contract is None:
+            raise InvalidInput("合同：本项目没有该合同", field="contract_id")
+        if paid_on < project.approved_on:
+            raise refuse("ORG-02", "支付日期早于初步设计批复日期（不得未批先建）", field="paid_on")
+        paid = contract.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+        if paid + amount > contract.amount:
+            raise refuse("IMPL-03", f"累计支付 {paid + amount} 元超过合同金额 {contract.amount} 元", field="amount")
+        payment = Payment.objects.create(project=project, contract=contract, amount=amount, paid_on=paid_on,
+                                         milestone=milestone.strip())
+        step.record(payment_id=payment.pk, contract_id=contract.pk, amount=amount, paid_on=paid_on,
+                    paid_total=paid + amount)
+    return payment
+
+
+def submit_data_dictionary(project_id: int, *, actor: User, descriptor: dict) -> DataDictionary:
+    """数据字典 to bdb (IMPL-04); a dictionary with errors is refused with the field named."""
+    found = datadict.problems(descriptor)
+    if found:
+        field, message = found[0]
+        raise InvalidInput(f"数据字典：{message}", field=field, rule="IMPL-04")
+    with transition(project_id, actor=actor, action="submit_data_dictionary") as step:
+        dictionary = DataDictionary.objects.create(project=step.project, descriptor=descriptor,
+                                                   submitted_on=clock.today(), submitted_by=actor)
+        step.record(data_dictionary_id=dictionary.pk)
+    return dictionary
+
+
+def pass_module_acceptance(
+    project_id: int, *, actor: User, module_id: int, accepted_on: dt.date, note: str = ""
+) -> Module:
+    """One module passes 初验 (IMPL-05). When the last one passes, the 3-month clock starts (TIME-02)."""
+    not_in_future(accepted_on, "accepted_on", "初验日期")
+    with transition(project_id, actor=actor, action="pass_module_acceptance") as step:
+        project = step.project
+        module = project.modules.filter(pk=module_id).first()
+        if module is None:
+            raise InvalidInput("模块：本项目没有该模块", field="module_id")
+        if module.accepted_on:
+            raise Conflict(f"模块「{module.name}」已于 {module.accepted_on} 通过初验", code="already_done")
+        first_contract = project.contracts.order_by("signed_on").values_list("signed_on", flat=True).first()
+        if first_contract and accepted_on < first_contract:
+            raise InvalidInput("初验日期：不能早于首份合同签订日期", field="accepted_on")
+        module.accepted_on, module.acceptance_note = accepted_on, note.strip()
+        module.save(update_fields=["accepted_on", "acceptance_note"])
+        pending = project.modules.filter(accepted_on__isnull=True).count()
+        if pending == 0:
+            last = project.modules.aggregate(last=Max("accepted_on"))["last"]
+            deadline = open_deadline(project, Deadline.Code.TIME_02, starts_on=last)
+            step.record(final_acceptance_from=deadline.due_on)
+        step.record(module_id=module.pk, module=module.name, accepted_on=accepted_on, pending=pending)
+    return module

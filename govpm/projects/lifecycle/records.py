@@ -1,0 +1,83 @@
+"""Rows that several actions create the same way: issued documents and deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+
+from govpm.accounts.models import Unit
+from govpm.core import calendar, clock
+from govpm.documents.numbering import next_number
+
+from ..models import Deadline, IssuedDocument, Project
+
+
+def unit_by_code(code: str) -> Unit:
+    return Unit.objects.get(code=code)
+
+
+def issue_document(
+    project: Project, *, kind: str, issuer_code: str, body: str, amount: Decimal | None = None
+) -> IssuedDocument:
+    issuer = unit_by_code(issuer_code)
+    today = clock.today()
+    label = IssuedDocument.Kind(kind).label
+    return IssuedDocument.objects.create(
+        project=project,
+        kind=kind,
+        title=f"关于{project.name}的{label}",
+        number=next_number(issuer, today.year),
+        issuer=issuer,
+        issued_on=today,
+        amount=amount,
+        body=body,
+    )
+
+
+def open_deadline(project: Project, code: str, *, starts_on: dt.date) -> Deadline:
+    """Start a clock of the policy; its due date follows the rule's period."""
+    counting = calendar.CALENDAR
+    overdue_after = None
+    if code == Deadline.Code.TIME_01:
+        counting = calendar.day_counting()
+        due_on = calendar.add_days(starts_on, 3, counting=counting)
+        kind = Deadline.Kind.BY
+        overdue_after = due_on
+    elif code == Deadline.Code.TIME_02:
+        due_on, kind = clock.add_months(starts_on, 3), Deadline.Kind.NOT_BEFORE
+    elif code == Deadline.Code.TIME_03:
+        due_on, kind = clock.add_years(starts_on, 1), Deadline.Kind.NOT_BEFORE
+        overdue_after = due_on + dt.timedelta(days=settings.GOVPM_POST_EVALUATION_GRACE_DAYS)
+    elif code == Deadline.Code.TIME_04:
+        due_on, kind = clock.add_years(starts_on, 2), Deadline.Kind.NOT_BEFORE
+    else:
+        raise ValueError(code)
+    deadline, _ = Deadline.objects.update_or_create(
+        project=project,
+        code=code,
+        defaults={
+            "kind": kind,
+            "counting": counting,
+            "starts_on": starts_on,
+            "due_on": due_on,
+            "overdue_after": overdue_after,
+            "done_on": None,
+            "status": Deadline.Status.OPEN,
+        },
+    )
+    return deadline
+
+
+def close_deadline(project: Project, code: str, *, done_on: dt.date) -> Deadline | None:
+    """Mark a clock done; done after its limit is recorded as done late (TIME-01 is never hidden)."""
+    deadline = Deadline.objects.filter(project=project, code=code).first()
+    if deadline is None:
+        return None
+    late = deadline.overdue_after is not None and done_on > deadline.overdue_after
+    deadline.done_on = done_on
+    deadline.status = Deadline.Status.DONE_LATE if late else Deadline.Status.DONE
+    deadline.save(update_fields=["done_on", "status"])
+    project.is_overdue = project.deadlines.filter(status=Deadline.Status.OVERDUE).exists()
+    return deadline

@@ -1,0 +1,98 @@
+"""Reads of projects, shaped so that no list or page grows a query per row."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from govpm.accounts.models import User
+from govpm.core.errors import InvalidInput, NotFound
+
+from .facts import ARCHITECTURE_LAYERS
+from .models import Deadline, IssuedDocument, Level, Project, ReviewTask
+from .stages import Stage
+
+ORDERINGS = {
+    "priority": ["-priority_score", "id"],
+    "newest": ["-id"],
+    "oldest": ["id"],
+    "name": ["name", "id"],
+    "estimate": ["-requested_estimate", "id"],
+}
+
+
+def visible_projects(user: User) -> QuerySet[Project]:
+    """What a user may see: an owner unit only its own projects; nobody else any draft."""
+    projects = Project.objects.all()
+    if user.role == "owner":
+        return projects.filter(owner_unit_id=user.unit_id)
+    return projects.exclude(stage=Stage.DRAFT)
+
+
+def _truthy(value: str, field: str, label: str) -> bool:
+    if value.lower() in {"1", "true", "yes"}:
+        return True
+    if value.lower() in {"0", "false", "no"}:
+        return False
+    raise InvalidInput(f"{label}：应为 true 或 false", field=field)
+
+
+def project_list(user: User, params) -> QuerySet[Project]:
+    """The demand pool and every project list: filters, search, and priority-first ranking."""
+    projects = visible_projects(user).select_related("owner_unit")
+    if stage := params.get("stage"):
+        stages = stage.split(",")
+        unknown = [code for code in stages if code not in Stage.values]
+        if unknown:
+            raise InvalidInput(f"阶段：不识别的阶段 {unknown[0]}", field="stage")
+        projects = projects.filter(stage__in=stages)
+    if unit := params.get("unit"):
+        projects = projects.filter(owner_unit_id=int(unit)) if unit.isdigit() else projects.filter(owner_unit__code=unit)
+    if level := params.get("level"):
+        if level not in Level.values:
+            raise InvalidInput("层级：应为 city 或 county", field="level")
+        projects = projects.filter(level=level)
+    if category := params.get("category"):
+        if not category.isdigit() or not 1 <= int(category) <= 7:
+            raise InvalidInput("项目类别：应为1至7的整数", field="category")
+        projects = projects.filter(category=int(category))
+    if priority := params.get("priority"):
+        has = _truthy(priority, "priority", "优先列入")
+        projects = projects.filter(priority_score__gt=0) if has else projects.filter(priority_score=0)
+    if overdue := params.get("overdue"):
+        projects = projects.filter(is_overdue=_truthy(overdue, "overdue", "逾期"))
+    if layer := params.get("layer"):
+        if layer not in ARCHITECTURE_LAYERS:
+            raise InvalidInput(f"架构层级：应为 {'、'.join(ARCHITECTURE_LAYERS)} 之一", field="layer")
+        projects = projects.filter(layers__contains=f",{layer},")
+    if q := (params.get("q") or "").strip():
+        projects = projects.filter(Q(name__icontains=q) | Q(summary__icontains=q) | Q(project_code__icontains=q))
+    ordering = params.get("ordering") or "priority"
+    if ordering not in ORDERINGS:
+        raise InvalidInput(f"排序：应为 {'、'.join(ORDERINGS)} 之一", field="ordering")
+    return projects.order_by(*ORDERINGS[ordering])
+
+
+def project_detail(user: User, project_id) -> Project:
+    try:
+        pk = int(project_id)
+    except (TypeError, ValueError):
+        raise NotFound("项目不存在或无权查看") from None
+    project = (
+        visible_projects(user)
+        .select_related("owner_unit")
+        .prefetch_related(
+            "findings",
+            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on")),
+            Prefetch("review_tasks", queryset=ReviewTask.objects.select_related("unit", "expert")),
+            Prefetch("documents", queryset=IssuedDocument.objects.select_related("issuer")),
+            "modules",
+            "tenders",
+            "contracts__signing_unit",
+            "payments",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise NotFound("项目不存在或无权查看")
+    return project

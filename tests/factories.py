@@ -1,0 +1,78 @@
+"""Test data, made the way the platform makes it."""
+
+from __future__ import annotations
+
+import itertools
+
+import factory
+from rest_framework.test import APIClient
+
+from govpm.accounts.codes import make_credit_code
+from govpm.accounts.models import Unit, User
+from govpm.projects import lifecycle
+from govpm.projects.scenarios import GOOD_FACTS, Cast
+
+_serial = itertools.count(1)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"owner{n}")
+    name = factory.Sequence(lambda n: f"衢州市测试业务局{n}")
+    short_name = factory.Sequence(lambda n: f"测试局{n}")
+    credit_code = factory.Sequence(lambda n: make_credit_code(f"11330800MB{n:07d}"))
+    kind = Unit.Kind.DEPARTMENT
+    region_code = "330800"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = "owner"
+    unit = factory.SubFactory(UnitFactory)
+    password = factory.PostGenerationMethodCall("set_password", "pw-12345678")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+def role_user(role: str, unit_code: str | None = None, **kwargs) -> User:
+    """A user holding `role` in the reference unit of that code (bdb, ndrc, …)."""
+    unit = Unit.objects.get(code=unit_code or role)
+    return UserFactory(role=role, unit=unit, **kwargs)
+
+
+def make_cast(owner: User | None = None) -> Cast:
+    reviewers = {code: role_user(code) for code in ["bdb", "cac", "bizenv", "ndrc", "finance", "regulator",
+                                                    "review_center"]}
+    return Cast(
+        owner=owner or UserFactory(role="owner"),
+        bdb=reviewers["bdb"],
+        smart_office=role_user("smart_office"),
+        leading_group=role_user("leading_group"),
+        ndrc=reviewers["ndrc"],
+        review_center=reviewers["review_center"],
+        finance=reviewers["finance"],
+        experts=[role_user("expert", "experts"), role_user("expert", "experts")],
+        reviewers=reviewers,
+    )
+
+
+def draft(owner: User, *, name: str = "城市大脑数字驾驶舱", facts: dict | None = None, estimate: str = "1200000.00"):
+    from decimal import Decimal
+
+    return lifecycle.create_project(actor=owner, name=name, facts={**GOOD_FACTS, **(facts or {})},
+                                    requested_estimate=Decimal(estimate))
+
+
+def api_for(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user=user)
+    return client

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from govpm.accounts.codes import make_credit_code
 from govpm.accounts.models import Unit, User
+from govpm.accounts.reference import ensure_reference_units
 from govpm.projects import lifecycle
 from govpm.projects.scenarios import GOOD_FACTS, Cast
 
@@ -50,6 +51,7 @@ def role_user(role: str, unit_code: str | None = None, **kwargs) -> User:
 
 
 def make_cast(owner: User | None = None) -> Cast:
+    ensure_reference_units(Unit)  # transactional tests flush what the data migration created
     reviewers = {code: role_user(code) for code in ["bdb", "cac", "bizenv", "ndrc", "finance", "regulator",
                                                     "review_center"]}
     return Cast(

@@ -66,15 +66,19 @@ class Cast:
 Shift = Callable[[dt.timedelta], None]
 
 
-def _draft_to_pooled(project: Project, cast: Cast, shift: Shift) -> None:
-    if project.stage in {Stage.DRAFT, Stage.RETURNED}:
-        lifecycle.submit(project.pk, actor=cast.owner)
+def _submit(project: Project, cast: Cast, shift: Shift) -> None:
+    lifecycle.submit(project.pk, actor=cast.owner)
+
+
+def _pool(project: Project, cast: Cast, shift: Shift) -> None:
     lifecycle.review_needs(project.pk, actor=cast.bdb, decision="accept", answers=ALL_CLEAR)
 
 
+def _open_scheme(project: Project, cast: Cast, shift: Shift) -> None:
+    lifecycle.open_scheme(project.pk, actor=cast.smart_office)
+
+
 def _scheme(project: Project, cast: Cast, shift: Shift) -> None:
-    if project.stage == Stage.POOLED:
-        lifecycle.open_scheme(project.pk, actor=cast.smart_office)
     estimate = project.requested_estimate or Decimal("1000000.00")
     lifecycle.submit_scheme(project.pk, actor=cast.owner, requested_estimate=estimate,
                             modules=["统一门户", "业务协同", "数据归集"], experts=[user.pk for user in cast.experts],
@@ -107,10 +111,12 @@ def _fund(project: Project, cast: Cast, shift: Shift) -> None:
                              source="市级财政资金")
 
 
-def _procure(project: Project, cast: Cast, shift: Shift) -> None:
+def _start_procurement(project: Project, cast: Cast, shift: Shift) -> None:
     lifecycle.start_procurement(project.pk, actor=cast.owner)
+
+
+def _procure(project: Project, cast: Cast, shift: Shift) -> None:
     shift(dt.timedelta(days=7))
-    project.refresh_from_db()
     tender = lifecycle.record_tender(project.pk, actor=cast.owner, title=f"{project.name}建设",
                                      ceiling=project.approved_estimate, published_on=clock.today())
     shift(dt.timedelta(days=25))
@@ -148,14 +154,17 @@ def _evaluate(project: Project, cast: Cast, shift: Shift) -> None:
                                      security_findings="未发现重大安全隐患")
 
 
-# Each step moves a project out of the stages on its left.
+# Each step moves a project out of the stages on its left, one stage at a time.
 STEPS: list[tuple[set[str], Callable[[Project, Cast, Shift], None]]] = [
-    ({Stage.DRAFT, Stage.RETURNED, Stage.SUBMITTED}, _draft_to_pooled),
-    ({Stage.POOLED, Stage.SCHEME}, _scheme),
+    ({Stage.DRAFT, Stage.RETURNED}, _submit),
+    ({Stage.SUBMITTED}, _pool),
+    ({Stage.POOLED}, _open_scheme),
+    ({Stage.SCHEME}, _scheme),
     ({Stage.JOINT_REVIEW}, _joint_review),
     ({Stage.CONSULTATION}, _approve),
     ({Stage.APPROVAL}, _fund),
-    ({Stage.FUNDED, Stage.PROCUREMENT}, _procure),
+    ({Stage.FUNDED}, _start_procurement),
+    ({Stage.PROCUREMENT}, _procure),
     ({Stage.IMPLEMENTATION}, _implement),
     ({Stage.FINAL_ACCEPTANCE}, _accept),
     ({Stage.OPERATION}, _evaluate),

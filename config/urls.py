@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/targets/", include("govpm.targets.api_urls")),
     path("api/v1/", include("govpm.documents.api_urls")),
     path("api/v1/", include("govpm.projects.api.urls")),
+    path("api/v1/", include("govpm.promotion.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("targets/", include("govpm.targets.urls")),

@@ -50,12 +50,15 @@ def test_conflicting_decisions_at_once_one_wins_the_other_gets_409_and_nothing_i
         project = advance(draft(cast.owner, name=f"并发{attempt}"), cast, to="consultation")
         events_before = Event.objects.filter(project=project).count()
 
-        approve = lambda: api_for(cast.leading_group).post(  # noqa: E731
-            f"/api/v1/projects/{project.pk}/actions/leading_group_decide/", {"decision": "approve"}, format="json")
-        stop = lambda: api_for(second_member).post(  # noqa: E731
-            f"/api/v1/projects/{project.pk}/actions/leading_group_decide/",
-            {"decision": "revise", "reason": "须补充安全方案"}, format="json")
-        first, second = run_together(approve, stop)
+        url = f"/api/v1/projects/{project.pk}/actions/leading_group_decide/"
+
+        def approve(url=url):
+            return api_for(cast.leading_group).post(url, {"decision": "approve"}, format="json")
+
+        def revise(url=url):
+            return api_for(second_member).post(url, {"decision": "revise", "reason": "须补充安全方案"}, format="json")
+
+        first, second = run_together(approve, revise)
 
         statuses = sorted([first.status_code, second.status_code])
         assert statuses == [200, 409], (first.json(), second.json())

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "govpm.projects",
     "govpm.targets",
     "govpm.documents",
+    "govpm.promotion",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "govpm.projects.stages.Stage",
+        "DocumentKindEnum": "govpm.projects.models.IssuedDocument.Kind",
+        "DeadlineKindEnum": "govpm.projects.models.Deadline.Kind",
+        "PublicityKindEnum": "govpm.promotion.models.Publicity.Kind",
+    },
 }
 
 # How the platform counts "3 days" (TIME-01): "calendar" or "working" (holiday calendar).

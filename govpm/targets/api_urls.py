@@ -1,3 +1,19 @@
-"""API endpoints under /api/v1/targets/ (filled in by the targets work)."""
+"""API endpoints under /api/v1/targets/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("indicators/", api.IndicatorList.as_view(), name="targets-api-indicators"),
+    path("indicators/<int:pk>/", api.IndicatorDetail.as_view(), name="targets-api-indicator"),
+    path(
+        "indicators/<int:pk>/observations/",
+        api.IndicatorObservations.as_view(),
+        name="targets-api-observations",
+    ),
+    path("indicators/<int:pk>/judgements/", api.IndicatorJudgements.as_view(), name="targets-api-judgements"),
+    path("assessments/", api.AssessmentList.as_view(), name="targets-api-assessments"),
+    path("tasks/", api.TaskList.as_view(), name="targets-api-tasks"),
+    path("tasks/<int:pk>/progress/", api.TaskProgressView.as_view(), name="targets-api-task-progress"),
+]

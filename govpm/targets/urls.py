@@ -1,4 +1,18 @@
-"""Web pages of the targets module (filled in by the targets work)."""
+"""Web pages of the targets module, mounted at /targets/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "targets"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.indicator_list, name="indicators"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
+    path("assessment/", views.assessment, name="assessment"),
+    path("assessment/report.xlsx", views.assessment_xlsx, name="assessment-xlsx"),
+    path("public/", views.public_results, name="public"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("export/<str:kind>.<str:fmt>", views.export, name="export"),
+    path("import/", views.upload, name="import"),
+]

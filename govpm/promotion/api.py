@@ -1,0 +1,111 @@
+"""API of the promotion records (四) and the yearly performance of units (ORG-03)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from govpm.core import clock
+from govpm.core.errors import Forbidden, InvalidInput
+from govpm.projects.api.inputs import Strict, parse
+
+from . import services
+from .models import CasePresentation, Publicity, Showcase
+from .performance import unit_performance
+
+# Who may read supervision figures: the 1+1+N units (ORG-01) and observers.
+SUPERVISORS = {"smart_office", "bdb", "bizenv", "ndrc", "finance", "regulator", "observer", "leading_group"}
+
+
+def _year(request: Request) -> int:
+    raw = request.query_params.get("year") or str(clock.today().year)
+    if not raw.isdigit() or not 2020 <= int(raw) <= 2100:
+        raise InvalidInput("年度：应为2020年以后的四位年份", field="year")
+    return int(raw)
+
+
+def _supervisor(request: Request) -> None:
+    if request.user.role not in SUPERVISORS:
+        raise Forbidden("无权查看推广与考核情况")
+
+
+class PublicityIn(Strict):
+    kind = serializers.ChoiceField(label="类型", choices=Publicity.Kind.choices)
+    year = serializers.IntegerField(label="年度", min_value=2020, max_value=2100)
+    period = serializers.IntegerField(label="期次", min_value=1, max_value=12)
+    title = serializers.CharField(label="标题", max_length=200)
+    published_on = serializers.DateField(label="发布日期")
+    channel = serializers.CharField(label="宣传机构或渠道", max_length=100, required=False, default="")
+
+
+class PublicityOut(serializers.ModelSerializer):
+    class Meta:
+        model = Publicity
+        fields = ["id", "kind", "year", "period", "title", "published_on", "channel"]
+
+
+class CaseIn(Strict):
+    title = serializers.CharField(label="典型案例", max_length=200)
+    presented_to = serializers.CharField(label="推介对象", max_length=100)
+    presented_on = serializers.DateField(label="推介日期")
+
+
+class CaseOut(serializers.ModelSerializer):
+    class Meta:
+        model = CasePresentation
+        fields = ["id", "title", "presented_to", "presented_on", "project_id"]
+
+
+class ShowcaseIn(Strict):
+    title = serializers.CharField(label="推介专场", max_length=200)
+    held_on = serializers.DateField(label="举办日期")
+    audience = serializers.CharField(label="面向地区", max_length=200, required=False, default="")
+
+
+class ShowcaseOut(serializers.ModelSerializer):
+    class Meta:
+        model = Showcase
+        fields = ["id", "title", "held_on", "audience"]
+
+
+def _collection(model, out, inp, record):
+    class View(APIView):
+        @extend_schema(responses={200: out(many=True)}, parameters=[OpenApiParameter("year", int)])
+        def get(self, request: Request) -> Response:
+            _supervisor(request)
+            year = _year(request)
+            date_field = {"Publicity": "year", "CasePresentation": "presented_on__year"}.get(model.__name__,
+                                                                                           "held_on__year")
+            return Response(out(model.objects.filter(**{date_field: year}), many=True).data)
+
+        @extend_schema(request=inp, responses={201: out})
+        def post(self, request: Request) -> Response:
+            data = parse(inp, request.data)
+            return Response(out(record(actor=request.user, **data)).data, status=201)
+
+    View.__name__ = f"{model.__name__}Collection"
+    return View
+
+
+PublicityCollection = _collection(Publicity, PublicityOut, PublicityIn, services.record_publicity)
+CaseCollection = _collection(CasePresentation, CaseOut, CaseIn, services.record_case)
+ShowcaseCollection = _collection(Showcase, ShowcaseOut, ShowcaseIn, services.record_showcase)
+
+
+class CadenceView(APIView):
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: dict}, summary="宣传节奏与推介专场完成情况")
+    def get(self, request: Request) -> Response:
+        _supervisor(request)
+        result = services.cadence(_year(request), today=clock.today())
+        return Response({"year": result.year, "missing": result.missing, "showcases": result.showcases,
+                         "showcases_short": result.showcases_short, "citations": list(result.citations)})
+
+
+class UnitPerformanceView(APIView):
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: dict}, summary="各单位年度工作情况（综合考核）")
+    def get(self, request: Request) -> Response:
+        _supervisor(request)
+        return Response({"year": _year(request), "units": unit_performance(_year(request))})

@@ -1,0 +1,127 @@
+"""Entering measured values (TGT-03) and judging qualitative targets (TGT-02).
+
+A value entered for a year that already has one is a correction: it needs a reason, and the earlier
+value stays in the history (`is_current=False`, linked by `replaces`). Nothing is overwritten."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from govpm.core import clock
+from govpm.core.errors import InvalidInput
+
+from . import permissions
+from .models import Indicator, Judgement, Observation, Verdict
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def clean_year(value, *, field: str) -> int:
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise InvalidInput(f"年度须为四位数年份：{value!r}", field=field) from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidInput(f"年度须在{MIN_YEAR}至{MAX_YEAR}之间", field=field)
+    return year
+
+
+def clean_decimal(value, *, field: str, required: bool = True) -> Decimal | None:
+    """Exact numbers only: a float is refused (binary fractions are not the number that was measured)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput("此项为必填数值", field=field)
+        return None
+    if isinstance(value, float):
+        raise InvalidInput("数值须以字符串或整数给出，不接受浮点数", field=field)
+    if isinstance(value, bool):
+        raise InvalidInput("数值格式不正确", field=field)
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(f"数值格式不正确：{value!r}", field=field) from None
+    if not number.is_finite():
+        raise InvalidInput("数值须为有限数", field=field)
+    if number.as_tuple().exponent < -6 or abs(number) >= Decimal(10) ** 14:
+        raise InvalidInput("数值超出范围（最多6位小数、14位整数）", field=field)
+    return number
+
+
+def clean_text(value, *, field: str, label: str, required: bool = True, max_length: int = 200) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    if required and not text:
+        raise InvalidInput(f"{label}不能为空", field=field)
+    if len(text) > max_length:
+        raise InvalidInput(f"{label}不能超过{max_length}字", field=field)
+    return text
+
+
+def record_observation(
+    indicator: Indicator,
+    *,
+    actor,
+    period,
+    value,
+    source,
+    secondary_value=None,
+    correction_reason="",
+) -> Observation:
+    """Enter the value of `indicator` for `period`; a second value for the same period is a correction."""
+    permissions.require(actor, "enter")
+    year = clean_year(period, field="period")
+    number = clean_decimal(value, field="value")
+    secondary = clean_decimal(secondary_value, field="secondary_value", required=False)
+    source_text = clean_text(source, field="source", label="数据来源")
+    reason = clean_text(
+        correction_reason, field="correction_reason", label="更正理由", required=False, max_length=300
+    )
+    with transaction.atomic():
+        # Lock the current row so two people correcting the same year queue instead of both
+        # superseding it (the partial unique constraint would refuse the second anyway).
+        previous = (
+            Observation.objects.select_for_update()
+            .filter(indicator=indicator, period=year, is_current=True)
+            .first()
+        )
+        if previous is not None:
+            if not reason:
+                raise InvalidInput(
+                    f"{year}年度已有观测值{previous.value}，更正须填写更正理由", field="correction_reason"
+                )
+            previous.is_current = False
+            previous.save(update_fields=["is_current"])
+        elif reason:
+            raise InvalidInput("该年度尚无观测值，无需填写更正理由", field="correction_reason")
+        return Observation.objects.create(
+            indicator=indicator,
+            period=year,
+            value=number,
+            secondary_value=secondary,
+            source=source_text,
+            entered_by=actor,
+            entered_at=clock.now(),
+            replaces=previous,
+            correction_reason=reason,
+        )
+
+
+JUDGEABLE = {Verdict.MET, Verdict.NOT_MET, Verdict.ON_TRACK, Verdict.BEHIND}
+
+
+def record_judgement(indicator: Indicator, *, actor, year, verdict, reason) -> Judgement:
+    """A named assessor's verdict on a target the platform cannot evaluate, with the reason in words."""
+    permissions.require(actor, "judge")
+    judged_year = clean_year(year, field="year")
+    if verdict not in {v.value for v in JUDGEABLE}:
+        raise InvalidInput("结论须为 已达成、未达成、进度正常 或 进度滞后", field="verdict")
+    reason_text = clean_text(reason, field="reason", label="评估理由", max_length=2000)
+    return Judgement.objects.create(
+        indicator=indicator,
+        year=judged_year,
+        verdict=verdict,
+        reason=reason_text,
+        assessor=actor,
+        judged_at=clock.now(),
+    )

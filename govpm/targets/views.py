@@ -1,0 +1,240 @@
+"""Web pages of the targets module: parse, check the role, call one service function, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from govpm.core import clock
+from govpm.core.errors import GovpmError
+
+from . import exchange, permissions, reports, selectors, tasks
+from .assessment import assess_year, summary
+from .forms import JudgementForm, ObservationForm, ProgressForm, UploadForm, attach
+from .models import Document, Indicator, Nature, Task
+from .observations import record_judgement, record_observation
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def role_required(action: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not permissions.can(request.user, action):
+                raise PermissionDenied(permissions.MESSAGES[action])
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    if not raw:
+        return clock.today().year
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        raise Http404("年度不正确")
+    return int(raw)
+
+
+def _document(request) -> Document | None:
+    number = request.GET.get("document", "")
+    return get_object_or_404(Document, number=number) if number else None
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@require_GET
+@role_required("view")
+def indicator_list(request):
+    filters = {key: request.GET.get(key, "").strip() for key in ("document", "nature", "action_group", "q")}
+    return render(
+        request,
+        "targets/indicator_list.html",
+        {
+            "indicators": selectors.indicators(**filters),
+            "filters": filters,
+            "documents": selectors.documents(),
+            "natures": Nature.choices,
+            "action_groups": selectors.action_groups(),
+            "can_import": permissions.can(request.user, "import"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required("view")
+def indicator_detail(request, pk: int):
+    try:
+        indicator = selectors.indicator_detail(pk)
+    except Indicator.DoesNotExist:
+        raise Http404("指标不存在") from None
+    observation_form = ObservationForm(prefix="obs")
+    judgement_form = JudgementForm(prefix="judge")
+    if request.method == "POST":
+        action = "judge" if "judge-year" in request.POST else "enter"
+        if not permissions.can(request.user, action):
+            raise PermissionDenied(permissions.MESSAGES[action])
+        if action == "enter":
+            observation_form = ObservationForm(request.POST, prefix="obs")
+            if observation_form.is_valid():
+                try:
+                    record_observation(indicator, actor=request.user, **observation_form.cleaned_data)
+                    return redirect("targets:indicator", pk=pk)
+                except GovpmError as error:
+                    attach(observation_form, error)
+        else:
+            judgement_form = JudgementForm(request.POST, prefix="judge")
+            if judgement_form.is_valid():
+                try:
+                    record_judgement(indicator, actor=request.user, **judgement_form.cleaned_data)
+                    return redirect("targets:indicator", pk=pk)
+                except GovpmError as error:
+                    attach(judgement_form, error)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "targets/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "targets": list(indicator.targets.all()),
+            "observations": list(indicator.observations.all()),
+            "judgements": list(indicator.judgements.all()),
+            "observation_form": observation_form,
+            "judgement_form": judgement_form,
+            "can_enter": permissions.can(request.user, "enter"),
+            "can_judge": permissions.can(request.user, "judge"),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@role_required("view")
+def assessment(request):
+    year, document = _year(request), _document(request)
+    results = assess_year(year, document=document)
+    return render(
+        request,
+        "targets/assessment.html",
+        {
+            "year": year,
+            "document": document,
+            "results": results,
+            "summary": summary(results),
+            "documents": selectors.documents(),
+        },
+    )
+
+
+@require_GET
+@role_required("view")
+def assessment_xlsx(request):
+    year, document = _year(request), _document(request)
+    suffix = f"-{document.number}" if document else ""
+    return _download(
+        reports.assessment_workbook(year, document=document), f"{year}年度目标评估{suffix}.xlsx", XLSX
+    )
+
+
+@require_GET
+def public_results(request):
+    """考核结果向社会公开: no login, read only, no names of who entered what."""
+    year = _year(request)
+    results = assess_year(year)
+    return render(
+        request, "targets/public.html", {"year": year, "results": results, "summary": summary(results)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required("view")
+def task_detail(request, pk: int):
+    task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
+    year = _year(request)
+    form = ProgressForm(initial={"year": year})
+    if request.method == "POST":
+        if not permissions.can(request.user, "enter"):
+            raise PermissionDenied(permissions.MESSAGES["enter"])
+        form = ProgressForm(request.POST)
+        if form.is_valid():
+            try:
+                tasks.record_progress(task, actor=request.user, **form.cleaned_data)
+                return redirect(f"{request.path}?year={form.cleaned_data['year']}")
+            except GovpmError as error:
+                attach(form, error)
+    task = selectors.task_with_progress(pk)
+    shares = list(task.shares.all())
+    return render(
+        request,
+        "targets/task_detail.html",
+        {
+            "task": task,
+            "year": year,
+            "form": form,
+            "progress": tasks.progress(task, year, shares=shares, records=task.current_progress),
+            "mismatches": tasks.check_decomposition(task, shares),
+            "can_enter": permissions.can(request.user, "enter"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@role_required("view")
+def export(request, kind: str, fmt: str):
+    document = request.GET.get("document", "")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("导出格式须为 csv 或 xlsx")
+    if kind == "indicators":
+        headers, rows = exchange.indicator_table(selectors.indicators(document=document))
+        name = "指标表"
+    elif kind == "observations":
+        headers, rows = exchange.observation_table(selectors.observations_for_export(document=document))
+        name = "观测值"
+    else:
+        raise Http404("未知的导出内容")
+    if fmt == "csv":
+        return _download(exchange.to_csv(headers, rows), f"{name}.csv", "text/csv; charset=utf-8")
+    return _download(exchange.to_xlsx(headers, rows, name), f"{name}.xlsx", XLSX)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required("import")
+def upload(request):
+    form = UploadForm()
+    result = None
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            file = form.cleaned_data["file"]
+            service = (
+                exchange.import_indicators
+                if form.cleaned_data["kind"] == "indicators"
+                else exchange.import_observations
+            )
+            try:
+                result = service(file.name, file.read(), actor=request.user)
+            except GovpmError as error:
+                attach(form, error)
+    status = 400 if request.method == "POST" and (not form.is_valid() or (result and not result.ok)) else 200
+    return render(request, "targets/upload.html", {"form": form, "result": result}, status=status)
+
+
+@require_GET
+@role_required("view")
+def task_list(request):
+    return render(request, "targets/task_list.html", {"tasks": selectors.tasks()})

@@ -1,0 +1,61 @@
+"""How the code is allowed to change a project: only lifecycle functions write; views and the API call them."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+LIFECYCLE = ROOT / "govpm" / "projects" / "lifecycle"
+
+
+def python_files():
+    for path in sorted((ROOT / "govpm").rglob("*.py")):
+        if "migrations" in path.parts or "tests" in path.parts:
+            continue
+        yield path
+
+
+def offences(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for leaf in ast.walk(target):
+                    if isinstance(leaf, ast.Attribute) and leaf.attr == "stage":
+                        found.append(f"{path.name}:{node.lineno} assigns .stage")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in {"update", "bulk_update"} and any(k.arg == "stage" for k in node.keywords):
+                found.append(f"{path.name}:{node.lineno} .update(stage=…)")
+    return found
+
+
+def test_only_lifecycle_functions_change_a_projects_stage():
+    outside = [o for path in python_files() if LIFECYCLE not in path.parents for o in offences(path)]
+    assert outside == []
+
+
+def test_the_guard_itself_catches_a_stage_write(tmp_path):
+    sample = tmp_path / "bad.py"
+    sample.write_text("def f(p, qs):\n    p.stage = 'funded'\n    qs.update(stage='x')\n")
+    assert len(offences(sample)) == 2
+
+
+def test_api_views_hold_no_writes():
+    """Views parse, call one function, render: no .save/.create/.delete/.update in the API modules."""
+    writes = []
+    for path in (ROOT / "govpm" / "projects" / "api").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {
+                "save", "create", "delete", "update", "bulk_create", "get_or_create", "update_or_create"}:
+                if path.name == "views.py" and node.func.attr == "get_or_create":
+                    continue  # the auth token, not a project record
+                writes.append(f"{path.name}:{node.lineno} .{node.func.attr}()")
+    assert writes == []
+
+
+@pytest.mark.django_db
+def test_migrations_match_the_models():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -4,7 +4,9 @@ Errors come out in the platform's shape {"error": {code, message, rule, citation
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from rest_framework import serializers, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,10 +15,28 @@ from govpm.core import clock
 from govpm.core.api import Pagination
 from govpm.core.errors import InvalidInput, NotFound
 
-from . import parsing, permissions, selectors, tasks
+from . import permissions, selectors, tasks
 from .assessment import assess_year
 from .models import Document, Indicator, Nature, Task
 from .observations import clean_year, record_judgement, record_observation
+from .serializers import (
+    BAD_INPUT,
+    FORBIDDEN,
+    NATURE_CHOICES,
+    NOT_FOUND,
+    NOT_LOGGED_IN,
+    TargetsAssessmentOut,
+    TargetsIndicatorDetailOut,
+    TargetsIndicatorOut,
+    TargetsJudgementIn,
+    TargetsJudgementOut,
+    TargetsObservationIn,
+    TargetsObservationOut,
+    TargetsProgressIn,
+    TargetsProgressRecordOut,
+    TargetsTaskOut,
+    TargetsTaskProgressOut,
+)
 
 
 class RoleAllows(BasePermission):
@@ -47,102 +67,27 @@ def _document(request) -> Document | None:
     return found
 
 
-# --- output serializers ---------------------------------------------------------------------------------
-
-
-class TargetOut(serializers.Serializer):
-    year = serializers.IntegerField()
-    raw_text = serializers.CharField()
-    kind = serializers.CharField()
-    operator = serializers.CharField()
-    value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, coerce_to_string=True)
-    value_high = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
-    secondary_value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
-    base_year = serializers.IntegerField(allow_null=True)
-    description = serializers.SerializerMethodField()
-
-    def get_description(self, target) -> str:
-        return target.parsed.describe()
-
-
-class IndicatorOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    document = serializers.CharField(source="document.number")
-    code = serializers.CharField()
-    name = serializers.CharField()
-    unit = serializers.CharField()
-    action_group = serializers.CharField()
-    clause = serializers.CharField()
-    nature = serializers.CharField()
-    nature_label = serializers.CharField(source="get_nature_display")
-    direction = serializers.CharField()
-    department = serializers.CharField()
-    baseline_raw = serializers.CharField()
-    baseline_status = serializers.CharField()
-    baseline_value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
-    baseline_year = serializers.IntegerField(allow_null=True)
-    targets = TargetOut(many=True)
-
-
-class ObservationOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    period = serializers.IntegerField()
-    value = serializers.DecimalField(max_digits=20, decimal_places=6)
-    secondary_value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
-    source = serializers.CharField()
-    entered_by = serializers.CharField()
-    entered_at = serializers.DateTimeField()
-    is_current = serializers.BooleanField()
-    replaces = serializers.IntegerField(source="replaces_id", allow_null=True)
-    correction_reason = serializers.CharField()
-
-
-class JudgementOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    year = serializers.IntegerField()
-    verdict = serializers.CharField()
-    reason = serializers.CharField()
-    assessor = serializers.CharField()
-    judged_at = serializers.DateTimeField()
-
-
-class IndicatorDetailOut(IndicatorOut):
-    raw_text = serializers.CharField()
-    note = serializers.CharField()
-    observations = ObservationOut(many=True)
-    judgements = JudgementOut(many=True)
-
-
-# --- input serializers ----------------------------------------------------------------------------------
-
-
-class ObservationIn(serializers.Serializer):
-    period = serializers.IntegerField(min_value=2000, max_value=2100)
-    # Text, so "99.80" arrives as written; the service turns it into an exact Decimal.
-    value = serializers.CharField(max_length=40)
-    secondary_value = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True)
-    source = serializers.CharField(max_length=200)
-    correction_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
-
-
-class JudgementIn(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    verdict = serializers.CharField(max_length=20)
-    reason = serializers.CharField()
-
-
-class ProgressIn(serializers.Serializer):
-    region_code = serializers.CharField(max_length=6)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    completed = serializers.CharField(max_length=40)
-    source = serializers.CharField(max_length=200)
-    correction_reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
-
-
 # --- views ----------------------------------------------------------------------------------------------
+
+READ_ERRORS = {401: NOT_LOGGED_IN, 403: FORBIDDEN}
+WRITE_ERRORS = {400: BAD_INPUT, 401: NOT_LOGGED_IN, 403: FORBIDDEN, 404: NOT_FOUND}
+YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="评估年度，缺省为今年")
 
 
 class IndicatorList(TargetsAPIView):
+    pagination_class = Pagination
+
+    @extend_schema(
+        operation_id="v1_targets_indicators_list",
+        summary="指标列表",
+        parameters=[
+            OpenApiParameter("document", str, description="来源文件文号，如 衢政发〔2020〕10号"),
+            OpenApiParameter("nature", str, enum=[value for value, _ in NATURE_CHOICES if value]),
+            OpenApiParameter("action_group", str, description="所属行动"),
+            OpenApiParameter("q", str, description="指标名称或编号中的关键词"),
+        ],
+        responses={200: TargetsIndicatorOut(many=True), 400: BAD_INPUT, **READ_ERRORS},
+    )
     def get(self, request):
         nature = request.query_params.get("nature", "")
         if nature and nature not in Nature.values:
@@ -153,103 +98,101 @@ class IndicatorList(TargetsAPIView):
             action_group=request.query_params.get("action_group", ""),
             q=request.query_params.get("q", ""),
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(IndicatorOut(page, many=True).data)
+        return paginator.get_paginated_response(TargetsIndicatorOut(page, many=True).data)
 
 
 class IndicatorDetail(TargetsAPIView):
+    @extend_schema(
+        operation_id="v1_targets_indicators_retrieve",
+        summary="指标详情：目标、观测值（含更正历史）与评估人判断",
+        responses={200: TargetsIndicatorDetailOut, 404: NOT_FOUND, **READ_ERRORS},
+    )
     def get(self, request, pk: int):
         try:
             indicator = selectors.indicator_detail(pk)
         except Indicator.DoesNotExist:
             raise NotFound("指标不存在") from None
-        return Response(IndicatorDetailOut(indicator).data)
+        return Response(TargetsIndicatorDetailOut(indicator).data)
 
 
 class IndicatorObservations(TargetsAPIView):
     role_actions = {"POST": "enter"}
 
+    @extend_schema(
+        operation_id="v1_targets_indicators_observations_create",
+        summary="录入或更正一个年度的观测值",
+        request=TargetsObservationIn,
+        responses={201: TargetsObservationOut, **WRITE_ERRORS},
+    )
     def post(self, request, pk: int):
         indicator = get_object_or_404(Indicator, pk=pk)
-        data = ObservationIn(data=request.data)
+        data = TargetsObservationIn(data=request.data)
         data.is_valid(raise_exception=True)
         observation = record_observation(indicator, actor=request.user, **data.validated_data)
-        return Response(ObservationOut(observation).data, status=status.HTTP_201_CREATED)
+        return Response(TargetsObservationOut(observation).data, status=status.HTTP_201_CREATED)
 
 
 class IndicatorJudgements(TargetsAPIView):
     role_actions = {"POST": "judge"}
 
+    @extend_schema(
+        operation_id="v1_targets_indicators_judgements_create",
+        summary="评估人对定性目标的判断（附理由）",
+        request=TargetsJudgementIn,
+        responses={201: TargetsJudgementOut, **WRITE_ERRORS},
+    )
     def post(self, request, pk: int):
         indicator = get_object_or_404(Indicator, pk=pk)
-        data = JudgementIn(data=request.data)
+        data = TargetsJudgementIn(data=request.data)
         data.is_valid(raise_exception=True)
         judgement = record_judgement(indicator, actor=request.user, **data.validated_data)
-        return Response(JudgementOut(judgement).data, status=status.HTTP_201_CREATED)
+        return Response(TargetsJudgementOut(judgement).data, status=status.HTTP_201_CREATED)
 
 
 class AssessmentList(TargetsAPIView):
+    pagination_class = Pagination
+
+    @extend_schema(
+        operation_id="v1_targets_assessments_list",
+        summary="年度评估结果（约束性指标未达成者在前）",
+        parameters=[YEAR, OpenApiParameter("document", str, description="只看此文号的指标")],
+        responses={200: TargetsAssessmentOut(many=True), 400: BAD_INPUT, **READ_ERRORS},
+    )
     def get(self, request):
         year = _year(request)
         results = assess_year(year, document=_document(request))
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(results, request, view=self)
-        return paginator.get_paginated_response(
-            [
-                {
-                    "indicator": a.indicator.pk,
-                    "document": a.indicator.document.number,
-                    "code": a.indicator.code,
-                    "name": a.indicator.name,
-                    "nature": a.indicator.nature,
-                    "year": a.year,
-                    "status": a.status,
-                    "status_label": a.status_label,
-                    "reason": a.reason,
-                    "binding_failure": a.is_binding_failure,
-                    "target": {"year": a.target.year, "raw_text": a.target.raw_text} if a.target else None,
-                    "observation": parsing.fmt(a.observation.value) if a.observation else None,
-                }
-                for a in page
-            ]
-        )
+        return paginator.get_paginated_response(TargetsAssessmentOut(page, many=True).data)
 
 
-def _task_out(task: Task, mismatches) -> dict:
-    return {
-        "id": task.pk,
-        "document": task.document.number,
-        "code": task.code,
-        "name": task.name,
-        "unit": task.unit,
-        "stated_total": parsing.fmt(task.stated_total) if task.stated_total is not None else None,
-        "stated_total_raw": task.stated_total_raw,
-        "clause": task.clause,
-        "adds_up": not mismatches,
-        "mismatches": [
-            {
-                "region_code": m.region_code,
-                "year": m.year,
-                "expected": parsing.fmt(m.expected),
-                "actual": parsing.fmt(m.actual),
-                "message": m.message,
-            }
-            for m in mismatches
-        ],
-    }
+def _checked(task: Task, shares) -> dict:
+    """A task with the result of its decomposition check, as TargetsTaskOut reads it."""
+    return {"task": task, "mismatches": tasks.check_decomposition(task, shares)}
 
 
 class TaskList(TargetsAPIView):
+    @extend_schema(
+        operation_id="v1_targets_tasks_list",
+        summary="分解任务及其分解核对（各部分之和是否等于总量）",
+        responses={200: TargetsTaskOut(many=True), **READ_ERRORS},
+    )
     def get(self, request):
-        return Response(
-            [_task_out(t, tasks.check_decomposition(t, list(t.shares.all()))) for t in selectors.tasks()]
-        )
+        checked = [_checked(t, list(t.shares.all())) for t in selectors.tasks()]
+        return Response(TargetsTaskOut(checked, many=True).data)
 
 
 class TaskProgressView(TargetsAPIView):
     role_actions = {"GET": "view", "POST": "enter"}
 
+    @extend_schema(
+        operation_id="v1_targets_tasks_progress_retrieve",
+        summary="分解任务某年度各县（市、区）进度与排名",
+        parameters=[YEAR],
+        responses={200: TargetsTaskProgressOut, 400: BAD_INPUT, 404: NOT_FOUND, **READ_ERRORS},
+    )
     def get(self, request, pk: int):
         year = _year(request)
         try:
@@ -258,38 +201,18 @@ class TaskProgressView(TargetsAPIView):
             raise NotFound("分解任务不存在") from None
         shares = list(task.shares.all())
         rows = tasks.progress(task, year, shares=shares, records=task.current_progress)
-        return Response(
-            {
-                "task": _task_out(task, tasks.check_decomposition(task, shares)),
-                "year": year,
-                "ranking": [
-                    {
-                        "rank": p.rank,
-                        "region_code": p.region_code,
-                        "region_name": p.region_name,
-                        "planned": parsing.fmt(p.planned),
-                        "completed": parsing.fmt(p.completed) if p.completed is not None else None,
-                        "planned_to_date": parsing.fmt(p.planned_to_date),
-                        "completed_to_date": parsing.fmt(p.completed_to_date),
-                        "completion_rate": parsing.fmt(p.rate) if p.rate is not None else None,
-                    }
-                    for p in rows
-                ],
-            }
-        )
+        body = {"task": _checked(task, shares), "year": year, "ranking": rows}
+        return Response(TargetsTaskProgressOut(body).data)
 
+    @extend_schema(
+        operation_id="v1_targets_tasks_progress_create",
+        summary="报送或更正一个县（市、区）某年度的完成数",
+        request=TargetsProgressIn,
+        responses={201: TargetsProgressRecordOut, **WRITE_ERRORS},
+    )
     def post(self, request, pk: int):
         task = get_object_or_404(Task, pk=pk)
-        data = ProgressIn(data=request.data)
+        data = TargetsProgressIn(data=request.data)
         data.is_valid(raise_exception=True)
         record = tasks.record_progress(task, actor=request.user, **data.validated_data)
-        return Response(
-            {
-                "id": record.pk,
-                "region_code": record.region_code,
-                "year": record.year,
-                "completed": parsing.fmt(record.completed),
-                "replaces": record.replaces_id,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(TargetsProgressRecordOut(record).data, status=status.HTTP_201_CREATED)

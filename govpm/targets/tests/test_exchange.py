@@ -118,7 +118,6 @@ def test_tgt07_one_bad_observation_row_saves_nothing(curated_data, officer):
     assert not Observation.objects.exists()
 
 
-@pytest.mark.urls("govpm.targets.tests.urls")
 def test_upload_page_reports_rows_and_exports_download(curated_data, officer, client):
     client.force_login(officer)
     content = "文号,编号,年度,观测值,数据来源\n衢政发〔2020〕10号,H01,2020,abc,监测\n".encode()

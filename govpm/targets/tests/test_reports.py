@@ -32,7 +32,6 @@ def test_tgt06_yearly_xlsx_report_lists_binding_failures_first(curated_data, off
     assert any(row[1].value == "通过：各部分之和等于总量" for row in ranking.iter_rows())
 
 
-@pytest.mark.urls("govpm.targets.tests.urls")
 def test_report_download_per_document(curated_data, officer):
     client = Client()
     client.force_login(officer)

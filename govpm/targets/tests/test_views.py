@@ -5,7 +5,7 @@ from django.test import Client
 
 from govpm.targets.models import Indicator, Observation, Task
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("govpm.targets.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

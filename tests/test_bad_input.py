@@ -92,3 +92,15 @@ def test_floats_never_become_money(cast):
                                         '{"requested_estimate": 0.30}', content_type="application/json")
     assert response.status_code == 200
     assert response.json()["project"]["requested_estimate"] == "0.30"
+
+
+def test_a_lost_uniqueness_race_is_409_not_500(cast):
+    """Two identical records at once: the database refuses the second; the API says 409, never 500."""
+    from django.db import IntegrityError
+    from rest_framework.test import APIRequestFactory
+
+    from govpm.core.api import exception_handler
+
+    response = exception_handler(IntegrityError("duplicate key"), {"request": APIRequestFactory().get("/")})
+    assert response.status_code == 409
+    assert response.data["error"]["code"] == "conflict"

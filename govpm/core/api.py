@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from .errors import GovpmError
+from .errors import Conflict, GovpmError
 
 _DRF_MESSAGES = {
     exceptions.NotAuthenticated: ("not_authenticated", "未登录或令牌无效"),
@@ -51,6 +52,9 @@ def error_response(error: GovpmError) -> Response:
 def exception_handler(exc, context):
     if isinstance(exc, GovpmError):
         return error_response(exc)
+    if isinstance(exc, IntegrityError):
+        # A uniqueness race lost to a simultaneous request: the transaction rolled back, nothing was saved.
+        return error_response(Conflict("数据已被同时提交的其他操作修改，请刷新后重试", code="conflict"))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -14,17 +14,14 @@ from rest_framework.views import APIView
 from govpm.core import clock
 from govpm.core.api import Pagination
 from govpm.core.errors import InvalidInput, NotFound
+from govpm.core.schema import BAD_INPUT, FORBIDDEN, NOT_FOUND, NOT_LOGGED_IN
 
 from . import permissions, selectors, tasks
 from .assessment import assess_year
 from .models import Document, Indicator, Nature, Task
 from .observations import clean_year, record_judgement, record_observation
 from .serializers import (
-    BAD_INPUT,
-    FORBIDDEN,
     NATURE_CHOICES,
-    NOT_FOUND,
-    NOT_LOGGED_IN,
     TargetsAssessmentOut,
     TargetsIndicatorDetailOut,
     TargetsIndicatorOut,

@@ -6,7 +6,7 @@ names of other modules' components and enums (e.g. the projects' `StatusEnum`) n
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from govpm.accounts.codes import REGIONS
@@ -79,28 +79,7 @@ TARGET_KIND_CHOICES = [
 ]
 
 
-# --- errors ---------------------------------------------------------------------------------------------
 
-ERROR = inline_serializer(
-    "TargetsError",
-    {
-        "error": inline_serializer(
-            "TargetsErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "rule": serializers.CharField(allow_null=True),
-                "citation": serializers.CharField(allow_null=True),
-                "field": serializers.CharField(allow_null=True),
-                "details": serializers.JSONField(required=False, help_text="输入校验失败时各字段的错误"),
-            },
-        )
-    },
-)
-BAD_INPUT = OpenApiResponse(ERROR, "输入不正确（field 指出哪一项）")
-NOT_LOGGED_IN = OpenApiResponse(ERROR, "未登录或令牌无效")
-FORBIDDEN = OpenApiResponse(ERROR, "角色无权进行此操作")
-NOT_FOUND = OpenApiResponse(ERROR, "对象不存在")
 
 
 # --- output ---------------------------------------------------------------------------------------------

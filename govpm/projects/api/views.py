@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -14,24 +14,13 @@ from rest_framework.views import APIView
 
 from govpm.core.api import Pagination
 from govpm.core.errors import InvalidInput, NotFound
+from govpm.core.schema import ERRORS
 
 from .. import lifecycle, selectors
 from ..models import Event
 from ..rules.prescreen import Hit
 from ..stages import ACTIONS
 from . import inputs, outputs
-
-ERROR = inline_serializer(
-    "Error",
-    {"error": inline_serializer("ErrorBody", {
-        "code": serializers.CharField(), "message": serializers.CharField(),
-        "rule": serializers.CharField(allow_null=True), "citation": serializers.CharField(allow_null=True),
-        "field": serializers.CharField(allow_null=True),
-    })},
-)
-ERRORS = {400: OpenApiResponse(ERROR, "输入或规则不允许"), 401: OpenApiResponse(ERROR, "未登录"),
-          403: OpenApiResponse(ERROR, "无权"), 404: OpenApiResponse(ERROR, "不存在或无权查看"),
-          409: OpenApiResponse(ERROR, "阶段不符或并发冲突")}
 
 
 class TokenInput(inputs.Strict):

@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: setup demo test test-sqlite test-postgres lint bench requirements-doc clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/system-packages.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'

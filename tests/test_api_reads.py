@@ -120,3 +120,15 @@ def test_openapi_schema_describes_every_endpoint(db):
                         if p["name"] == "action")
     assert "record_tender" in action_param["schema"]["enum"]
     assert "409" in paths["/api/v1/projects/{project_id}/actions/{action}/"]["post"]["responses"]
+
+
+def test_an_outside_expert_sees_only_the_projects_it_reviews(cast, clock):
+    """COORD-02: experts are invited per project; they see those, not the whole pipeline."""
+    reviewed = advance(draft(cast.owner, name="受邀评审"), cast, to="joint_review", shift=clock.shift)
+    other = advance(draft(cast.owner, name="未受邀"), cast, to="pooled", shift=clock.shift)
+    expert = cast.experts[0]
+
+    listed = api_for(expert).get("/api/v1/projects/").json()
+
+    assert [p["id"] for p in listed["results"]] == [reviewed.pk]
+    assert api_for(expert).get(f"/api/v1/projects/{other.pk}/").status_code == 404

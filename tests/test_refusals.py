@@ -242,7 +242,8 @@ def test_reviewer_answering_another_reviewers_task_is_refused_COORD_02(cast, clo
     finance_task.refresh_from_db()
     assert finance_task.opinion == ""
     outsider = UserFactory(role="expert", unit=cast.experts[0].unit)
-    assert_refused(post(outsider, project, "record_opinion", {"opinion": "agree", "comment": "未受邀"}), 403)
+    # an expert not invited to this project does not even see it
+    assert_refused(post(outsider, project, "record_opinion", {"opinion": "agree", "comment": "未受邀"}), 404)
 
 
 def test_reviewer_may_amend_its_opinion_and_history_keeps_both(cast, clock):

@@ -21,10 +21,13 @@ ORDERINGS = {
 
 
 def visible_projects(user: User) -> QuerySet[Project]:
-    """What a user may see: an owner unit only its own projects; nobody else any draft."""
+    """What a user may see: an owner unit only its own projects; an outside expert only the projects it
+    was asked to review; nobody else any draft."""
     projects = Project.objects.all()
     if user.role == "owner":
         return projects.filter(owner_unit_id=user.unit_id)
+    if user.role == "expert":
+        return projects.filter(pk__in=ReviewTask.objects.filter(expert=user).values("project_id"))
     return projects.exclude(stage=Stage.DRAFT)
 
 

@@ -26,7 +26,7 @@ from govpm.core import clock
 from govpm.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from govpm.policy.catalog import citation
 
-from ..models import Event, Project
+from ..models import Event, Project, ReviewTask
 from ..stages import ACTIONS, ActionSpec, Stage
 
 
@@ -44,9 +44,12 @@ def jsonable(value):
 
 
 def visible_to(project: Project, actor: User) -> bool:
-    """Owners see their own unit's projects only; nobody but the owner unit sees a draft."""
+    """Owners see their own unit's projects only; experts those they review; nobody but the owner unit sees
+    a draft. Mirrors selectors.visible_projects for one row."""
     if actor.role == "owner" or project.stage == Stage.DRAFT:
         return actor.role == "owner" and project.owner_unit_id == actor.unit_id
+    if actor.role == "expert":
+        return ReviewTask.objects.filter(project=project, expert=actor).exists()
     return True
 
 

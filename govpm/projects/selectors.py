@@ -8,7 +8,7 @@ from govpm.accounts.models import User
 from govpm.core.errors import InvalidInput, NotFound
 
 from .facts import ARCHITECTURE_LAYERS
-from .models import Deadline, IssuedDocument, Level, Project, ReviewTask
+from .models import Contract, Deadline, IssuedDocument, Level, Project, ReviewTask
 from .stages import Stage
 
 ORDERINGS = {
@@ -41,7 +41,8 @@ def _truthy(value: str, field: str, label: str) -> bool:
 
 def project_list(user: User, params) -> QuerySet[Project]:
     """The demand pool and every project list: filters, search, and priority-first ranking."""
-    projects = visible_projects(user).select_related("owner_unit")
+    # Lists never show the facts JSON or the summary: not decoding them per row keeps long lists cheap.
+    projects = visible_projects(user).select_related("owner_unit").defer("facts", "summary")
     if stage := params.get("stage"):
         stages = stage.split(",")
         unknown = [code for code in stages if code not in Stage.values]
@@ -90,7 +91,7 @@ def project_detail(user: User, project_id) -> Project:
             Prefetch("documents", queryset=IssuedDocument.objects.select_related("issuer")),
             "modules",
             "tenders",
-            "contracts__signing_unit",
+            Prefetch("contracts", queryset=Contract.objects.select_related("signing_unit")),
             "payments",
         )
         .filter(pk=pk)

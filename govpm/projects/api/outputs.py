@@ -22,7 +22,7 @@ class UnitRef(serializers.Serializer):
 
 class ProjectListItem(serializers.ModelSerializer):
     owner_unit = UnitRef()
-    stage_label = serializers.CharField(source="get_stage_display")
+    stage_label = serializers.CharField()  # the model property: no per-row get_FOO_display introspection
     requested_estimate = serializers.DecimalField(**MONEY)
     approved_estimate = serializers.DecimalField(**MONEY)
 

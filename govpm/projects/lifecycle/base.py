@@ -93,6 +93,8 @@ class Step:
     from_stage: str
     payload: dict = field(default_factory=dict)
 
+    snapshot: dict = field(default_factory=dict)
+
     def move(self, to_stage: str) -> None:
         assert to_stage in self.spec.targets, f"{self.spec.code} cannot lead to {to_stage}"
         self.project.stage = to_stage
@@ -116,15 +118,29 @@ def transition(project_id: int, *, actor: User, action: str) -> Iterator[Step]:
     with transaction.atomic():
         project = lock_project(project_id)
         _authorize(actor, spec, project)
-        step = Step(project=project, actor=actor, spec=spec, from_stage=project.stage)
+        step = Step(project=project, actor=actor, spec=spec, from_stage=project.stage, snapshot=_values(project))
         yield step
-        write_event(step.project, actor=actor, action=action, from_stage=step.from_stage, payload=step.payload)
+        write_event(step.project, actor=actor, action=action, from_stage=step.from_stage, payload=step.payload,
+                    snapshot=step.snapshot)
 
 
-def write_event(project: Project, *, actor: User, action: str, from_stage: str, payload: dict) -> Event:
+def _values(project: Project) -> dict:
+    return {f.attname: getattr(project, f.attname) for f in project._meta.concrete_fields}
+
+
+def write_event(
+    project: Project, *, actor: User, action: str, from_stage: str, payload: dict, snapshot: dict | None = None
+) -> Event:
+    """Saves what the action changed on the project (only that: most actions change nothing on the row)
+    and appends the audit event."""
     if project.stage != from_stage:
         project.stage_changed_at = clock.now()
-    project.save()
+    if snapshot is None:
+        project.save()
+    else:
+        changed = [name for name, value in _values(project).items() if snapshot.get(name) != value]
+        if changed:
+            project.save(update_fields=[project._meta.get_field(name).name for name in changed])
     return Event.objects.create(
         project=project,
         actor=actor,

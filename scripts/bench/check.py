@@ -1,0 +1,115 @@
+"""Before any load: prove each bare view is a fair comparison, in-process, on the seeded database.
+
+For detail, list and action, the API endpoint and its bare view are called once each (Django's test
+client, the bench settings). The check fails unless
+  - both answer 200,
+  - they issue the same SQL statements, in the same order (compared as templates, parameters aside),
+  - their JSON bodies are equal (pagination links and new row ids aside),
+and unless config.urls — the URLconf of every deployment — does not reach the bare views.
+
+Usage: check.py OUT_DIR (reads OUT_DIR/plan.json and the id files seed.py wrote).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import Resolver404, resolve  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+API, BARE = "/api/v1", "/bench/bare"
+
+
+class Statements:
+    """Every SQL statement the connection executes, as its template (parameters are not compared)."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.sql.append(sql)
+        return execute(sql, params, many, context)
+
+
+def call(client: Client, method: str, url: str, body: dict | None) -> tuple[int, dict, list[str]]:
+    statements = Statements()
+    with connection.execute_wrapper(statements):
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data=json.dumps(body), content_type="application/json")
+    return response.status_code, json.loads(response.content), statements.sql
+
+
+def normalise(body: dict, prefix: str) -> dict:
+    """Links name their own path; an action's result names the row it just created."""
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True).replace(prefix, "<prefix>")
+    body = json.loads(text)
+    if isinstance(body.get("result"), dict):
+        body["result"]["id"] = "<new>"
+    return body
+
+
+def main() -> None:
+    out_dir = Path(sys.argv[1])
+    plan = json.loads((out_dir / "plan.json").read_text())
+    detail_id = int((out_dir / "detail_ids.txt").read_text().split()[0])
+    action_id = int((out_dir / "action_ids.txt").read_text().split()[0])
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {plan['token']}")
+    inspection = {
+        "inspected_on": timezone.localdate().isoformat(),
+        "result": "on_track",
+        "findings": "进度符合计划",
+    }
+    cases = [
+        ("detail", "GET", f"/projects/{detail_id}/", None),
+        ("list", "GET", f"/projects/?stage={plan['list_stages'][0]}", None),
+        ("action", "POST", f"/projects/{action_id}/actions/record_inspection/", inspection),
+    ]
+    failed = False
+    for name, method, url, body in cases:
+        api_status, api_body, api_sql = call(client, method, API + url, body)
+        bare_status, bare_body, bare_sql = call(client, method, BARE + url, body)
+        problems = []
+        if (api_status, bare_status) != (200, 200):
+            problems.append(f"status API {api_status}, bare {bare_status}")
+        if api_sql != bare_sql:
+            problems.append(
+                "different SQL:\n    API:  "
+                + "\n          ".join(api_sql)
+                + "\n    bare: "
+                + "\n          ".join(bare_sql)
+            )
+        if normalise(api_body, API) != normalise(bare_body, BARE):
+            problems.append(f"different bodies:\n    API:  {api_body}\n    bare: {bare_body}")
+        print(
+            f"  check {name:<7} {len(api_sql):>2} statements each, {'same SQL and body' if not problems else 'FAILED'}"
+        )
+        for problem in problems:
+            print(f"    {problem}")
+        failed = failed or bool(problems)
+    try:
+        resolve(f"{BARE}/projects/1/", urlconf="config.urls")
+        print("  check   the bare views are reachable from config.urls: FAILED")
+        failed = True
+    except Resolver404:
+        pass
+    if failed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -74,8 +74,11 @@ def submit_data_dictionary(project_id: int, *, actor: User, descriptor: dict) ->
     """数据字典 to bdb (IMPL-04); a dictionary with errors is refused with the field named."""
     found = datadict.problems(descriptor)
     if found:
-        field, message = found[0]
-        raise InvalidInput(f"数据字典：{message}", field=field, rule="IMPL-04")
+        field, first = found[0]
+        if len(found) == 1:
+            raise InvalidInput(f"数据字典：{first}", field=field, rule="IMPL-04")
+        messages = "；".join(f"{path}：{message}" for path, message in found)
+        raise InvalidInput(f"数据字典有 {len(found)} 处错误：{messages}", field=field, rule="IMPL-04")
     with transition(project_id, actor=actor, action="submit_data_dictionary") as step:
         dictionary = DataDictionary.objects.create(project=step.project, descriptor=descriptor,
                                                    submitted_on=clock.today(), submitted_by=actor)

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from govpm.accounts.models import Unit
 from govpm.core import calendar, clock
+from govpm.documents import issuing
 from govpm.documents.numbering import next_number
 
 from ..models import Deadline, IssuedDocument, Project
@@ -21,10 +22,12 @@ def unit_by_code(code: str) -> Unit:
 def issue_document(
     project: Project, *, kind: str, issuer_code: str, body: str, amount: Decimal | None = None
 ) -> IssuedDocument:
+    """A numbered document, with its DOCX rendered now and kept with its SHA-256: what was issued can be
+    shown byte for byte later, whatever happens to the project's records afterwards."""
     issuer = unit_by_code(issuer_code)
     today = clock.today()
     label = IssuedDocument.Kind(kind).label
-    return IssuedDocument.objects.create(
+    document = IssuedDocument(
         project=project,
         kind=kind,
         title=f"关于{project.name}的{label}",
@@ -34,6 +37,11 @@ def issue_document(
         amount=amount,
         body=body,
     )
+    data = issuing.render_docx(document)
+    document.sha256 = issuing.sha256(data)
+    document.save()
+    issuing.keep(document, data)
+    return document
 
 
 def open_deadline(project: Project, code: str, *, starts_on: dt.date) -> Deadline:

@@ -7,9 +7,11 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from govpm.documents.pdf import warm_pdf_cache
 from govpm.projects.lifecycle import process_deadlines
 
-JOBS = [("process_deadlines", process_deadlines)]
+# Each job is idempotent: deadlines by reminder uniqueness, PDFs by their content hash.
+JOBS = [("process_deadlines", process_deadlines), ("warm_pdf_cache", warm_pdf_cache)]
 
 
 class Command(BaseCommand):

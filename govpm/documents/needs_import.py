@@ -1,0 +1,267 @@
+"""Needs (项目需求) imported from an Excel sheet: all rows or none.
+
+Every row is checked first and every bad row reported with its row number and the reason in Chinese;
+if any row is bad nothing is imported. Then all rows are created through lifecycle.create_project in
+one transaction, so a row that fails even then (a rule only the lifecycle knows) rolls back the rows
+before it. An owner imports its own unit's needs, as drafts, exactly as if typed into the form."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+
+from govpm.accounts.models import User
+from govpm.core.errors import Forbidden, GovpmError, InvalidInput
+from govpm.core.money import to_yuan
+from govpm.projects import lifecycle
+from govpm.projects.facts import (
+    ARCHITECTURE_LAYERS,
+    BOOLEAN_FACTS,
+    PRIORITY_CLAIMS,
+    SYSTEM_KINDS,
+    clean_facts,
+)
+from govpm.projects.models import BuildType, Level, Project
+
+from .workbooks import add_sheet, save
+
+MAX_ROWS = 500
+MAX_BYTES = 5 * 1024 * 1024
+SHEET = "项目需求"
+
+# Column header → fact key or project field. Headers are what officials see in the template.
+COLUMNS = {
+    "项目名称": "name",
+    "需求概述": "summary",
+    "申报估算（元）": "requested_estimate",
+    "项目层级": "level",
+    "项目类别": "category",
+    "建设类型": "build_type",
+    **{label: key for key, label in BOOLEAN_FACTS.items()},
+    "新建系统类型": "system_kinds",
+    "优先列入情形": "priority_claims",
+    "“四横三纵”架构层级": "architecture_layers",
+}
+REQUIRED = ["项目名称", "申报估算（元）"]
+CHOICES = {
+    "level": {label: code for code, label in Level.choices} | {code: code for code in Level.values},
+    "build_type": {label: code for code, label in BuildType.choices}
+    | {code: code for code in BuildType.values},
+}
+LISTS = {
+    "system_kinds": SYSTEM_KINDS,
+    "priority_claims": PRIORITY_CLAIMS,
+    "architecture_layers": ARCHITECTURE_LAYERS,
+}
+YES, NO = {"是", "true", "1", "yes", "y"}, {"否", "false", "0", "no", "n"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number Excel shows
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ImportRefused(InvalidInput):
+    """The file had bad rows; nothing was imported. `errors` names each row."""
+
+    code = "import_refused"
+
+    def __init__(self, errors: list[RowError]) -> None:
+        first = errors[0]
+        super().__init__(
+            f"第{first.row}行「{first.column}」：{first.message}（共{len(errors)}处错误，未导入任何需求）",
+            field=f"rows.{first.row}",
+        )
+        self.errors = errors
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "rows": [error.as_dict() for error in self.errors]}
+
+
+def template() -> bytes:
+    """The empty sheet to fill in, with one example row and a sheet of allowed values."""
+    book = Workbook()
+    example = [
+        "衢州市智慧停车服务平台",
+        "全市停车资源一张图",
+        "1200000.00",
+        "市本级",
+        1,
+        "新建",
+        *["否" for _ in BOOLEAN_FACTS],
+        "",
+        "",
+        "业务应用,数据资源",
+    ]
+    example[list(COLUMNS).index(BOOLEAN_FACTS["deploys_on_city_cloud"])] = "是"
+    add_sheet(book, SHEET, list(COLUMNS), [example])
+    allowed = [
+        ("项目层级", "、".join(label for _, label in Level.choices)),
+        ("项目类别", "1至7的整数（实施意见二(一)(1)）"),
+        ("建设类型", "、".join(label for _, label in BuildType.choices)),
+        ("是否类各列", "是 或 否"),
+        ("新建系统类型", "、".join(SYSTEM_KINDS.values()) + "（多项以逗号分隔，可填代码）"),
+        ("优先列入情形", "、".join(PRIORITY_CLAIMS.values()) + "（多项以逗号分隔，可填代码）"),
+        ("“四横三纵”架构层级", "、".join(ARCHITECTURE_LAYERS.values()) + "（多项以逗号分隔，可填代码）"),
+        ("必填", "、".join(REQUIRED) + "；整表一次导入，任何一行有误则全部不导入"),
+    ]
+    add_sheet(book, "填写说明", ["列", "可填内容"], allowed)
+    return save(book)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _parse_list(value: str, allowed: dict[str, str]) -> list[str]:
+    by_label = {label: code for code, label in allowed.items()}
+    items = [item.strip() for item in value.replace("，", ",").replace("、", ",").split(",") if item.strip()]
+    codes = []
+    for item in items:
+        code = item if item in allowed else by_label.get(item)
+        if code is None:
+            raise ValueError(f"不识别的取值「{item}」")
+        codes.append(code)
+    return codes
+
+
+def _cell(header: str, value) -> object:
+    """One cell → its stored form, or ValueError with the reason in Chinese."""
+    key = COLUMNS[header]
+    text = _text(value)
+    if key in {"name", "summary"}:
+        return text
+    if key == "requested_estimate":
+        try:
+            amount = to_yuan(text if not isinstance(value, float) else repr(value))
+        except ValidationError as exc:
+            raise ValueError(exc.messages[0]) from None
+        if amount < 0:
+            raise ValueError("金额不能为负数")
+        return amount
+    if not text:
+        return None
+    if key in CHOICES:
+        if text not in CHOICES[key]:
+            raise ValueError(f"应为 {'、'.join(label for label in CHOICES[key] if not label.isascii())} 之一")
+        return CHOICES[key][text]
+    if key == "category":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not str(value).strip().isdigit() or not 1 <= int(str(value).strip()) <= 7:
+            raise ValueError("应为1至7的整数")
+        return int(str(value).strip())
+    if key in BOOLEAN_FACTS:
+        if value is True or text.lower() in YES:
+            return True
+        if value is False or text.lower() in NO:
+            return False
+        raise ValueError("应为 是 或 否")
+    if key in LISTS:
+        return _parse_list(text, LISTS[key])
+    raise AssertionError(key)
+
+
+@dataclass
+class Row:
+    number: int
+    name: str
+    summary: str
+    requested_estimate: Decimal
+    facts: dict
+
+
+def read_rows(data: bytes) -> tuple[list[Row], list[RowError]]:
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"文件过大：不能超过 {MAX_BYTES // 1024 // 1024} MB", field="file")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        raise InvalidInput("文件不是有效的 Excel 工作簿（.xlsx）", field="file") from None
+    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+    lines = sheet.iter_rows(values_only=True)
+    headers = [_text(value) for value in next(lines, ())]
+    missing = [header for header in REQUIRED if header not in headers]
+    if missing:
+        raise InvalidInput(f"第1行表头缺少「{missing[0]}」列；请使用导入模板", field="file")
+    unknown = [header for header in headers if header and header not in COLUMNS]
+    if unknown:
+        raise InvalidInput(f"第1行表头「{unknown[0]}」不是模板中的列", field="file")
+    rows, errors = [], []
+    for number, values in enumerate(lines, start=2):
+        cells = dict(zip(headers, values, strict=False))
+        if all(_text(value) == "" for value in cells.values()):
+            continue
+        if len(rows) + len(errors) >= MAX_ROWS:
+            raise InvalidInput(f"一次最多导入 {MAX_ROWS} 行", field="file")
+        parsed, row_errors = {}, []
+        for header in headers:
+            if not header:
+                continue
+            if header in REQUIRED and _text(cells.get(header)) == "":
+                row_errors.append(RowError(number, header, "必填"))
+                continue
+            try:
+                parsed[COLUMNS[header]] = _cell(header, cells.get(header))
+            except ValueError as exc:
+                row_errors.append(RowError(number, header, str(exc)))
+        facts = {
+            key: value
+            for key, value in parsed.items()
+            if key not in {"name", "summary", "requested_estimate"} and value is not None
+        }
+        if not row_errors:
+            try:
+                facts = clean_facts(facts, partial=True)
+            except InvalidInput as exc:
+                row_errors.append(RowError(number, _header_of(exc.field), exc.message))
+        if row_errors:
+            errors += row_errors
+            continue
+        rows.append(
+            Row(number, parsed["name"], parsed.get("summary", ""), parsed["requested_estimate"], facts)
+        )
+    if not rows and not errors:
+        raise InvalidInput("表中没有需求行", field="file")
+    return rows, errors
+
+
+def _header_of(field_path: str | None) -> str:
+    key = (field_path or "").removeprefix("facts.").split(".")[0]
+    return next((header for header, column in COLUMNS.items() if column == key), key or "申报事实")
+
+
+def import_needs(data: bytes, *, actor: User) -> list[Project]:
+    """All rows as drafts of the actor's unit, or ImportRefused naming every bad row."""
+    if actor.role != "owner" or actor.unit_id is None:
+        raise Forbidden("只有业主单位可以导入项目需求")
+    rows, errors = read_rows(data)
+    if errors:
+        raise ImportRefused(errors)
+    created: list[Project] = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                created.append(
+                    lifecycle.create_project(
+                        actor=actor,
+                        name=row.name,
+                        summary=row.summary,
+                        facts=row.facts,
+                        requested_estimate=row.requested_estimate,
+                    )
+                )
+            except GovpmError as exc:
+                raise ImportRefused([RowError(row.number, _header_of(exc.field), exc.message)]) from exc
+    return created

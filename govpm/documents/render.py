@@ -1,0 +1,300 @@
+"""Lay a composition out as a DOCX by GB/T 9704-2012: A4, 37/35/28/26 mm margins, 22 lines of 28
+characters, 仿宋 三号 body, 小标宋 二号 title, 黑体/楷体/仿宋 headings, 发文字号 and 成文日期 in the
+official forms, and page numbers `— N —` outside the text area.
+
+The output is deterministic: the same document gives the same bytes (fixed core properties, fixed
+zip timestamps), so the SHA-256 stored at issue can be checked again at any time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+import zoneinfo
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from . import layout
+from .compose import Composition
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: no build time leaks into the bytes
+# What may follow w:szCs in w:rPr and w:pBdr in w:pPr (ECMA-376 §17.3.2.28, §17.3.1.26): Word refuses a
+# file whose children are out of order, so new children go before these.
+AFTER_SZCS = (
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
+AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
+def set_fonts(run_or_style, name: str, size: Pt) -> None:
+    """Sets the font for Latin, East-Asian and complex scripts alike: python-docx's font.name alone
+    sets only the Latin one, and Word would then show Chinese in its default font."""
+    font = run_or_style.font
+    font.name = name
+    font.size = size
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+    fonts.set(qn("w:hint"), "eastAsia")
+    size_cs = rpr.find(qn("w:szCs"))
+    if size_cs is None:
+        size_cs = OxmlElement("w:szCs")
+        rpr.insert_element_before(size_cs, *AFTER_SZCS)
+    size_cs.set(qn("w:val"), str(int(size.pt * 2)))
+
+
+def _paragraph(
+    document,
+    text: str,
+    *,
+    font: str,
+    size: Pt,
+    align=None,
+    indent_chars: float = 0,
+    right_chars: float = 0,
+    color: str | None = None,
+    bold: bool = False,
+):
+    paragraph = document.add_paragraph()
+    fmt = paragraph.paragraph_format
+    if align is not None:
+        paragraph.alignment = align
+    if indent_chars:
+        fmt.first_line_indent = Pt(layout.SIZE_3.pt * indent_chars)
+    if right_chars:
+        fmt.right_indent = Pt(layout.SIZE_3.pt * right_chars)
+    if text:
+        run = paragraph.add_run(text)
+        set_fonts(run, font, size)
+        run.font.bold = bold
+        if color:
+            run.font.color.rgb = RGBColor.from_string(color)
+    return paragraph
+
+
+def _border(paragraph, edge: str, *, color: str, eighths: int) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.insert_element_before(borders, *AFTER_PBDR)
+    line = OxmlElement(f"w:{edge}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), str(eighths))
+    line.set(qn("w:space"), "1")
+    line.set(qn("w:color"), color)
+    borders.append(line)
+
+
+def _page_setup(section) -> None:
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = layout.PAGE_WIDTH, layout.PAGE_HEIGHT
+    section.top_margin, section.bottom_margin = layout.MARGIN_TOP, layout.MARGIN_BOTTOM
+    section.left_margin, section.right_margin = layout.MARGIN_LEFT, layout.MARGIN_RIGHT
+    section.footer_distance = layout.FOOTER_DISTANCE
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(layout.line_pitch_twips()))
+    grid.set(qn("w:charSpace"), str(layout.char_space()))
+
+
+def _page_number(paragraph) -> None:
+    """`— N —` in 四号 宋体: the number is a PAGE field, so Word and LibreOffice count the pages."""
+
+    def run(text: str | None = None):
+        r = paragraph.add_run(text or "")
+        set_fonts(r, layout.SONGTI, layout.SIZE_4)
+        return r
+
+    run("— ")
+    begin = run()
+    begin._r.append(_field_char("begin"))
+    instruction = run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    instruction._r.append(instr)
+    separate = run()
+    separate._r.append(_field_char("separate"))
+    run("1")
+    end = run()
+    end._r.append(_field_char("end"))
+    run(" —")
+
+
+def _field_char(kind: str):
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    return element
+
+
+def _footers(document, section) -> None:
+    """Odd pages: right, one character in; even pages: left, one character in (GB/T 9704 7.5)."""
+    document.settings.odd_and_even_pages_header_footer = True
+    odd = section.footer.paragraphs[0]
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    odd.paragraph_format.right_indent = layout.SIZE_3
+    _page_number(odd)
+    even = section.even_page_footer.paragraphs[0]
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    even.paragraph_format.left_indent = layout.SIZE_3
+    _page_number(even)
+
+
+def _styles(document) -> None:
+    normal = document.styles["Normal"]
+    set_fonts(normal, layout.FANGSONG, layout.SIZE_3)
+    fmt = normal.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    # Lines follow the document grid (22 a page); an exact line height would fight it.
+    fmt.line_spacing = None
+
+
+def _freeze_core_properties(document, composition: Composition, issued_at: dt.datetime) -> None:
+    core = document.core_properties
+    core.title = composition.title
+    core.subject = composition.number
+    core.author = core.last_modified_by = composition.signature
+    core.identifier = composition.number
+    core.language = "zh-CN"
+    core.keywords = "公文"
+    core.comments = ""
+    core.category = "公文"
+    core.revision = 1
+    core.created = core.modified = issued_at.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """python-docx stamps each zip entry with the time of saving; rewrite them with a fixed one."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def render(composition: Composition, *, issued_on: dt.date) -> bytes:
+    document = Document()
+    _styles(document)
+    section = document.sections[0]
+    _page_setup(section)
+    _footers(document, section)
+    body = document.element.body
+    for paragraph in list(body.iterchildren(qn("w:p"))):  # the template's empty first paragraph
+        body.remove(paragraph)
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    # 版头: the issuer's mark in red, the number, the red separator line.
+    _paragraph(
+        document,
+        composition.issuer_mark,
+        font=layout.XIAOBIAOSONG,
+        size=layout.SIZE_MARK,
+        align=center,
+        color=layout.RED,
+    )
+    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
+    number = _paragraph(document, composition.number, font=layout.FANGSONG, size=layout.SIZE_3, align=center)
+    _border(number, "bottom", color=layout.RED, eighths=8)
+    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
+
+    # 主体: title, addressee, body with headings, signature and date.
+    _paragraph(document, composition.title, font=layout.XIAOBIAOSONG, size=layout.SIZE_2, align=center)
+    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
+    _paragraph(document, composition.addressee, font=layout.FANGSONG, size=layout.SIZE_3)
+    for block in composition.blocks:
+        font = layout.HEADING_FONTS.get(block.level, layout.FANGSONG)
+        _paragraph(
+            document,
+            block.text,
+            font=font,
+            size=layout.SIZE_3,
+            indent_chars=2,
+            align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        )
+    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
+    _paragraph(
+        document,
+        composition.signature,
+        font=layout.FANGSONG,
+        size=layout.SIZE_3,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        right_chars=4,
+    )
+    _paragraph(
+        document,
+        composition.date,
+        font=layout.FANGSONG,
+        size=layout.SIZE_3,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        right_chars=4,
+    )
+
+    # 版记: the imprint between two rules.
+    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
+    imprint = _paragraph(
+        document, composition.imprint, font=layout.FANGSONG, size=layout.SIZE_4, indent_chars=1
+    )
+    _border(imprint, "top", color="000000", eighths=4)
+    _border(imprint, "bottom", color="000000", eighths=4)
+
+    issued_at = dt.datetime.combine(issued_on, dt.time(9, 0), tzinfo=SHANGHAI)
+    _freeze_core_properties(document, composition, issued_at)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _deterministic_zip(buffer.getvalue())

@@ -1,0 +1,146 @@
+"""Downloads for the web UI (session login): documents, Excel exports, the needs import form and open
+data. Each view parses, calls one function of services/needs_import, and sends the result."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from govpm.core.errors import Forbidden, GovpmError, NotFound
+
+from . import needs_import, services
+from .pdf import ConversionFailed
+
+
+def send(download: services.Download, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(download.data, content_type=download.content_type)
+    response["Content-Disposition"] = services.content_disposition(download.filename, inline=inline)
+    if download.sha256:
+        response["X-Content-SHA256"] = download.sha256
+    return response
+
+
+def _or_404(call, *args):
+    try:
+        return call(*args)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+@require_GET
+def docx(request, pk: int):
+    return send(_or_404(services.docx_download, request.user, pk))
+
+
+@login_required
+@require_GET
+def pdf(request, pk: int):
+    try:
+        return send(_or_404(services.pdf_download, request.user, pk), inline=True)
+    except ConversionFailed as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def project_workbook(request, project_id: int):
+    return send(_or_404(services.project_workbook_download, request.user, project_id))
+
+
+@login_required
+@require_GET
+def project_list_xlsx(request):
+    try:
+        return send(services.project_list_download(request.user, request.GET))
+    except GovpmError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def import_template(request):
+    return send(
+        services.Download(
+            needs_import.template(),
+            "项目需求导入模板.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_needs(request):
+    if request.user.role != "owner":
+        raise Http404("只有业主单位可以导入项目需求")  # the page does not exist for other roles
+    context: dict = {"max_rows": needs_import.MAX_ROWS}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise needs_import.InvalidInput("请选择要导入的 Excel 文件（.xlsx）", field="file")
+            if upload.size > needs_import.MAX_BYTES:
+                raise needs_import.InvalidInput("文件过大：不能超过 5 MB", field="file")
+            context["created"] = needs_import.import_needs(upload.read(), actor=request.user)
+        except needs_import.ImportRefused as exc:
+            context["error"], context["rows"], status = exc.message, exc.errors, 400
+        except (Forbidden, GovpmError) as exc:
+            context["error"], status = exc.message, exc.status
+    return render(request, "documents/import_needs.html", context, status=status)
+
+
+def _json(package: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(services.json_bytes(package), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = services.content_disposition(filename, inline=True)
+    return response
+
+
+@require_GET
+def ocds(request, project_id: int):
+    """Public once the project is published (ADR 0201); before that, for those who may see it."""
+    package = _or_404(
+        lambda: services.ocds_package(
+            request.user,
+            project_id,
+            uri=request.build_absolute_uri(),
+            build_absolute_uri=request.build_absolute_uri,
+        )
+    )
+    return _json(package, f"ocds-{project_id}.json")
+
+
+@require_GET
+def oc4ids(request, project_id: int):
+    package = _or_404(
+        lambda: services.oc4ids_package(
+            request.user,
+            project_id,
+            uri=request.build_absolute_uri(),
+            build_absolute_uri=request.build_absolute_uri,
+        )
+    )
+    return _json(package, f"oc4ids-{project_id}.json")
+
+
+@require_GET
+def ocds_published(request):
+    return _json(
+        services.published_ocds(
+            uri=request.build_absolute_uri(), build_absolute_uri=request.build_absolute_uri
+        ),
+        "ocds.json",
+    )
+
+
+@require_GET
+def oc4ids_published(request):
+    return _json(
+        services.published_oc4ids(
+            uri=request.build_absolute_uri(), build_absolute_uri=request.build_absolute_uri
+        ),
+        "oc4ids.json",
+    )

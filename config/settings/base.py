@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "govpm.targets",
     "govpm.documents",
     "govpm.promotion",
+    "govpm.web",
 ]
 
 MIDDLEWARE = [

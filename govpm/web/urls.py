@@ -1,4 +1,26 @@
-"""The web UI (filled in by the UI work)."""
+"""The web UI, mounted at "/"; login and logout at /accounts/ (settings.LOGIN_URL)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
 
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(next_page="/", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/accounts/login/"), name="logout"),
+    path("", views.workbench_view, name="workbench"),
+    path("projects/", views.pool_view, name="pool"),
+    path("projects/new/", views.project_new, name="project_new"),
+    path("projects/<int:pk>/", views.project_view, name="project"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/actions/<str:action>/", views.project_action, name="action"),
+    path("projects/<int:pk>/joint-review/", views.joint_review_view, name="joint_review"),
+    path("projects/<int:pk>/needs-review/", views.needs_review_view, name="needs_review"),
+    path("zombies/", views.zombies_view, name="zombies"),
+    path("dashboard/", views.dashboard_view, name="dashboard"),
+]

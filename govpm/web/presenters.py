@@ -1,0 +1,262 @@
+"""Shapes that pages show: a refusal with its citation, a deadline's countdown, the stage timeline,
+the running money totals. Pure functions of rows the selectors already loaded; no query, no rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from govpm.core import clock
+from govpm.core.errors import GovpmError
+from govpm.policy.catalog import RULES
+from govpm.projects.facts import (
+    ARCHITECTURE_LAYERS,
+    BOOLEAN_FACTS,
+    FACT_LABELS,
+    PRIORITY_CLAIMS,
+    SYSTEM_KINDS,
+)
+from govpm.projects.models import CATEGORY_LABELS, BuildType, Deadline, Level, Project
+from govpm.projects.stages import ACTIONS, ActionSpec, Stage, actions_for
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class ErrorView:
+    """A refusal as the page shows it: the message, then `IMPL-01 · 衢政办发〔2020〕8号 三(三)1`."""
+
+    message: str
+    field: str | None = None
+    citation: str = ""
+
+
+def error_view(error: GovpmError) -> ErrorView:
+    cite = error.citation or ""
+    if not cite and error.rule:
+        cite = RULES[error.rule].citation if error.rule in RULES else error.rule
+    return ErrorView(message=error.message, field=error.field, citation=cite)
+
+
+@dataclass
+class DeadlineState:
+    deadline: Deadline
+    days_left: int | None  # to due_on; negative when past
+    overdue: bool
+    text: str
+
+
+def deadline_state(deadline: Deadline, today: dt.date | None = None) -> DeadlineState:
+    today = today or clock.today()
+    if deadline.status in {Deadline.Status.DONE, Deadline.Status.DONE_LATE}:
+        late = deadline.status == Deadline.Status.DONE_LATE
+        return DeadlineState(deadline, None, False, _("已完成（逾期完成）") if late else _("已完成"))
+    days = (deadline.due_on - today).days
+    limit = deadline.overdue_after
+    overdue = deadline.status == Deadline.Status.OVERDUE or (limit is not None and today > limit)
+    if overdue:
+        late_days = (today - (limit or deadline.due_on)).days
+        return DeadlineState(deadline, days, True, _("已逾期%(n)d天") % {"n": late_days})
+    if deadline.kind == Deadline.Kind.NOT_BEFORE:
+        return DeadlineState(
+            deadline, days, False, _("%(n)d天后可办理") % {"n": days} if days > 0 else _("已可办理")
+        )
+    return DeadlineState(deadline, days, False, _("剩余%(n)d天") % {"n": days} if days > 0 else _("今日到期"))
+
+
+MAIN_PATH = [
+    Stage.DRAFT,
+    Stage.SUBMITTED,
+    Stage.POOLED,
+    Stage.SCHEME,
+    Stage.JOINT_REVIEW,
+    Stage.CONSULTATION,
+    Stage.APPROVAL,
+    Stage.FUNDED,
+    Stage.PROCUREMENT,
+    Stage.IMPLEMENTATION,
+    Stage.FINAL_ACCEPTANCE,
+    Stage.OPERATION,
+    Stage.EVALUATED,
+]
+
+
+@dataclass
+class TimelineStep:
+    code: str
+    label: str
+    state: str  # done, current, todo
+    entered_at: dt.datetime | None = None
+
+
+def timeline(project: Project, events) -> list[TimelineStep]:
+    """The main path; a side stage (退回, 不予受理, 撤回, 终止) is appended where the project left it."""
+    entered: dict[str, dt.datetime] = {}
+    for event in events:
+        if event.to_stage != event.from_stage or event.action == "create":
+            entered[event.to_stage] = event.created_at
+    path = list(MAIN_PATH)
+    if project.stage not in path:
+        last = max((path.index(s) for s in entered if s in path), default=0)
+        path.insert(last + 1, Stage(project.stage))
+    current = path.index(project.stage)
+    return [
+        TimelineStep(
+            code=stage,
+            label=Stage(stage).label,
+            state="done" if index < current else "current" if index == current else "todo",
+            entered_at=entered.get(stage) if index <= current else None,
+        )
+        for index, stage in enumerate(path)
+    ]
+
+
+@dataclass
+class MoneySummary:
+    approved_estimate: Decimal | None
+    ceiling_total: Decimal = ZERO
+    contract_total: Decimal = ZERO
+    paid_total: Decimal = ZERO
+    tenders: list = field(default_factory=list)  # (tender, contracted)
+    contracts: list = field(default_factory=list)  # (contract, paid, remaining)
+    payments: list = field(default_factory=list)  # (payment, running total)
+
+    @property
+    def contract_ratio(self) -> int | None:
+        if not self.approved_estimate:
+            return None
+        return int(self.contract_total * 100 / self.approved_estimate)
+
+    @property
+    def paid_ratio(self) -> int | None:
+        if not self.contract_total:
+            return None
+        return int(self.paid_total * 100 / self.contract_total)
+
+
+def money_summary(project: Project) -> MoneySummary:
+    tenders, contracts, payments = (
+        list(project.tenders.all()),
+        list(project.contracts.all()),
+        list(project.payments.all()),
+    )
+    summary = MoneySummary(approved_estimate=project.approved_estimate)
+    for tender in tenders:
+        contracted = sum((c.amount for c in contracts if c.tender_id == tender.pk), ZERO)
+        summary.tenders.append((tender, contracted))
+        summary.ceiling_total += tender.ceiling
+    for contract in contracts:
+        paid = sum((p.amount for p in payments if p.contract_id == contract.pk), ZERO)
+        summary.contracts.append((contract, paid, contract.amount - paid))
+        summary.contract_total += contract.amount
+    for payment in sorted(payments, key=lambda p: (p.paid_on, p.pk)):
+        summary.paid_total += payment.amount
+        summary.payments.append((payment, summary.paid_total))
+    return summary
+
+
+def fact_rows(facts: dict) -> list[tuple[str, str]]:
+    """(label, readable value) for each recorded fact, in the order of the form."""
+
+    def readable(key, value) -> str:
+        if key == "level":
+            return Level(value).label
+        if key == "category":
+            return f"{value}. {CATEGORY_LABELS.get(value, '')}"
+        if key == "build_type":
+            return BuildType(value).label
+        if key in BOOLEAN_FACTS:
+            return "是" if value else "否"
+        if key == "system_kinds":
+            return "、".join(SYSTEM_KINDS[v] for v in value) or "无"
+        if key == "architecture_layers":
+            return "、".join(ARCHITECTURE_LAYERS[v] for v in value) or "未填"
+        if key == "priority_claims":
+            return (
+                "；".join(f"{PRIORITY_CLAIMS[c['code']]}（佐证：{c['evidence'] or '未提供'}）" for c in value)
+                or "无"
+            )
+        return str(value)
+
+    return [(label, readable(key, facts[key])) for key, label in FACT_LABELS.items() if key in facts]
+
+
+# Edited on its own page (the need form), not as an action form.
+SEPARATE_PAGES = {"update"}
+
+
+def own_open_tasks(project: Project, user) -> list:
+    return [
+        task
+        for task in project.review_tasks.all()
+        if task.round == project.review_round
+        and (
+            task.expert_id == user.pk
+            if user.role == "expert"
+            else task.expert_id is None and task.unit_id == user.unit_id
+        )
+    ]
+
+
+def available_actions(project: Project, user) -> list[ActionSpec]:
+    """The actions of stages.ACTIONS this user may take now, less those already done (a document
+    issued once, an application accepted once). The lifecycle function still decides."""
+    documents = {doc.kind for doc in project.documents.all()}
+    deadlines = {deadline.code for deadline in project.deadlines.all()}
+    still_open = {
+        "record_opinion": lambda: bool(own_open_tasks(project, user)),
+        "accept_application": lambda: "TIME-01" not in deadlines,
+        "issue_design_approval": lambda: "TIME-01" in deadlines and "design_approval" not in documents,
+        "issue_price_review": lambda: "price_review" not in documents,
+    }
+    return [
+        spec
+        for spec in actions_for(project.stage, user.role)
+        if spec.code not in SEPARATE_PAGES and still_open.get(spec.code, lambda: True)()
+    ]
+
+
+def action_label(code: str) -> str:
+    return ACTIONS[code].label if code in ACTIONS else {"create": "填报需求"}.get(code, code)
+
+
+def done_message(spec: ActionSpec, result) -> str:
+    """The line shown after an action succeeded; precheck reports its findings."""
+    if spec.code == "precheck":
+        if not result:
+            return _("预检完成：未发现不予受理情形，可以提交。")
+        return _("预检发现不予受理情形：") + "；".join(
+            f"{RULES[hit.rule].citation}：{hit.message}" for hit in result
+        )
+    return _("已完成「%(action)s」。") % {"action": spec.label}
+
+
+def _wan(amount) -> Decimal:
+    return (Decimal(amount or 0) / 10000).quantize(Decimal("0.01"))
+
+
+def dashboard_charts(data: dict) -> list[tuple[str, str, str, str, list]]:
+    """(key, title, unit, colour, rows) for each chart; rows are (label, value, list query string)."""
+    return [
+        ("pipeline", "项目阶段分布", "个", "#14457a", data["pipeline"]),
+        (
+            "by_unit",
+            "投资额（按业主单位）",
+            "万元",
+            "#2f6fb0",
+            [(n, _wan(v), q) for n, v, q in data["by_unit"]],
+        ),
+        (
+            "by_county",
+            "投资额（按区县）",
+            "万元",
+            "#3d8b6d",
+            [(n, _wan(v), q) for n, v, q in data["by_county"]],
+        ),
+        ("overdue", "逾期时限", "项", "#b42318", data["overdue"]),
+        ("rejections", "不予受理情形命中（按规则）", "个项目", "#a05a00", data["rejections"]),
+        ("layers", "“四横三纵”架构层级", "个", "#5b4b9a", data["layers"]),
+    ]

@@ -1,0 +1,202 @@
+"""Reads the web pages need beyond govpm.projects.selectors: the extra list filters of the dashboard's
+links, choice lists for forms, the dashboard's aggregates, the zombie registry. Read-only."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from govpm.accounts.codes import REGIONS
+from govpm.accounts.models import Unit, User
+from govpm.core import clock
+from govpm.core.errors import InvalidInput
+from govpm.policy.catalog import RULES
+from govpm.policy.models import Finding
+from govpm.projects import selectors
+from govpm.projects.facts import ARCHITECTURE_LAYERS
+from govpm.projects.models import (
+    Deadline,
+    Event,
+    Funding,
+    OpinionRevision,
+    Project,
+    Reminder,
+    ReviewTask,
+    ZombieListing,
+)
+from govpm.projects.stages import Stage
+
+
+def project_list(user: User, params) -> QuerySet[Project]:
+    """selectors.project_list, plus two filters the dashboard links to: region (county) and rule hit."""
+    projects = selectors.project_list(user, params)
+    if region := params.get("region"):
+        if region not in REGIONS:
+            raise InvalidInput("行政区划：不是衢州市或所辖县（市、区）的代码", field="region")
+        projects = projects.filter(owner_unit__region_code=region)
+    if rule := params.get("rule"):
+        if rule not in RULES:
+            raise InvalidInput(f"规则：不识别的规则编号 {rule}", field="rule")
+        hits = Finding.objects.filter(rule_code=rule, outcome=Finding.Outcome.HIT).values("project_id")
+        projects = projects.filter(pk__in=hits)
+    return projects
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    return [(unit.pk, unit.name) for unit in Unit.objects.only("pk", "name")]
+
+
+def owner_units() -> list[Unit]:
+    """Units that own at least one project: the demand pool's unit filter."""
+    return list(Unit.objects.filter(projects__isnull=False).distinct().only("pk", "name"))
+
+
+def expert_choices() -> list[tuple[int, str]]:
+    experts = User.objects.filter(role="expert", is_active=True).order_by("pk")
+    return [(user.pk, str(user)) for user in experts]
+
+
+def mergeable(user: User, project: Project) -> list[tuple[int, str]]:
+    others = (
+        selectors.visible_projects(user)
+        .filter(stage=Stage.POOLED)
+        .exclude(pk=project.pk)
+        .select_related("owner_unit")
+    )
+    return [(other.pk, f"{other.name}（{other.owner_unit.name}）") for other in others.order_by("id")[:200]]
+
+
+def events(project: Project) -> list[Event]:
+    return list(Event.objects.filter(project=project).select_related("actor").order_by("id"))
+
+
+def project_extras(project: Project) -> dict:
+    """What the project page shows beyond selectors.project_detail's prefetches, one query each."""
+    funding = Funding.objects.filter(project=project).prefetch_related("shares").first()
+    return {
+        "events": events(project),
+        "decisions": list(project.decisions.select_related("actor")),
+        "funding": funding,
+        "shares": list(funding.shares.all()) if funding else [],
+        "zombie_listings": list(project.zombie_listings.all()),
+        "inspections": list(project.inspections.select_related("unit")),
+        "midterm_reviews": list(project.midterm_reviews.all()),
+        "final_acceptances": list(project.final_acceptances.all()),
+        "dictionaries": list(project.data_dictionaries.all()),
+    }
+
+
+def joint_review(project: Project) -> dict:
+    """Every round's opinions side by side, who is still missing, each answer's history, reminders."""
+    tasks = list(
+        ReviewTask.objects.filter(project=project)
+        .select_related("unit", "expert", "answered_by")
+        .prefetch_related(Prefetch("revisions", queryset=OpinionRevision.objects.select_related("actor")))
+        .order_by("-round", "expert_id", "id")
+    )
+    rounds: dict[int, list[ReviewTask]] = {}
+    for task in tasks:
+        rounds.setdefault(task.round, []).append(task)
+    current = rounds.get(project.review_round, [])
+    reminders = list(
+        Reminder.objects.filter(deadline__project=project).select_related("deadline").order_by("-for_day")
+    )
+    return {
+        "rounds": sorted(rounds.items(), reverse=True),
+        "current": current,
+        "missing": [task for task in current if not task.opinion],
+        "answered": sum(1 for task in current if task.opinion),
+        "counts": sorted(Counter(task.get_opinion_display() for task in current if task.opinion).items()),
+        "reminders": reminders,
+    }
+
+
+def zombie_registry(params) -> QuerySet[ZombieListing]:
+    listings = ZombieListing.objects.select_related("project", "unit").order_by("-listed_on", "id")
+    if q := (params.get("q") or "").strip():
+        listings = listings.filter(
+            Q(project__name__icontains=q) | Q(unit__name__icontains=q) | Q(reason__icontains=q)
+        )
+    if params.get("status") == "barred":
+        listings = listings.filter(bar_ends_on__gt=clock.today())
+    return listings
+
+
+def barred_units() -> list[dict]:
+    """Units whose bar has not ended (REJ-09, TIME-04): the date they may apply again."""
+    rows = (
+        ZombieListing.objects.values("unit_id", "unit__name")
+        .annotate(ends=Max("bar_ends_on"), n=Count("id"))
+        .filter(ends__gt=clock.today())
+        .order_by("ends")
+    )
+    today = clock.today()
+    return [{**row, "days_left": (row["ends"] - today).days} for row in rows]
+
+
+def dashboard(user: User) -> dict:
+    """Five aggregates over what the user may see; each bar keeps the query string of its list."""
+    projects = selectors.visible_projects(user)
+    today = clock.today()
+    by_stage = dict(projects.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    pipeline = [
+        (Stage(code).label, by_stage[code], f"stage={code}") for code in Stage.values if by_stage.get(code)
+    ]
+
+    invest = Coalesce("approved_estimate", "requested_estimate")
+    units = (
+        projects.exclude(stage=Stage.DRAFT)
+        .values("owner_unit_id", "owner_unit__short_name")
+        .annotate(total=Sum(invest), n=Count("id"))
+        .order_by("-total")[:15]
+    )
+    by_unit = [
+        (row["owner_unit__short_name"], row["total"] or 0, f"unit={row['owner_unit_id']}") for row in units
+    ]
+    regions = (
+        projects.exclude(stage=Stage.DRAFT)
+        .values("owner_unit__region_code")
+        .annotate(total=Sum(invest))
+        .order_by("owner_unit__region_code")
+    )
+    by_county = [
+        (
+            REGIONS.get(row["owner_unit__region_code"], row["owner_unit__region_code"]),
+            row["total"] or 0,
+            f"region={row['owner_unit__region_code']}",
+        )
+        for row in regions
+    ]
+
+    overdue = (
+        Deadline.objects.filter(project__in=projects)
+        .filter(Q(status=Deadline.Status.OVERDUE) | Q(status=Deadline.Status.OPEN, overdue_after__lt=today))
+        .values("code")
+        .annotate(n=Count("id"))
+        .order_by("code")
+    )
+    labels = dict(Deadline.Code.choices)
+    by_deadline = [(f"{row['code']} {labels[row['code']]}", row["n"], "overdue=true") for row in overdue]
+
+    hits = (
+        Finding.objects.filter(project__in=projects, outcome=Finding.Outcome.HIT)
+        .values("rule_code")
+        .annotate(n=Count("project_id", distinct=True))
+        .order_by("rule_code")
+    )
+    by_rule = [(row["rule_code"], row["n"], f"rule={row['rule_code']}") for row in hits]
+
+    layer_counts: Counter = Counter()
+    for layers in projects.exclude(layers="").values_list("layers", flat=True):
+        layer_counts += Counter(code for code in layers.split(",") if code)
+    by_layer = [(label, layer_counts[code], f"layer={code}") for code, label in ARCHITECTURE_LAYERS.items()]
+    return {
+        "pipeline": pipeline,
+        "by_unit": by_unit,
+        "by_county": by_county,
+        "overdue": by_deadline,
+        "rejections": by_rule,
+        "layers": by_layer,
+    }

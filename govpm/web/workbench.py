@@ -1,0 +1,207 @@
+"""工作台: what waits for this user, with its deadline, days left and an overdue marker.
+
+An item is a project where the user's role has a step to take now (by stages.ACTIONS), or a joint-
+review task assigned to the user or the user's unit. Read-only: the steps are taken on the project page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, Q
+
+from govpm.accounts.models import User
+from govpm.core import clock
+from govpm.projects import selectors
+from govpm.projects.models import Deadline, IssuedDocument, Project, ReviewTask
+from govpm.projects.stages import ACTIONS, Stage
+
+from . import presenters
+
+# Sections of the workbench, in order, and the actions that make a project wait in each.
+SECTIONS = {
+    "review": "评审任务",
+    "decide": "待决定",
+    "issue": "待出具批复",
+    "payment": "待支付",
+    "acceptance": "验收",
+    "evaluation": "后评估",
+    "todo": "待办理",
+}
+WAITING: dict[str, str] = {
+    "submit": "todo",
+    "review_needs": "decide",
+    "open_scheme": "decide",
+    "submit_scheme": "todo",
+    "issue_consultation": "decide",
+    "leading_group_decide": "decide",
+    "accept_application": "issue",
+    "issue_design_approval": "issue",
+    "issue_price_review": "issue",
+    "record_project_code": "issue",
+    "record_funding": "issue",
+    "start_procurement": "todo",
+    "record_tender": "todo",
+    "record_contract": "todo",
+    "start_implementation": "todo",
+    "submit_data_dictionary": "todo",
+    "record_payment": "payment",
+    "pass_module_acceptance": "acceptance",
+    "apply_final_acceptance": "acceptance",
+    "decide_final_acceptance": "decide",
+    "record_post_evaluation": "evaluation",
+}
+# The clock of the policy an action runs against.
+CLOCKS = {
+    "issue_design_approval": "TIME-01",
+    "apply_final_acceptance": "TIME-02",
+    "record_post_evaluation": "TIME-03",
+}
+
+
+@dataclass
+class Item:
+    section: str
+    action: str
+    project: Project
+    note: str = ""
+    deadline: presenters.DeadlineState | None = None
+    since: dt.datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return ACTIONS[self.action].label
+
+    @property
+    def section_label(self) -> str:
+        return SECTIONS[self.section]
+
+    @property
+    def sort_key(self):
+        days = self.deadline.days_left if self.deadline and self.deadline.days_left is not None else 10**6
+        overdue = 0 if self.deadline and self.deadline.overdue else 1
+        return (overdue, days, list(SECTIONS).index(self.section), self.project.pk)
+
+
+def _pending(action: str, project: Project) -> tuple[bool, str]:
+    """Whether the step is still to be taken on this project, and a note for the row."""
+    documents = {doc.kind for doc in project.documents.all()}
+    deadlines = {deadline.code for deadline in project.deadlines.all()}
+    modules = list(project.modules.all())
+    if action == "accept_application":
+        return "TIME-01" not in deadlines, ""
+    if action == "issue_design_approval":
+        return "TIME-01" in deadlines and "design_approval" not in documents, ""
+    if action == "issue_price_review":
+        return "price_review" not in documents, ""
+    if action == "record_project_code":
+        return not project.project_code and not project.classified, ""
+    if action == "record_funding":
+        missing = [
+            label
+            for kind, label in [("design_approval", "初步设计批复"), ("price_review", "价格评审意见书")]
+            if kind not in documents
+        ]
+        if not project.project_code and not project.classified:
+            missing.append("项目代码")
+        return True, f"待{'、'.join(missing)}" if missing else "批复齐备，可落实资金"
+    if action == "issue_consultation":
+        tasks = [task for task in project.review_tasks.all() if task.round == project.review_round]
+        answered = sum(1 for task in tasks if task.opinion)
+        return True, f"已出具意见 {answered}/{len(tasks)}"
+    if action == "record_tender":
+        return not project.tenders.all(), ""
+    if action == "record_contract":
+        return bool(project.tenders.all()) and not project.contracts.all(), ""
+    if action == "submit_data_dictionary":
+        return not project.data_dictionaries.all(), ""
+    if action == "start_implementation":
+        return bool(project.contracts.all()), ""
+    if action == "record_payment":
+        contracted = sum((c.amount for c in project.contracts.all()), presenters.ZERO)
+        paid = sum((p.amount for p in project.payments.all()), presenters.ZERO)
+        return (
+            contracted > paid,
+            f"合同 ¥{contracted:,.2f}，已付 ¥{paid:,.2f}，未付 ¥{contracted - paid:,.2f}",
+        )
+    if action == "pass_module_acceptance":
+        waiting = [m.name for m in modules if m.accepted_on is None]
+        return bool(waiting), f"待初验：{'、'.join(waiting)}"
+    if action == "apply_final_acceptance":
+        return bool(modules) and all(m.accepted_on for m in modules), ""
+    return True, ""
+
+
+def _stages_for(role: str) -> set[str]:
+    return {stage for code in WAITING if role in ACTIONS[code].roles for stage in ACTIONS[code].sources} - {
+        Stage.REJECTED,
+        Stage.WITHDRAWN,
+        Stage.TERMINATED,
+        Stage.EVALUATED,
+    }
+
+
+def items(user: User, q: str = "", section: str = "") -> list[Item]:
+    today = clock.today()
+    result: list[Item] = []
+
+    mine = Q(expert=user) if user.role == "expert" else Q(expert__isnull=True, unit_id=user.unit_id)
+    tasks = (
+        ReviewTask.objects.filter(
+            mine, opinion="", project__stage=Stage.JOINT_REVIEW, round=F("project__review_round")
+        )
+        .filter(project__in=selectors.visible_projects(user))
+        .select_related("project__owner_unit")
+    )
+    for task in tasks:
+        result.append(
+            Item(
+                "review",
+                "record_opinion",
+                task.project,
+                note=f"第{task.round}轮并联审核",
+                since=task.project.stage_changed_at,
+            )
+        )
+
+    projects = (
+        selectors.visible_projects(user)
+        .filter(stage__in=_stages_for(user.role))
+        .select_related("owner_unit")
+        .prefetch_related(
+            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on")),
+            Prefetch("documents", queryset=IssuedDocument.objects.only("id", "project_id", "kind")),
+            "modules",
+            "tenders",
+            "contracts",
+            "payments",
+            "review_tasks",
+            "data_dictionaries",
+        )
+        .order_by("id")
+    )
+    for project in projects:
+        clocks = {deadline.code: deadline for deadline in project.deadlines.all()}
+        for code, section_code in WAITING.items():
+            spec = ACTIONS[code]
+            if user.role not in spec.roles or project.stage not in spec.sources:
+                continue
+            pending, note = _pending(code, project)
+            if not pending:
+                continue
+            deadline = clocks.get(CLOCKS.get(code, ""))
+            result.append(
+                Item(
+                    section_code,
+                    code,
+                    project,
+                    note=note,
+                    since=project.stage_changed_at,
+                    deadline=presenters.deadline_state(deadline, today) if deadline else None,
+                )
+            )
+    if q:
+        result = [item for item in result if q in item.project.name or q in item.project.owner_unit.name]
+    if section:
+        result = [item for item in result if item.section == section]
+    return sorted(result, key=lambda item: item.sort_key)

@@ -1,0 +1,51 @@
+/* govpm web UI: charts from the data the page embeds, and an extra row for list inputs.
+   Everything works without this file; it only adds charts and conveniences. */
+(function () {
+  "use strict";
+
+  function drawCharts() {
+    if (!window.echarts) return;
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var data = JSON.parse(document.getElementById(el.dataset.chart).textContent);
+      var kind = el.dataset.kind || "bar";
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      var names = data.map(function (row) { return row[0]; });
+      var values = data.map(function (row) { return Number(row[1]); });
+      var option = kind === "pie" ? {
+        tooltip: { trigger: "item" },
+        series: [{ type: "pie", radius: ["35%", "65%"], data: data.map(function (row) { return { name: row[0], value: Number(row[1]) }; }),
+                   label: { formatter: "{b}\n{c}" } }]
+      } : {
+        tooltip: { trigger: "axis" },
+        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+        xAxis: { type: "value", name: el.dataset.unit || "", minInterval: el.dataset.unit === "万元" ? 0 : 1 },
+        yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 110, overflow: "truncate" } },
+        series: [{ type: "bar", data: values, itemStyle: { color: el.dataset.color || "#14457a" }, label: { show: true, position: "right" } }]
+      };
+      chart.setOption(option);
+      chart.on("click", function (params) {
+        var row = data[params.dataIndex];
+        if (row && row[2] !== undefined) window.location.href = el.dataset.base + "?" + row[2];
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+      el.setAttribute("data-rendered", "true");
+    });
+  }
+
+  function addRows() {
+    document.querySelectorAll("[data-add-row]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var box = document.getElementById(button.dataset.addRow);
+        var inputs = box.querySelectorAll("input");
+        var copy = inputs[inputs.length - 1].cloneNode();
+        copy.value = "";
+        copy.id = "";
+        box.appendChild(copy);
+        copy.focus();
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(); addRows(); });
+})();

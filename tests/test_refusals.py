@@ -320,3 +320,22 @@ def test_price_review_must_state_the_approved_estimate_COORD_04(cast, clock):
     assert_refused(post(cast.review_center, project, "issue_price_review", {"amount": "1.00"}), 400, "COORD-04", "amount")
     assert post(cast.review_center, project, "issue_price_review",
                 {"amount": str(project.approved_estimate)}).status_code == 200
+
+
+def test_smart_office_reminds_the_reviewers_still_missing_and_only_them_COORD_02(cast, clock):
+    """COORD-02: 市智慧办召集 — a reminder reaches each reviewer without an opinion; none when all answered."""
+    from govpm.projects.models import ReviewReminder
+
+    project = advance(draft(cast.owner), cast, to="joint_review", shift=clock.shift)
+    post(cast.reviewers["cac"], project, "record_opinion", {"opinion": "agree", "comment": "同意"})
+
+    response = post(cast.smart_office, project, "remind_reviewers", {"message": "请于本周内出具意见"})
+
+    assert response.status_code == 200
+    reminded = set(ReviewReminder.objects.values_list("task__unit__code", flat=True)) - {None}
+    assert "cac" not in reminded and {"bdb", "finance", "ndrc"} <= reminded
+    assert ReviewReminder.objects.count() == 9
+    assert_refused(post(cast.owner, project, "remind_reviewers"), 403)
+    for task in ReviewTask.objects.filter(project=project, opinion=""):
+        post(cast.reviewer_for(task), project, "record_opinion", {"opinion": "agree", "comment": "同意"})
+    assert_refused(post(cast.smart_office, project, "remind_reviewers"), 409)

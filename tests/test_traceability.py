@@ -45,7 +45,8 @@ def test_stages_and_actions_are_the_specs():
     stages, actions = _spec_tables()
     assert set(stages) == set(Stage.values)
     assert set(actions) <= set(ACTIONS)
-    assert set(ACTIONS) - set(actions) == {"update"}  # amending a returned need: the spec's return implies it
+    # amending a returned need (the spec's "return" implies it) and reminding late reviewers (COORD-02's 召集)
+    assert set(ACTIONS) - set(actions) == {"update", "remind_reviewers"}
 
 
 def test_each_actions_target_stages_are_the_specs():

@@ -186,6 +186,19 @@ class OpinionRevision(models.Model):
         ordering = ["task_id", "id"]
 
 
+class ReviewReminder(models.Model):
+    """催办: smart_office reminded a reviewer that its opinion is still missing (COORD-02)."""
+
+    task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="reminders")
+    message = models.TextField("催办内容")
+    sent_by = models.ForeignKey(User, verbose_name="催办人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("催办时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审催办"
+        ordering = ["task_id", "id"]
+
+
 class Decision(models.Model):
     """A decision a person took, with the reason: needs review, leading group, final acceptance."""
 

@@ -79,6 +79,7 @@ ACTIONS: dict[str, ActionSpec] = {
         _a("open_scheme", "启动方案编制", ["smart_office"], [S.POOLED], [S.SCHEME], ["PLAN-02"]),
         _a("submit_scheme", "提交合并方案", ["owner"], [S.SCHEME], [S.JOINT_REVIEW], ["COORD-01", "COORD-02", "PLAN-03"]),
         _a("record_opinion", "出具评审意见", REVIEWER_ROLES, [S.JOINT_REVIEW], (), ["COORD-02"]),
+        _a("remind_reviewers", "催办评审意见", ["smart_office"], [S.JOINT_REVIEW], (), ["COORD-02"]),
         _a("issue_consultation", "出具决策咨询意见", ["smart_office"], [S.JOINT_REVIEW], [S.CONSULTATION],
            ["COORD-02", "COORD-03"], irreversible=True),
         _a("leading_group_decide", "领导小组审定", ["leading_group"], [S.CONSULTATION],

@@ -259,6 +259,8 @@ def action_controls(action: str, project: Project, user) -> list[Control]:
             _c(i.RecordPostEvaluation, "use_findings", "textarea"),
             _c(i.RecordPostEvaluation, "security_findings", "textarea"),
         ]
+    elif action == "remind_reviewers":
+        controls = [_c(i.RemindReviewers, "message", "textarea", help="留空则发送默认催办内容")]
     elif action in {"list_zombie", "withdraw", "terminate"}:
         controls = [_c(i.Reason, "reason", "textarea")]
     else:  # actions without input: precheck, submit, accept_application, start_*, apply_final_acceptance

@@ -23,6 +23,7 @@ from govpm.projects.models import (
     OpinionRevision,
     Project,
     Reminder,
+    ReviewReminder,
     ReviewTask,
     ZombieListing,
 )
@@ -93,7 +94,10 @@ def joint_review(project: Project) -> dict:
     tasks = list(
         ReviewTask.objects.filter(project=project)
         .select_related("unit", "expert", "answered_by")
-        .prefetch_related(Prefetch("revisions", queryset=OpinionRevision.objects.select_related("actor")))
+        .prefetch_related(
+            Prefetch("revisions", queryset=OpinionRevision.objects.select_related("actor")),
+            Prefetch("reminders", queryset=ReviewReminder.objects.select_related("sent_by")),
+        )
         .order_by("-round", "expert_id", "id")
     )
     rounds: dict[int, list[ReviewTask]] = {}
@@ -110,6 +114,7 @@ def joint_review(project: Project) -> dict:
         "answered": sum(1 for task in current if task.opinion),
         "counts": sorted(Counter(task.get_opinion_display() for task in current if task.opinion).items()),
         "reminders": reminders,
+        "review_reminders": [reminder for task in current for reminder in task.reminders.all()],
     }
 
 

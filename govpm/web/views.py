@@ -199,7 +199,7 @@ def joint_review_view(request, pk):
     opinion_forms = [
         forms.action_form(spec.code, project, request.user)
         for spec in presenters.available_actions(project, request.user)
-        if spec.code in {"record_opinion", "issue_consultation"}
+        if spec.code in {"record_opinion", "remind_reviewers", "issue_consultation"}
     ]
     return render(
         request,

@@ -111,6 +111,10 @@ class RecordOpinion(Strict):
     task_id = serializers.IntegerField(label="评审任务", min_value=1, required=False, allow_null=True)
 
 
+class RemindReviewers(Strict):
+    message = serializers.CharField(label="催办内容", required=False, allow_blank=True, default="")
+
+
 class IssueConsultation(Strict):
     approved_estimate = Money("概算价")
     opinion_text = serializers.CharField(label="决策咨询意见")
@@ -222,6 +226,7 @@ ACTION_INPUTS: dict[str, type[Strict]] = {
     "open_scheme": OpenScheme,
     "submit_scheme": SubmitScheme,
     "record_opinion": RecordOpinion,
+    "remind_reviewers": RemindReviewers,
     "issue_consultation": IssueConsultation,
     "leading_group_decide": LeadingGroupDecide,
     "accept_application": Empty,

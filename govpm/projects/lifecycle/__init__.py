@@ -19,7 +19,14 @@ from .implementation import (
 )
 from .intake import create_project, precheck, reopen, review_needs, submit, terminate, update_draft, withdraw
 from .procurement import record_contract, record_tender, start_implementation, start_procurement
-from .review import issue_consultation, leading_group_decide, open_scheme, record_opinion, submit_scheme
+from .review import (
+    issue_consultation,
+    leading_group_decide,
+    open_scheme,
+    record_opinion,
+    remind_reviewers,
+    submit_scheme,
+)
 
 # Action code (stages.ACTIONS) → the one function that carries it out.
 ACTION_FUNCTIONS = {
@@ -31,6 +38,7 @@ ACTION_FUNCTIONS = {
     "open_scheme": open_scheme,
     "submit_scheme": submit_scheme,
     "record_opinion": record_opinion,
+    "remind_reviewers": remind_reviewers,
     "issue_consultation": issue_consultation,
     "leading_group_decide": leading_group_decide,
     "accept_application": accept_application,

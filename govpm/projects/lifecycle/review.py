@@ -7,9 +7,18 @@ from decimal import Decimal
 from govpm.accounts.models import Unit, User
 from govpm.accounts.roles import JOINT_REVIEW_UNITS
 from govpm.core import clock
-from govpm.core.errors import Forbidden, InvalidInput, NotFound
+from govpm.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-from ..models import Decision, Event, IssuedDocument, Module, OpinionRevision, Project, ReviewTask
+from ..models import (
+    Decision,
+    Event,
+    IssuedDocument,
+    Module,
+    OpinionRevision,
+    Project,
+    ReviewReminder,
+    ReviewTask,
+)
 from ..stages import Stage
 from .base import lock_project, refuse, require_text, transition
 from .records import issue_document
@@ -106,6 +115,21 @@ def record_opinion(
         OpinionRevision.objects.create(task=task, opinion=opinion, comment=comment, actor=actor)
         step.record(task_id=task.pk, reviewer=task.reviewer_name, opinion=opinion, comment=comment, amended=amended)
     return task
+
+
+def remind_reviewers(project_id: int, *, actor: User, message: str = "") -> list[ReviewReminder]:
+    """市智慧办召集 — smart_office reminds every reviewer whose opinion is still missing in this round."""
+    with transition(project_id, actor=actor, action="remind_reviewers") as step:
+        project = step.project
+        missing = list(project.review_tasks.filter(round=project.review_round, opinion="").select_related("unit", "expert"))
+        if not missing:
+            raise Conflict("各评审方均已出具意见，无需催办", code="already_done")
+        text = message.strip() or f"请尽快对「{project.name}」出具并联审核意见。"
+        reminders = ReviewReminder.objects.bulk_create(
+            [ReviewReminder(task=task, message=text, sent_by=actor) for task in missing]
+        )
+        step.record(reviewers=[task.reviewer_name for task in missing], message=text)
+    return reminders
 
 
 def issue_consultation(project_id: int, *, actor: User, approved_estimate: Decimal, opinion_text: str) -> Project:

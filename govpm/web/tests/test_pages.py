@@ -429,3 +429,17 @@ def test_unit_filter_lists_only_units_that_own_projects(cast, login):
     draft(cast.owner)
     page = login(cast.owner).get("/projects/").content.decode()
     assert cast.owner.unit.name in page and Unit.objects.get(code="ndrc").name not in page
+
+
+def test_joint_review_page_reminds_missing_reviewers_and_lists_the_reminders_COORD_02(cast, clock, login):
+    """COORD-02: 并联审核 — smart_office reminds who is still missing; the page shows each reminder."""
+    project = advance(draft(cast.owner), cast, to="joint_review", shift=clock.shift)
+    client = login(cast.smart_office)
+    page = client.get(f"/projects/{project.pk}/joint-review/").content.decode()
+    assert "催办评审意见" in page
+
+    client.post(f"/projects/{project.pk}/actions/remind_reviewers/", {"message": "请于周五前出具意见"})
+
+    page = client.get(f"/projects/{project.pk}/joint-review/").content.decode()
+    assert page.count("请于周五前出具意见") == 10
+    assert "市委网信办" in page or "网络安全和信息化" in page

@@ -23,6 +23,7 @@ SONGTI = "宋体"
 SIZE_2 = Pt(22)  # 二号: the title
 SIZE_3 = Pt(16)  # 三号: body, headings, 发文字号, signature and date
 SIZE_4 = Pt(14)  # 四号: page numbers and the imprint (版记)
+SIZE_5 = Pt(10.5)  # 五号: text in tables (GB/T 9704 leaves it open; 28 a line would not fit a table)
 SIZE_MARK = Pt(26)  # 发文机关标志: GB/T 9704 leaves its size to the issuer, "醒目、美观、庄重"
 RED = "FF0000"
 

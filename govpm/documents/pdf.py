@@ -3,10 +3,13 @@
 Conversion takes seconds, so it happens on demand (a download, or the worker warming the cache) and
 the result is cached under MEDIA_ROOT by the DOCX's SHA-256: an issued document never changes, so a
 cached PDF never goes stale. Each run gets its own LibreOffice profile (two conversions sharing one
-fail) and the fontconfig file that maps the official font names to installed fonts."""
+fail) and the fontconfig file that maps the official font names to installed fonts. `cached_pdf`
+does the same for any DOCX another module renders (e.g. a yearly assessment report), keyed by the
+SHA-256 of its bytes: changed content is a new file, unchanged content is never converted twice."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import shutil
@@ -123,12 +126,25 @@ def ensure_pdf(document: IssuedDocument) -> Path:
     path = pdf_path(document)
     if path.exists():
         return path
-    data = convert(docx_bytes(document))
+    return _store(path, convert(docx_bytes(document)))
+
+
+def _store(path: Path, data: bytes) -> Path:
+    """Write a private file and rename it into place: concurrent writers never leave half a PDF."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{uuid.uuid4().hex}.part")
     partial.write_bytes(data)
     os.replace(partial, path)
     return path
+
+
+def cached_pdf(docx: bytes, *, folder: str) -> Path:
+    """The PDF of any DOCX, cached under MEDIA_ROOT/<folder>/<SHA-256 of the DOCX>.pdf: converted
+    once per content, in its own LibreOffice profile like every conversion."""
+    path = Path(settings.MEDIA_ROOT) / folder / f"{hashlib.sha256(docx).hexdigest()}.pdf"
+    if path.exists():
+        return path
+    return _store(path, convert(docx))
 
 
 def warm_pdf_cache(limit: int = 20) -> int:

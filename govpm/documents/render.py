@@ -1,6 +1,8 @@
 """Lay a composition out as a DOCX by GB/T 9704-2012: A4, 37/35/28/26 mm margins, 22 lines of 28
 characters, 仿宋 三号 body, 小标宋 二号 title, 黑体/楷体/仿宋 headings, 发文字号 and 成文日期 in the
-official forms, and page numbers `— N —` outside the text area.
+official forms, and page numbers `— N —` outside the text area. `render_report` lays out a `Report`
+(a document that is not issued: no 版头, 主送 or 版记) on the same page, grid, fonts and numbering.
+Tables, in either, are 仿宋 五号 off the line grid, with 黑体 headers repeated on every page.
 
 The output is deterministic: the same document gives the same bytes (fixed core properties, fixed
 zip timestamps), so the SHA-256 stored at issue can be checked again at any time."""
@@ -14,15 +16,21 @@ import zoneinfo
 
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from govpm.core.clock import date_zh
+
 from . import layout
-from .compose import Composition
+from .compose import Composition, Report, Table
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+TABLE_TEXT = "GovpmTableText"  # the paragraph style of table cells
+CELL_MARGIN_TWIPS = 57  # 1 mm
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: no build time leaks into the bytes
 # What may follow w:szCs in w:rPr and w:pBdr in w:pPr (ECMA-376 §17.3.2.28, §17.3.1.26): Word refuses a
 # file whose children are out of order, so new children go before these.
@@ -201,16 +209,18 @@ def _styles(document) -> None:
     fmt.line_spacing = None
 
 
-def _freeze_core_properties(document, composition: Composition, issued_at: dt.datetime) -> None:
+def _freeze_core_properties(
+    document, *, title: str, number: str, author: str, keywords: str, issued_at: dt.datetime
+) -> None:
     core = document.core_properties
-    core.title = composition.title
-    core.subject = composition.number
-    core.author = core.last_modified_by = composition.signature
-    core.identifier = composition.number
+    core.title = title
+    core.subject = number
+    core.author = core.last_modified_by = author
+    core.identifier = number
     core.language = "zh-CN"
-    core.keywords = "公文"
+    core.keywords = keywords
     core.comments = ""
-    core.category = "公文"
+    core.category = keywords
     core.revision = 1
     core.created = core.modified = issued_at.astimezone(dt.UTC).replace(tzinfo=None)
 
@@ -228,7 +238,115 @@ def _deterministic_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render(composition: Composition, *, issued_on: dt.date) -> bytes:
+def _off_grid(ppr) -> None:
+    """w:snapToGrid off: a small-print paragraph keeps its own line height instead of a 28.95 pt line."""
+    snap = ppr.find(qn("w:snapToGrid"))
+    if snap is None:
+        snap = OxmlElement("w:snapToGrid")
+        ppr.insert_element_before(snap, *AFTER_PBDR[AFTER_PBDR.index("w:snapToGrid") + 1 :])
+    snap.set(qn("w:val"), "0")
+
+
+def _table_style(document):
+    style = document.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.hidden = False
+    set_fonts(style, layout.FANGSONG, layout.SIZE_5)
+    style.paragraph_format.first_line_indent = Pt(0)
+    _off_grid(style.element.get_or_add_pPr())
+    return style
+
+
+def _cell(cell, text: str, *, style, font: str, width: int, align) -> None:
+    cell.width = width
+    paragraph = cell.paragraphs[0]
+    paragraph.style = style
+    paragraph.alignment = align
+    if text:
+        run = paragraph.add_run(text)
+        set_fonts(run, font, layout.SIZE_5)
+
+
+def _narrow_cell_margins(grid) -> None:
+    """1 mm left and right in each cell (Word's default is 1.9 mm): more room for 五号 text."""
+    tbl_pr = grid._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        margin = OxmlElement(f"w:{edge}")
+        margin.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
+
+def _table(document, table: Table) -> None:
+    """A full-width grid: 黑体 header row repeated on each page, 仿宋 五号 cells, every run in the
+    East-Asian font like the body's."""
+    if TABLE_TEXT not in [s.name for s in document.styles]:
+        style = _table_style(document)
+    else:
+        style = document.styles[TABLE_TEXT]
+    if table.caption:
+        _paragraph(
+            document, table.caption, font=layout.HEITI, size=layout.SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER
+        )
+    columns = len(table.headers)
+    weights = table.widths or (1,) * columns
+    total = layout.text_width_twips() * 635  # EMU
+    widths = [int(total * w / sum(weights)) for w in weights]
+    grid = document.add_table(rows=1, cols=columns)
+    grid.style = document.styles["Table Grid"]
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    _narrow_cell_margins(grid)
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    header = grid.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    center, left = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
+    for cell, text, width in zip(header.cells, table.headers, widths, strict=True):
+        _cell(cell, text, style=style, font=layout.HEITI, width=width, align=center)
+    for row in table.rows:
+        cells = grid.add_row().cells
+        for index, (cell, text, width) in enumerate(zip(cells, row, widths, strict=True)):
+            align = center if index in table.centered else left
+            _cell(cell, text, style=style, font=layout.FANGSONG, width=width, align=align)
+
+
+def _body(document, blocks) -> None:
+    """Headings at their level's font, body paragraphs indented two characters, tables full width."""
+    for block in blocks:
+        if isinstance(block, Table):
+            _table(document, block)
+            continue
+        font = layout.HEADING_FONTS.get(block.level, layout.FANGSONG)
+        _paragraph(
+            document,
+            block.text,
+            font=font,
+            size=layout.SIZE_3,
+            indent_chars=2,
+            align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        )
+
+
+def _signed(document, signature: str, date: str) -> None:
+    """发文机关署名 and 成文日期, right-aligned four characters in."""
+    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
+    for line in (signature, date):
+        if line:
+            _paragraph(
+                document,
+                line,
+                font=layout.FANGSONG,
+                size=layout.SIZE_3,
+                align=WD_ALIGN_PARAGRAPH.RIGHT,
+                right_chars=4,
+            )
+
+
+def _new_document():
+    """An empty A4 document with the GB/T 9704 page, grid, body style and page numbers."""
     document = Document()
     _styles(document)
     section = document.sections[0]
@@ -237,6 +355,21 @@ def render(composition: Composition, *, issued_on: dt.date) -> bytes:
     body = document.element.body
     for paragraph in list(body.iterchildren(qn("w:p"))):  # the template's empty first paragraph
         body.remove(paragraph)
+    return document
+
+
+def _saved(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _deterministic_zip(buffer.getvalue())
+
+
+def _nine_oclock(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=SHANGHAI)
+
+
+def render(composition: Composition, *, issued_on: dt.date) -> bytes:
+    document = _new_document()
 
     center = WD_ALIGN_PARAGRAPH.CENTER
     # 版头: the issuer's mark in red, the number, the red separator line.
@@ -257,33 +390,8 @@ def render(composition: Composition, *, issued_on: dt.date) -> bytes:
     _paragraph(document, composition.title, font=layout.XIAOBIAOSONG, size=layout.SIZE_2, align=center)
     _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
     _paragraph(document, composition.addressee, font=layout.FANGSONG, size=layout.SIZE_3)
-    for block in composition.blocks:
-        font = layout.HEADING_FONTS.get(block.level, layout.FANGSONG)
-        _paragraph(
-            document,
-            block.text,
-            font=font,
-            size=layout.SIZE_3,
-            indent_chars=2,
-            align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-        )
-    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
-    _paragraph(
-        document,
-        composition.signature,
-        font=layout.FANGSONG,
-        size=layout.SIZE_3,
-        align=WD_ALIGN_PARAGRAPH.RIGHT,
-        right_chars=4,
-    )
-    _paragraph(
-        document,
-        composition.date,
-        font=layout.FANGSONG,
-        size=layout.SIZE_3,
-        align=WD_ALIGN_PARAGRAPH.RIGHT,
-        right_chars=4,
-    )
+    _body(document, composition.blocks)
+    _signed(document, composition.signature, composition.date)
 
     # 版记: the imprint between two rules.
     _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
@@ -293,8 +401,35 @@ def render(composition: Composition, *, issued_on: dt.date) -> bytes:
     _border(imprint, "top", color="000000", eighths=4)
     _border(imprint, "bottom", color="000000", eighths=4)
 
-    issued_at = dt.datetime.combine(issued_on, dt.time(9, 0), tzinfo=SHANGHAI)
-    _freeze_core_properties(document, composition, issued_at)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
+    _freeze_core_properties(
+        document,
+        title=composition.title,
+        number=composition.number,
+        author=composition.signature,
+        keywords="公文",
+        issued_at=_nine_oclock(issued_on),
+    )
+    return _saved(document)
+
+
+def render_report(report: Report) -> bytes:
+    """A report that is not issued as a 公文, on the page, grid, fonts and page numbers of `render`:
+    小标宋 二号 title, an optional 楷体 line under it, the body (headings 一、（一）1.（1）, paragraphs,
+    tables), signature and 成文日期. Deterministic: the same report gives the same bytes."""
+    document = _new_document()
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph(document, report.title, font=layout.XIAOBIAOSONG, size=layout.SIZE_2, align=center)
+    if report.subtitle:
+        _paragraph(document, report.subtitle, font=layout.KAITI, size=layout.SIZE_3, align=center)
+    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
+    _body(document, report.blocks)
+    _signed(document, report.signature, date_zh(report.dated) if report.dated else "")
+    _freeze_core_properties(
+        document,
+        title=report.title.replace("\n", ""),
+        number=report.subtitle,
+        author=report.author or report.signature,
+        keywords=report.keywords,
+        issued_at=_nine_oclock(report.dated or dt.date(2000, 1, 1)),
+    )
+    return _saved(document)

@@ -3,10 +3,13 @@ Errors come out in the platform's shape {"error": {code, message, rule, citation
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,9 +17,10 @@ from rest_framework.views import APIView
 from govpm.core import clock
 from govpm.core.api import Pagination
 from govpm.core.errors import InvalidInput, NotFound
-from govpm.core.schema import BAD_INPUT, FORBIDDEN, NOT_FOUND, NOT_LOGGED_IN
+from govpm.core.schema import BAD_INPUT, ERROR, ERRORS, FORBIDDEN, NOT_FOUND, NOT_LOGGED_IN
+from govpm.documents.services import content_disposition
 
-from . import permissions, selectors, tasks
+from . import permissions, reports, selectors, tasks
 from .assessment import assess_year
 from .models import Document, Indicator, Nature, Task
 from .observations import clean_year, record_judgement, record_observation
@@ -213,3 +217,70 @@ class TaskProgressView(TargetsAPIView):
         data.is_valid(raise_exception=True)
         record = tasks.record_progress(task, actor=request.user, **data.validated_data)
         return Response(TargetsProgressRecordOut(record).data, status=status.HTTP_201_CREATED)
+
+
+REPORT_PARAMETERS = [
+    YEAR,
+    OpenApiParameter(
+        "document", str, required=True, description="文号，如 衢政发〔2020〕10号：评估报告按文件分别生成"
+    ),
+]
+REPORT_ERRORS = {code: ERRORS[code] for code in (400, 401, 403)}
+CONVERSION_FAILED = OpenApiResponse(ERROR, "服务器未能生成 PDF（未安装 LibreOffice 或转换失败），可下载 DOCX")
+
+
+def _report_document(request) -> Document:
+    document = _document(request)
+    if document is None:
+        raise InvalidInput("评估报告按文件分别生成：请用 document 指定文号", field="document")
+    return document
+
+
+class FileNegotiation(DefaultContentNegotiation):
+    """A file endpoint is asked for its file type (Accept: application/pdf), which no JSON renderer
+    offers: answer with the file, and with errors in JSON, instead of refusing with 406."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            return renderers[0], renderers[0].media_type
+
+
+class ReportAPIView(TargetsAPIView):
+    content_negotiation_class = FileNegotiation
+
+
+def _file(report: reports.ReportFile) -> HttpResponse:
+    response = HttpResponse(report.data, content_type=report.content_type)
+    response["Content-Disposition"] = content_disposition(report.filename)
+    return response
+
+
+class AssessmentReportDocx(ReportAPIView):
+    @extend_schema(
+        operation_id="v1_targets_assessments_report_docx",
+        summary="一个文件的年度监测评价报告（DOCX，GB/T 9704 版式）",
+        description="TGT-06：标题、各评价结论的指标数、约束性指标未达成者在前、各指标评价结果表，"
+        "有分解任务的文件另附各县（市、区）完成情况排名。",
+        parameters=REPORT_PARAMETERS,
+        responses={(200, reports.DOCX): OpenApiResponse(OpenApiTypes.BINARY, "DOCX 文件"), **REPORT_ERRORS},
+    )
+    def get(self, request):
+        return _file(reports.assessment_docx(_year(request), _report_document(request)))
+
+
+class AssessmentReportPdf(ReportAPIView):
+    @extend_schema(
+        operation_id="v1_targets_assessments_report_pdf",
+        summary="一个文件的年度监测评价报告（PDF，由 DOCX 转换）",
+        description="与 DOCX 同一内容，由 LibreOffice 转换；同一内容只转换一次（按 DOCX 的 SHA-256 缓存）。",
+        parameters=REPORT_PARAMETERS,
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, "PDF 文件"),
+            **REPORT_ERRORS,
+            503: CONVERSION_FAILED,
+        },
+    )
+    def get(self, request):
+        return _file(reports.assessment_pdf(_year(request), _report_document(request)))

@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("indicators/<int:pk>/judgements/", api.IndicatorJudgements.as_view(), name="targets-api-judgements"),
     path("assessments/", api.AssessmentList.as_view(), name="targets-api-assessments"),
+    path("assessments/report.docx", api.AssessmentReportDocx.as_view(), name="targets-api-assessment-docx"),
+    path("assessments/report.pdf", api.AssessmentReportPdf.as_view(), name="targets-api-assessment-pdf"),
     path("tasks/", api.TaskList.as_view(), name="targets-api-tasks"),
     path("tasks/<int:pk>/progress/", api.TaskProgressView.as_view(), name="targets-api-task-progress"),
 ]

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from govpm.core import clock
 from govpm.core.errors import GovpmError
+from govpm.documents.pdf import ConversionFailed
+from govpm.documents.services import content_disposition
 
 from . import exchange, permissions, reports, selectors, tasks
 from .assessment import assess_year, summary
@@ -53,7 +55,7 @@ def _document(request) -> Document | None:
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -148,6 +150,34 @@ def assessment_xlsx(request):
     return _download(
         reports.assessment_workbook(year, document=document), f"{year}年度目标评估{suffix}.xlsx", XLSX
     )
+
+
+def _report_document(request) -> Document:
+    document = _document(request)
+    if document is None:
+        raise Http404("评估报告按文件分别生成：请选择文号")
+    return document
+
+
+@require_GET
+@role_required("view")
+def assessment_docx(request):
+    """TGT-06: one document's yearly report as a GB/T 9704 DOCX (same rule as the XLSX: view)."""
+    year, document = _year(request), _report_document(request)
+    report = reports.assessment_docx(year, document)
+    return _download(report.data, report.filename, report.content_type)
+
+
+@require_GET
+@role_required("view")
+def assessment_pdf(request):
+    """TGT-06: the same report as PDF, converted from the DOCX (cached by its content hash)."""
+    year, document = _year(request), _report_document(request)
+    try:
+        report = reports.assessment_pdf(year, document)
+    except ConversionFailed as error:
+        return HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")
+    return _download(report.data, report.filename, report.content_type)
 
 
 @require_GET

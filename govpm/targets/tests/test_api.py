@@ -176,15 +176,23 @@ TARGETS_PATHS = {
     "/api/v1/targets/indicators/{id}/observations/": {"post"},
     "/api/v1/targets/indicators/{id}/judgements/": {"post"},
     "/api/v1/targets/assessments/": {"get"},
+    "/api/v1/targets/assessments/report.docx": {"get"},
+    "/api/v1/targets/assessments/report.pdf": {"get"},
     "/api/v1/targets/tasks/": {"get"},
     "/api/v1/targets/tasks/{id}/progress/": {"get", "post"},
+}
+# TGT-06: the yearly report per document, a file rather than JSON
+FILE_PATHS = {
+    "/api/v1/targets/assessments/report.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "/api/v1/targets/assessments/report.pdf": "application/pdf",
 }
 
 
 def test_openapi_schema_documents_every_targets_endpoint(api_client):
     """Every path under /api/v1/targets/ is in the served schema with its success response (200 for a
-    read, 201 for a POST that creates a row) described by a schema with fields, and the platform's
-    error shape for the errors it can return."""
+    read, 201 for a POST that creates a row) described by a schema with fields — or, for the TGT-06
+    report files, as binary content of their media type with a required `document` — and the
+    platform's error shape for the errors it can return."""
     response = api_client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     schema = json.loads(response.content)
@@ -200,11 +208,20 @@ def test_openapi_schema_documents_every_targets_endpoint(api_client):
     for path, operations in paths.items():
         for method, operation in operations.items():
             success = "200" if method == "get" else "201"
-            body = resolve(operation["responses"][success]["content"]["application/json"]["schema"])
-            item = resolve(body["items"]) if body.get("type") == "array" else body
-            assert item["properties"], (method, path)
-            if "results" in item["properties"]:  # a paginated list
-                assert resolve(item["properties"]["results"]["items"])["properties"], (method, path)
+            if path in FILE_PATHS:
+                content = operation["responses"]["200"]["content"]
+                assert content == {FILE_PATHS[path]: {"schema": {"type": "string", "format": "binary"}}}
+                assert {(p["name"], p.get("required", False)) for p in operation["parameters"]} == {
+                    ("year", False),
+                    ("document", True),
+                }
+                assert "400" in operation["responses"]
+            else:
+                body = resolve(operation["responses"][success]["content"]["application/json"]["schema"])
+                item = resolve(body["items"]) if body.get("type") == "array" else body
+                assert item["properties"], (method, path)
+                if "results" in item["properties"]:  # a paginated list
+                    assert resolve(item["properties"]["results"]["items"])["properties"], (method, path)
             for code in ("401", "403"):
                 error = resolve(operation["responses"][code]["content"]["application/json"]["schema"])
                 assert set(resolve(error["properties"]["error"])["properties"]) >= {

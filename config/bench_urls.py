@@ -27,7 +27,7 @@ from rest_framework.authtoken.models import Token
 
 from govpm.accounts.models import User
 from govpm.policy.catalog import RULES
-from govpm.projects.models import Deadline, Event, Inspection, IssuedDocument, Project, ReviewTask
+from govpm.projects.models import Contract, Deadline, Event, Inspection, IssuedDocument, Project, ReviewTask
 from govpm.projects.stages import ACTIONS, Stage, actions_for
 
 from .urls import urlpatterns as normal_urlpatterns
@@ -42,12 +42,12 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 
 
 def _token_user(request) -> User | None:
-    """What TokenAuthentication does: one query, the token joined to its user."""
+    """What govpm.core.auth.TokenAuthentication does: one query, the token joined to its user and unit."""
     keyword, _, key = request.headers.get("Authorization", "").partition(" ")
     if keyword != "Token" or not key:
         return None
     try:
-        token = Token.objects.select_related("user").get(key=key)
+        token = Token.objects.select_related("user__unit").get(key=key)
     except Token.DoesNotExist:
         return None
     return token.user if token.user.is_active else None
@@ -82,7 +82,7 @@ def _list_item(project: Project) -> dict:
         "name": project.name,
         "owner_unit": {"id": unit.id, "code": unit.code, "name": unit.name},
         "stage": project.stage,
-        "stage_label": project.get_stage_display(),
+        "stage_label": project.stage_label,
         "level": project.level,
         "category": project.category,
         "build_type": project.build_type,
@@ -107,7 +107,7 @@ def _detail(user: User, project_id: int) -> dict | None:
             Prefetch("documents", queryset=IssuedDocument.objects.select_related("issuer")),
             "modules",
             "tenders",
-            "contracts__signing_unit",
+            Prefetch("contracts", queryset=Contract.objects.select_related("signing_unit")),
             "payments",
         )
         .filter(pk=project_id)
@@ -223,7 +223,7 @@ def bare_project_list(request) -> JsonResponse:
     user = _token_user(request)
     if user is None:
         return _error(401, "not_authenticated", "未登录或令牌无效")
-    projects = _visible(user).select_related("owner_unit")
+    projects = _visible(user).select_related("owner_unit").defer("facts", "summary")
     if stage := request.GET.get("stage"):
         projects = projects.filter(stage__in=stage.split(","))
     projects = projects.order_by("-priority_score", "id")
@@ -251,7 +251,7 @@ def bare_project_list(request) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def bare_record_inspection(request, project_id: int) -> JsonResponse:
-    """lifecycle.record_inspection's database work, written out: lock, insert, save, audit, then the detail."""
+    """lifecycle.record_inspection's database work, written out: lock, insert, audit, then the detail."""
     user = _token_user(request)
     if user is None:
         return _error(401, "not_authenticated", "未登录或令牌无效")
@@ -277,7 +277,7 @@ def bare_record_inspection(request, project_id: int) -> JsonResponse:
             result=data["result"],
             findings=data["findings"].strip(),
         )
-        project.save()
+        # Nothing on the project row changes, so (as lifecycle.base.write_event) no UPDATE.
         Event.objects.create(
             project=project,
             actor=user,

@@ -1,6 +1,12 @@
 """The test suite: SQLite by default, PostgreSQL when DATABASE_URL is set (make test runs both)."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F401,F403
+
+# Generated files (DOCX, cached PDFs) of a test run never land in, or are read from, the repository.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="govpm-test-media-"))
 
 SECRET_KEY = "test-only-not-a-secret"
 DEBUG = False

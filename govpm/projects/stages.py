@@ -30,6 +30,22 @@ class Stage(models.TextChoices):
     TERMINATED = "terminated", "已终止"  # stopped by smart_office or rejected by the leading group
 
 
+# The stages a project passes through when nothing goes wrong, in order (timelines, seeding).
+MAIN_PATH = (
+    Stage.DRAFT,
+    Stage.SUBMITTED,
+    Stage.POOLED,
+    Stage.SCHEME,
+    Stage.JOINT_REVIEW,
+    Stage.CONSULTATION,
+    Stage.APPROVAL,
+    Stage.FUNDED,
+    Stage.PROCUREMENT,
+    Stage.IMPLEMENTATION,
+    Stage.FINAL_ACCEPTANCE,
+    Stage.OPERATION,
+    Stage.EVALUATED,
+)
 CLOSED_STAGES = frozenset({Stage.REJECTED, Stage.EVALUATED, Stage.WITHDRAWN, Stage.TERMINATED})
 OPEN_STAGES = frozenset(Stage) - CLOSED_STAGES
 ALL_STAGES = frozenset(Stage)

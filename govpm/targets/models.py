@@ -129,20 +129,10 @@ class Target(models.Model):
         )
 
 
-class Observation(models.Model):
-    """A measured value of an indicator for one year (TGT-03).
+class CorrectedRecord(models.Model):
+    """A value someone entered, with its source; a correction adds a row that `replaces` this one, which
+    then stays with `is_current=False`, so the history is never overwritten (TGT-03)."""
 
-    A correction never overwrites: it adds a row that `replaces` the previous one, which stays with
-    `is_current=False`. At most one row per indicator and period is current."""
-
-    indicator = models.ForeignKey(
-        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="observations"
-    )
-    period = models.PositiveSmallIntegerField("年度")
-    value = models.DecimalField("观测值", max_digits=20, decimal_places=6)
-    secondary_value = models.DecimalField(
-        "括号内观测值", max_digits=20, decimal_places=6, null=True, blank=True
-    )
     source = models.CharField("数据来源", max_length=200)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
@@ -158,6 +148,25 @@ class Observation(models.Model):
         related_name="replaced_by",
     )
     correction_reason = models.CharField("更正理由", max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Observation(CorrectedRecord):
+    """A measured value of an indicator for one year (TGT-03).
+
+    A correction never overwrites: it adds a row that `replaces` the previous one, which stays with
+    `is_current=False`. At most one row per indicator and period is current."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="observations"
+    )
+    period = models.PositiveSmallIntegerField("年度")
+    value = models.DecimalField("观测值", max_digits=20, decimal_places=6)
+    secondary_value = models.DecimalField(
+        "括号内观测值", max_digits=20, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "观测值"
@@ -274,28 +283,13 @@ class TaskShare(models.Model):
         ]
 
 
-class TaskProgress(models.Model):
+class TaskProgress(CorrectedRecord):
     """What a county completed of a task in a year. Corrections keep history, as for observations."""
 
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.PROTECT, related_name="progress")
     region_code = models.CharField("行政区划", max_length=6, choices=sorted(REGIONS.items()))
     year = models.PositiveSmallIntegerField("年度")
     completed = models.DecimalField("完成量", max_digits=20, decimal_places=6)
-    source = models.CharField("数据来源", max_length=200)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
-    )
-    entered_at = models.DateTimeField("录入时间")
-    is_current = models.BooleanField("当前有效", default=True)
-    replaces = models.OneToOneField(
-        "self",
-        verbose_name="更正的记录",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="replaced_by",
-    )
-    correction_reason = models.CharField("更正理由", max_length=300, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "任务完成情况"

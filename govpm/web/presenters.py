@@ -20,7 +20,7 @@ from govpm.projects.facts import (
     SYSTEM_KINDS,
 )
 from govpm.projects.models import CATEGORY_LABELS, BuildType, Deadline, Level, Project
-from govpm.projects.stages import ACTIONS, ActionSpec, Stage, actions_for
+from govpm.projects.stages import ACTIONS, MAIN_PATH, ActionSpec, Stage, actions_for
 
 ZERO = Decimal("0.00")
 
@@ -67,21 +67,6 @@ def deadline_state(deadline: Deadline, today: dt.date | None = None) -> Deadline
     return DeadlineState(deadline, days, False, _("剩余%(n)d天") % {"n": days} if days > 0 else _("今日到期"))
 
 
-MAIN_PATH = [
-    Stage.DRAFT,
-    Stage.SUBMITTED,
-    Stage.POOLED,
-    Stage.SCHEME,
-    Stage.JOINT_REVIEW,
-    Stage.CONSULTATION,
-    Stage.APPROVAL,
-    Stage.FUNDED,
-    Stage.PROCUREMENT,
-    Stage.IMPLEMENTATION,
-    Stage.FINAL_ACCEPTANCE,
-    Stage.OPERATION,
-    Stage.EVALUATED,
-]
 
 
 @dataclass

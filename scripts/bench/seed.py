@@ -51,7 +51,7 @@ from govpm.projects.models import (  # noqa: E402
     Tender,
 )
 from govpm.projects.scenarios import GOOD_FACTS, Cast, advance  # noqa: E402
-from govpm.projects.stages import Stage  # noqa: E402
+from govpm.projects.stages import MAIN_PATH, Stage  # noqa: E402
 
 SIZE = int(os.environ.get("BENCH_PROJECTS", "100000"))
 # Projects in `implementation` made by the real lifecycle; record_inspection is spread over them so no
@@ -82,21 +82,7 @@ STAGE_WEIGHTS = {
     Stage.TERMINATED: 2,
 }
 # The canonical path; a project's position on it decides which records it has.
-PATH = [
-    Stage.DRAFT,
-    Stage.SUBMITTED,
-    Stage.POOLED,
-    Stage.SCHEME,
-    Stage.JOINT_REVIEW,
-    Stage.CONSULTATION,
-    Stage.APPROVAL,
-    Stage.FUNDED,
-    Stage.PROCUREMENT,
-    Stage.IMPLEMENTATION,
-    Stage.FINAL_ACCEPTANCE,
-    Stage.OPERATION,
-    Stage.EVALUATED,
-]
+PATH = list(MAIN_PATH)
 # Off-path stages, placed at the point of the path they leave from.
 POSITION = {stage: index for index, stage in enumerate(PATH)} | {
     Stage.RETURNED: 1,

@@ -34,3 +34,14 @@ def test_demo_data_covers_every_role_and_stage_and_loads_once():
     again = StringIO()
     call_command("load_demo", stdout=again)
     assert "已存在" in again.getvalue()
+
+
+def test_demo_loads_the_gazettes_targets_with_a_first_year_to_assess():
+    """TGT-03 TGT-05: the demo's targets module has indicators, observations and county progress."""
+    from govpm.targets.models import Indicator, Observation, TaskProgress
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert Indicator.objects.count() >= 91
+    assert Observation.objects.filter(period=2020).count() == 24
+    assert TaskProgress.objects.filter(year=2020).values("region_code").distinct().count() == 6

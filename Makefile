@@ -4,7 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: setup demo test test-sqlite test-postgres lint bench requirements-doc clean
 
@@ -26,15 +25,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -m "not postgres"
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	$(BIN)/pytest -q --ds=config.settings.test -m "not postgres"
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ds=config.settings.test
 
 # Tests marked postgres need real row locks and threads; they run in the PostgreSQL pass only.
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -q -m "not postgres"
+	$(BIN)/pytest -q --ds=config.settings.test -m "not postgres"
 
 test-postgres: $(STAMP)
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ds=config.settings.test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -26,3 +26,9 @@ def test_production_refuses_to_start_without_a_secret_or_on_sqlite():
     assert no_secret.returncode != 0 and "SECRET_KEY" in no_secret.stderr
     sqlite = run_check({"SECRET_KEY": "s" * 60, "DATABASE_URL": ""})
     assert sqlite.returncode != 0 and "PostgreSQL" in sqlite.stderr
+
+
+def test_the_suite_runs_on_the_test_settings(settings):
+    """An exported DJANGO_SETTINGS_MODULE outranks pytest.ini: make test pins --ds so CI never tests local settings."""
+    assert settings.SETTINGS_MODULE == "config.settings.test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -25,6 +25,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q --ds=config.settings.test -m "not postgres"
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ds=config.settings.test
 

@@ -20,9 +20,15 @@ def render() -> str:
     from govpm.accounts.roles import Role
     from govpm.projects.stages import ACTIONS, Stage
 
-    lines = ["# The lifecycle as the code runs it", "",
-             "Generated from `govpm/projects/stages.py` by `scripts/lifecycle_doc.py`; a test keeps it current and "
-             "checks the table against `../shared/spec/lifecycle.md`.", "", "```mermaid", "stateDiagram-v2"]
+    lines = [
+        "# The lifecycle as the code runs it",
+        "",
+        "Generated from `govpm/projects/stages.py` by `scripts/lifecycle_doc.py`; a test keeps it current and "
+        "checks the table against `../shared/spec/lifecycle.md`.",
+        "",
+        "```mermaid",
+        "stateDiagram-v2",
+    ]
     for spec in ACTIONS.values():
         if len(spec.sources) > 3:
             continue  # withdraw/terminate/precheck from many stages: in the table below
@@ -31,13 +37,21 @@ def render() -> str:
                 lines.append(f"    {source} --> {target}: {spec.code}")
     lines += ["```", "", "## Stages", "", "| code | 中文 |", "|---|---|"]
     lines += [f"| {stage.value} | {stage.label} |" for stage in Stage]
-    lines += ["", "## Actions", "", "| action | 中文 | who | from | to | rules | confirm |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Actions",
+        "",
+        "| action | 中文 | who | from | to | rules | confirm |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for spec in ACTIONS.values():
         who = "、".join(Role(role).label for role in sorted(spec.roles))
         sources = "any open stage" if len(spec.sources) > 8 else ", ".join(sorted(spec.sources))
         targets = ", ".join(spec.targets) or "no change"
-        lines.append(f"| {spec.code} | {spec.label} | {who} | {sources} | {targets} | {', '.join(spec.rules) or '—'} | "
-                     f"{'yes' if spec.irreversible else ''} |")
+        lines.append(
+            f"| {spec.code} | {spec.label} | {who} | {sources} | {targets} | {', '.join(spec.rules) or '—'} | "
+            f"{'yes' if spec.irreversible else ''} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -42,7 +42,11 @@ def spec_ids(spec: Path) -> dict[str, list[str]]:
 
 
 def ids_in_name(name: str) -> set[str]:
-    return {f"{family}-{number}" for family, numbers in NAME_IDS.findall(name) for number in numbers.split("_")[1:]}
+    return {
+        f"{family}-{number}"
+        for family, numbers in NAME_IDS.findall(name)
+        for number in numbers.split("_")[1:]
+    }
 
 
 def test_files() -> list[Path]:

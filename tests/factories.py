@@ -52,8 +52,10 @@ def role_user(role: str, unit_code: str | None = None, **kwargs) -> User:
 
 def make_cast(owner: User | None = None) -> Cast:
     ensure_reference_units(Unit)  # transactional tests flush what the data migration created
-    reviewers = {code: role_user(code) for code in ["bdb", "cac", "bizenv", "ndrc", "finance", "regulator",
-                                                    "review_center"]}
+    reviewers = {
+        code: role_user(code)
+        for code in ["bdb", "cac", "bizenv", "ndrc", "finance", "regulator", "review_center"]
+    }
     return Cast(
         owner=owner or UserFactory(role="owner"),
         bdb=reviewers["bdb"],
@@ -67,11 +69,14 @@ def make_cast(owner: User | None = None) -> Cast:
     )
 
 
-def draft(owner: User, *, name: str = "城市大脑数字驾驶舱", facts: dict | None = None, estimate: str = "1200000.00"):
+def draft(
+    owner: User, *, name: str = "城市大脑数字驾驶舱", facts: dict | None = None, estimate: str = "1200000.00"
+):
     from decimal import Decimal
 
-    return lifecycle.create_project(actor=owner, name=name, facts={**GOOD_FACTS, **(facts or {})},
-                                    requested_estimate=Decimal(estimate))
+    return lifecycle.create_project(
+        actor=owner, name=name, facts={**GOOD_FACTS, **(facts or {})}, requested_estimate=Decimal(estimate)
+    )
 
 
 def api_for(user: User) -> APIClient:

@@ -14,18 +14,38 @@ def admin_client(client):
     return client
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/accounts/unit/", "/admin/accounts/user/", "/admin/policy/rule/",
-                                  "/admin/core/holiday/", "/admin/projects/project/", "/admin/projects/event/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/accounts/unit/",
+        "/admin/accounts/user/",
+        "/admin/policy/rule/",
+        "/admin/core/holiday/",
+        "/admin/projects/project/",
+        "/admin/projects/event/",
+    ],
+)
 def test_admin_pages_render_in_chinese(admin_client, path):
     response = admin_client.get(path)
     assert response.status_code == 200
-    assert "衢州市政府投资数字化项目管理平台" in response.content.decode() or "管理" in response.content.decode()
+    assert (
+        "衢州市政府投资数字化项目管理平台" in response.content.decode() or "管理" in response.content.decode()
+    )
 
 
 def test_units_with_a_bad_credit_code_are_refused_in_the_admin(admin_client):
-    response = admin_client.post("/admin/accounts/unit/add/", {
-        "code": "x", "name": "测试单位", "short_name": "测试", "credit_code": "11330800MB0000001Y",
-        "region_code": "330800", "kind": "department"})
+    response = admin_client.post(
+        "/admin/accounts/unit/add/",
+        {
+            "code": "x",
+            "name": "测试单位",
+            "short_name": "测试",
+            "credit_code": "11330800MB0000001Y",
+            "region_code": "330800",
+            "kind": "department",
+        },
+    )
     assert response.status_code == 200
     assert "校验位不正确" in response.content.decode()
 

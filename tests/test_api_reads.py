@@ -39,7 +39,11 @@ def test_project_detail_query_count_is_fixed(cast, pool, django_assert_max_num_q
         response = api_for(cast.smart_office).get(f"/api/v1/projects/{funded.pk}/")
     body = response.json()
     assert body["stage"] == "funded"
-    assert {d["kind"] for d in body["documents"]} == {"consultation_opinion", "design_approval", "price_review"}
+    assert {d["kind"] for d in body["documents"]} == {
+        "consultation_opinion",
+        "design_approval",
+        "price_review",
+    }
     assert body["deadlines"][0]["code"] == "TIME-01"
     assert body["deadlines"][0]["citation"].startswith("TIME-01 · 衢政办发〔2020〕8号")
     assert "start_procurement" not in body["available_actions"]  # smart_office cannot
@@ -63,10 +67,17 @@ def test_demand_pool_ranks_priority_claims_first_and_filters_PLAN_01(cast, pool)
     assert len(page["results"]) == 2 and page["previous"]
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("stage=nonsense", "stage"), ("overdue=maybe", "overdue"), ("category=9", "category"),
-    ("ordering=-id", "ordering"), ("layer=cloud", "layer"), ("level=province", "level"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("stage=nonsense", "stage"),
+        ("overdue=maybe", "overdue"),
+        ("category=9", "category"),
+        ("ordering=-id", "ordering"),
+        ("layer=cloud", "layer"),
+        ("level=province", "level"),
+    ],
+)
 def test_bad_filters_are_400_naming_the_field(cast, query, field):
     response = api_for(cast.smart_office).get(f"/api/v1/projects/?{query}")
     assert response.status_code == 400
@@ -98,10 +109,13 @@ def test_token_login_and_use(cast):
     from rest_framework.test import APIClient
 
     client = APIClient()
-    bad = client.post("/api/v1/auth/token/", {"username": cast.owner.username, "password": "wrong"}, format="json")
+    bad = client.post(
+        "/api/v1/auth/token/", {"username": cast.owner.username, "password": "wrong"}, format="json"
+    )
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "password"
-    token = client.post("/api/v1/auth/token/", {"username": cast.owner.username, "password": "pw-12345678"},
-                        format="json").json()["token"]
+    token = client.post(
+        "/api/v1/auth/token/", {"username": cast.owner.username, "password": "pw-12345678"}, format="json"
+    ).json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/projects/").status_code == 200
 
@@ -113,11 +127,19 @@ def test_openapi_schema_describes_every_endpoint(db):
     assert response.status_code == 200
     schema = response.json()
     paths = schema["paths"]
-    for path in ["/api/v1/auth/token/", "/api/v1/projects/", "/api/v1/projects/{project_id}/",
-                 "/api/v1/projects/{project_id}/actions/{action}/", "/api/v1/projects/{project_id}/events/"]:
+    for path in [
+        "/api/v1/auth/token/",
+        "/api/v1/projects/",
+        "/api/v1/projects/{project_id}/",
+        "/api/v1/projects/{project_id}/actions/{action}/",
+        "/api/v1/projects/{project_id}/events/",
+    ]:
         assert path in paths
-    action_param = next(p for p in paths["/api/v1/projects/{project_id}/actions/{action}/"]["post"]["parameters"]
-                        if p["name"] == "action")
+    action_param = next(
+        p
+        for p in paths["/api/v1/projects/{project_id}/actions/{action}/"]["post"]["parameters"]
+        if p["name"] == "action"
+    )
     assert "record_tender" in action_param["schema"]["enum"]
     assert "409" in paths["/api/v1/projects/{project_id}/actions/{action}/"]["post"]["responses"]
 

@@ -27,9 +27,16 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
         return response.json()
 
     # given a unit's need
-    created = api_for(cast.owner).post("/api/v1/projects/", {
-        "name": "衢州市智慧医保服务平台", "summary": "医保经办一件事", "facts": GOOD_FACTS,
-        "requested_estimate": "2000000.00"}, format="json")
+    created = api_for(cast.owner).post(
+        "/api/v1/projects/",
+        {
+            "name": "衢州市智慧医保服务平台",
+            "summary": "医保经办一件事",
+            "facts": GOOD_FACTS,
+            "requested_estimate": "2000000.00",
+        },
+        format="json",
+    )
     assert created.status_code == 201, created.json()
     pid = created.json()["id"]
     assert created.json()["stage"] == "draft"
@@ -38,15 +45,27 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
     act(cast.owner, "submit", expect_stage="submitted")
     act(cast.bdb, "review_needs", {"decision": "accept", "answers": ALL_CLEAR}, expect_stage="pooled")
     act(cast.smart_office, "open_scheme", expect_stage="scheme")
-    act(cast.owner, "submit_scheme", {"requested_estimate": "2000000.00", "modules": ["门户", "经办"],
-                                      "experts": [user.pk for user in cast.experts], "scheme_summary": "合并方案"},
-        expect_stage="joint_review")
+    act(
+        cast.owner,
+        "submit_scheme",
+        {
+            "requested_estimate": "2000000.00",
+            "modules": ["门户", "经办"],
+            "experts": [user.pk for user in cast.experts],
+            "scheme_summary": "合并方案",
+        },
+        expect_stage="joint_review",
+    )
     tasks = list(ReviewTask.objects.filter(project_id=pid))
     assert len(tasks) == 8 + 2  # eight units and two experts (COORD-02)
     for task in tasks:
         act(cast.reviewer_for(task), "record_opinion", {"opinion": "agree", "comment": "同意"})
-    act(cast.smart_office, "issue_consultation", {"approved_estimate": "1800000.00", "opinion_text": "同意建设"},
-        expect_stage="consultation")
+    act(
+        cast.smart_office,
+        "issue_consultation",
+        {"approved_estimate": "1800000.00", "opinion_text": "同意建设"},
+        expect_stage="consultation",
+    )
     act(cast.leading_group, "leading_group_decide", {"decision": "approve"}, expect_stage="approval")
     act(cast.ndrc, "accept_application")
     clock.shift(dt.timedelta(days=2))
@@ -55,18 +74,47 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
     assert time_01["status"] == "done"
     act(cast.review_center, "issue_price_review", {"amount": "1800000.00"})
     act(cast.ndrc, "record_project_code", {"project_code": "2026-330800-65-01-000011"})
-    act(cast.finance, "record_funding", {"amount": "1800000.00", "decided_on": "2026-03-04", "shares": [
-        {"region_code": "330800", "amount": "1200000.00"}, {"region_code": "330881", "amount": "600000.00"}]},
-        expect_stage="funded")
+    act(
+        cast.finance,
+        "record_funding",
+        {
+            "amount": "1800000.00",
+            "decided_on": "2026-03-04",
+            "shares": [
+                {"region_code": "330800", "amount": "1200000.00"},
+                {"region_code": "330881", "amount": "600000.00"},
+            ],
+        },
+        expect_stage="funded",
+    )
     act(cast.owner, "start_procurement", expect_stage="procurement")
-    tender = act(cast.owner, "record_tender", {"title": "智慧医保平台建设", "ceiling": "1800000.00",
-                                               "published_on": "2026-03-04"})["result"]["id"]
-    contract = act(cast.owner, "record_contract", {"tender_id": tender, "supplier": "浙江某科技有限公司",
-                                                   "amount": "1700000.00", "signed_on": "2026-03-04"})["result"]["id"]
+    tender = act(
+        cast.owner,
+        "record_tender",
+        {"title": "智慧医保平台建设", "ceiling": "1800000.00", "published_on": "2026-03-04"},
+    )["result"]["id"]
+    contract = act(
+        cast.owner,
+        "record_contract",
+        {
+            "tender_id": tender,
+            "supplier": "浙江某科技有限公司",
+            "amount": "1700000.00",
+            "signed_on": "2026-03-04",
+        },
+    )["result"]["id"]
     act(cast.owner, "start_implementation", expect_stage="implementation")
-    act(cast.bdb, "record_inspection", {"inspected_on": "2026-03-04", "result": "on_track", "findings": "正常"})
+    act(
+        cast.bdb,
+        "record_inspection",
+        {"inspected_on": "2026-03-04", "result": "on_track", "findings": "正常"},
+    )
     act(cast.smart_office, "record_midterm_review", {"reviewed_on": "2026-03-04", "conclusion": "进度正常"})
-    act(cast.owner, "record_payment", {"contract_id": contract, "amount": "510000.00", "paid_on": "2026-03-04"})
+    act(
+        cast.owner,
+        "record_payment",
+        {"contract_id": contract, "amount": "510000.00", "paid_on": "2026-03-04"},
+    )
     act(cast.owner, "submit_data_dictionary", {"descriptor": DICTIONARY})
     modules = api_for(cast.owner).get(f"/api/v1/projects/{pid}/").json()["modules"]
     for module in modules:
@@ -75,11 +123,18 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
     act(cast.owner, "apply_final_acceptance", expect_stage="final_acceptance")
     body = act(cast.smart_office, "decide_final_acceptance", {"decision": "pass"}, expect_stage="operation")
     assert {d["kind"] for d in body["project"]["documents"]} == {
-        "consultation_opinion", "design_approval", "price_review", "acceptance_report"}
+        "consultation_opinion",
+        "design_approval",
+        "price_review",
+        "acceptance_report",
+    }
     clock.shift(dt.timedelta(days=366))
-    act(cast.smart_office, "record_post_evaluation", {"evaluator": "专家组", "score": "88.5",
-                                                      "use_findings": "使用良好", "security_findings": "安全"},
-        expect_stage="evaluated")
+    act(
+        cast.smart_office,
+        "record_post_evaluation",
+        {"evaluator": "专家组", "score": "88.5", "use_findings": "使用良好", "security_findings": "安全"},
+        expect_stage="evaluated",
+    )
 
     # then the audit trail holds one event per action, in order
     events = api_for(cast.smart_office).get(f"/api/v1/projects/{pid}/events/?page_size=200").json()

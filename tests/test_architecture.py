@@ -48,8 +48,12 @@ def test_api_views_hold_no_writes():
     writes = []
     for path in (ROOT / "govpm" / "projects" / "api").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {
-                "save", "create", "delete", "update", "bulk_create", "get_or_create", "update_or_create"}:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr
+                in {"save", "create", "delete", "update", "bulk_create", "get_or_create", "update_or_create"}
+            ):
                 if path.name == "views.py" and node.func.attr == "get_or_create":
                     continue  # the auth token, not a project record
                 writes.append(f"{path.name}:{node.lineno} .{node.func.attr}()")

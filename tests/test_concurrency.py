@@ -56,7 +56,9 @@ def test_conflicting_decisions_at_once_one_wins_the_other_gets_409_and_nothing_i
             return api_for(cast.leading_group).post(url, {"decision": "approve"}, format="json")
 
         def revise(url=url):
-            return api_for(second_member).post(url, {"decision": "revise", "reason": "须补充安全方案"}, format="json")
+            return api_for(second_member).post(
+                url, {"decision": "revise", "reason": "须补充安全方案"}, format="json"
+            )
 
         first, second = run_together(approve, revise)
 

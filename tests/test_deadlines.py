@@ -23,7 +23,9 @@ def in_approval(cast, clock):
     return advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
 
 
-def test_late_design_approval_is_issued_and_recorded_late_never_hidden_TIME_01_COORD_04(cast, in_approval, clock):
+def test_late_design_approval_is_issued_and_recorded_late_never_hidden_TIME_01_COORD_04(
+    cast, in_approval, clock
+):
     """TIME-01 COORD-04: 受理后3天内 — issued on day 5, it is issued, marked late, and shown overdue meanwhile."""
     lifecycle.accept_application(in_approval.pk, actor=cast.ndrc)
     deadline = Deadline.objects.get(project=in_approval, code="TIME-01")
@@ -40,7 +42,10 @@ def test_late_design_approval_is_issued_and_recorded_late_never_hidden_TIME_01_C
 
     deadline.refresh_from_db()
     assert deadline.status == "done_late" and deadline.done_on == deadline.starts_on + dt.timedelta(days=5)
-    assert Event.objects.filter(project=in_approval, action="issue_design_approval").get().payload["late"] is True
+    assert (
+        Event.objects.filter(project=in_approval, action="issue_design_approval").get().payload["late"]
+        is True
+    )
     assert not Project.objects.get(pk=in_approval.pk).is_overdue
 
 
@@ -61,11 +66,17 @@ def test_process_deadlines_is_idempotent(cast, in_approval, clock):
 
     out = StringIO()
     call_command("process_deadlines", stdout=out)
-    snapshot = (list(Reminder.objects.values_list("kind", "for_day")), list(Deadline.objects.values_list("status")))
+    snapshot = (
+        list(Reminder.objects.values_list("kind", "for_day")),
+        list(Deadline.objects.values_list("status")),
+    )
     call_command("process_deadlines", stdout=StringIO())
 
     assert "逾期 1 项" in out.getvalue()
-    assert (list(Reminder.objects.values_list("kind", "for_day")), list(Deadline.objects.values_list("status"))) == snapshot
+    assert (
+        list(Reminder.objects.values_list("kind", "for_day")),
+        list(Deadline.objects.values_list("status")),
+    ) == snapshot
     assert sorted(kind for kind, _ in snapshot[0]) == ["due_soon", "overdue"]
 
 
@@ -75,7 +86,9 @@ def test_working_day_counting_skips_weekends_and_holidays_but_counts_make_up_day
     Holiday.objects.create(date=dt.date(2026, 10, 2), name="国庆节")
     Holiday.objects.create(date=dt.date(2026, 10, 10), name="国庆调休", is_workday=True)
 
-    assert calendar.add_days(dt.date(2026, 9, 30), 3, counting="working") == dt.date(2026, 10, 7)  # Thu, Fri off; weekend
+    assert calendar.add_days(dt.date(2026, 9, 30), 3, counting="working") == dt.date(
+        2026, 10, 7
+    )  # Thu, Fri off; weekend
     assert calendar.add_days(dt.date(2026, 10, 9), 1, counting="working") == dt.date(2026, 10, 10)
     assert calendar.add_days(dt.date(2026, 9, 30), 3, counting="calendar") == dt.date(2026, 10, 3)
 

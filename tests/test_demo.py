@@ -25,7 +25,9 @@ def test_demo_data_covers_every_role_and_stage_and_loads_once():
     assert User.objects.get(username="owner").check_password("govpm-demo")
     assert Project.objects.count() >= 20
     assert set(Project.objects.values_list("stage", flat=True)) == set(Stage.values)
-    rejected_rules = set(Finding.objects.filter(project__stage="rejected", outcome="hit").values_list("rule_code", flat=True))
+    rejected_rules = set(
+        Finding.objects.filter(project__stage="rejected", outcome="hit").values_list("rule_code", flat=True)
+    )
     assert {"REJ-03", "REJ-06", "REJ-09"} <= rejected_rules
     assert Project.objects.filter(is_overdue=True).exists()
     assert "county_owner" in out.getvalue() and "govpm-demo" in out.getvalue()

@@ -47,7 +47,10 @@ def test_automatic_rule_hit_rejects_submission_with_citation_REJ_01_03_04_05_06_
 
 def test_clean_need_passes_every_automatic_rule_and_records_priority_PRI_01_04(cast):
     """PRI-01 PRI-02 PRI-03 PRI-04: claimed grounds are recorded and rank the need."""
-    claims = [{"code": "national_pilot", "evidence": "国家试点批文"}, {"code": "plan_task", "evidence": "规划第3条"}]
+    claims = [
+        {"code": "national_pilot", "evidence": "国家试点批文"},
+        {"code": "plan_task", "evidence": "规划第3条"},
+    ]
     project = draft(cast.owner, facts={"priority_claims": claims})
 
     lifecycle.submit(project.pk, actor=cast.owner)
@@ -55,7 +58,9 @@ def test_clean_need_passes_every_automatic_rule_and_records_priority_PRI_01_04(c
     project.refresh_from_db()
     assert project.stage == "submitted"
     assert project.priority_score == 2
-    codes = set(Finding.objects.filter(project=project, outcome="priority").values_list("rule_code", flat=True))
+    codes = set(
+        Finding.objects.filter(project=project, outcome="priority").values_list("rule_code", flat=True)
+    )
     assert codes == {"PRI-01", "PRI-04"}
 
 
@@ -66,7 +71,9 @@ def test_maintenance_project_off_the_city_cloud_is_not_hit_by_REJ_05():
 
 
 @pytest.mark.parametrize(("days_before_end", "barred"), [(1, True), (0, False)])
-def test_barred_unit_applying_one_day_before_and_on_the_day_REJ_09_TIME_04(cast, clock, days_before_end, barred):
+def test_barred_unit_applying_one_day_before_and_on_the_day_REJ_09_TIME_04(
+    cast, clock, days_before_end, barred
+):
     """REJ-09 TIME-04: a unit with a zombie system may not apply until 2 years after the listing; on the day it may."""
     from govpm.projects.scenarios import advance
 
@@ -111,7 +118,9 @@ def test_bdb_override_reopens_a_rejected_need_naming_person_and_reason(cast):
     project = draft(cast.owner, facts={"video_conference": True})
     lifecycle.submit(project.pk, actor=cast.owner)
 
-    lifecycle.reopen(project.pk, actor=cast.bdb, rules=["REJ-04"], reason="系市委指定的应急指挥视频会商，经研究同意")
+    lifecycle.reopen(
+        project.pk, actor=cast.bdb, rules=["REJ-04"], reason="系市委指定的应急指挥视频会商，经研究同意"
+    )
 
     project.refresh_from_db()
     assert project.stage == "submitted"

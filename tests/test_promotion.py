@@ -17,9 +17,17 @@ def test_publicity_cadence_lists_ended_periods_without_an_item_PROMO_01_TIME_05(
     """PROMO-01 TIME-05: 一月一主题、一季一发声、半年一总结、一年一提炼."""
     client = api_for(cast.smart_office)
     for month in (1, 2):
-        response = client.post("/api/v1/promotion/publicity/", {"kind": "theme", "year": 2026, "period": month,
-                                                                "title": f"{month}月主题", "published_on": "2026-02-01"},
-                               format="json")
+        response = client.post(
+            "/api/v1/promotion/publicity/",
+            {
+                "kind": "theme",
+                "year": 2026,
+                "period": month,
+                "title": f"{month}月主题",
+                "published_on": "2026-02-01",
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.json()
     clock.shift(dt.timedelta(days=120))  # 2026-06-30
 
@@ -29,18 +37,28 @@ def test_publicity_cadence_lists_ended_periods_without_an_item_PROMO_01_TIME_05(
     assert cadence["missing"]["release"] == [1]
     assert cadence["missing"]["summary"] == [] and cadence["missing"]["synthesis"] == []
     assert cadence["citations"][0].startswith("TIME-05")
-    again = client.post("/api/v1/promotion/publicity/", {"kind": "theme", "year": 2026, "period": 1, "title": "重复",
-                                                         "published_on": "2026-02-01"}, format="json")
+    again = client.post(
+        "/api/v1/promotion/publicity/",
+        {"kind": "theme", "year": 2026, "period": 1, "title": "重复", "published_on": "2026-02-01"},
+        format="json",
+    )
     assert again.status_code == 409
-    bad = client.post("/api/v1/promotion/publicity/", {"kind": "release", "year": 2026, "period": 5, "title": "五季度",
-                                                       "published_on": "2026-02-01"}, format="json")
+    bad = client.post(
+        "/api/v1/promotion/publicity/",
+        {"kind": "release", "year": 2026, "period": 5, "title": "五季度", "published_on": "2026-02-01"},
+        format="json",
+    )
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "period"
 
 
 def test_two_showcases_a_year_are_counted_PROMO_03_TIME_06(cast):
     """PROMO-03 TIME-06: 每年2场推介专场."""
     client = api_for(cast.smart_office)
-    client.post("/api/v1/promotion/showcases/", {"title": "新型智慧城市成果推介会", "held_on": "2026-05-20"}, format="json")
+    client.post(
+        "/api/v1/promotion/showcases/",
+        {"title": "新型智慧城市成果推介会", "held_on": "2026-05-20"},
+        format="json",
+    )
 
     cadence = client.get("/api/v1/promotion/cadence/?year=2026").json()
 
@@ -50,7 +68,11 @@ def test_two_showcases_a_year_are_counted_PROMO_03_TIME_06(cast):
 
 def test_cases_are_presented_upward_by_bdb_only_PROMO_02(cast):
     """PROMO-02: 市大数据局 presents typical cases to national and provincial bodies."""
-    body = {"title": "衢州“县乡一体”数字化案例", "presented_to": "浙江省大数据发展管理局", "presented_on": "2026-04-01"}
+    body = {
+        "title": "衢州“县乡一体”数字化案例",
+        "presented_to": "浙江省大数据发展管理局",
+        "presented_on": "2026-04-01",
+    }
 
     assert api_for(cast.smart_office).post("/api/v1/promotion/cases/", body, format="json").status_code == 403
     assert api_for(cast.bdb).post("/api/v1/promotion/cases/", body, format="json").status_code == 201
@@ -79,7 +101,9 @@ def test_supervising_units_see_every_submitted_project_and_its_contracts_SUPV_01
         body = api_for(user).get(f"/api/v1/projects/{project.pk}/").json()
         assert body["money"]["contracts_list"], role
     inspector = cast.reviewers["bizenv"]
-    response = api_for(inspector).post(f"/api/v1/projects/{project.pk}/actions/record_inspection/",
-                                       {"inspected_on": str(govpm_clock.today()), "result": "issues",
-                                        "findings": "进度滞后两周"}, format="json")
+    response = api_for(inspector).post(
+        f"/api/v1/projects/{project.pk}/actions/record_inspection/",
+        {"inspected_on": str(govpm_clock.today()), "result": "issues", "findings": "进度滞后两周"},
+        format="json",
+    )
     assert response.status_code == 200

@@ -72,11 +72,16 @@ def test_sums_of_money_are_exact_in_the_database(cast):
     from .factories import draft
 
     project = draft(cast.owner)
-    funding = Funding.objects.create(project=project, amount=Decimal("8432985248.98"), decided_on="2026-01-01",
-                                     recorded_by=cast.finance)
+    funding = Funding.objects.create(
+        project=project, amount=Decimal("8432985248.98"), decided_on="2026-01-01", recorded_by=cast.finance
+    )
     parts = [Decimal("0.10"), Decimal("0.20"), Decimal("8432985248.68")]
-    CostShare.objects.bulk_create([CostShare(funding=funding, region_code=code, amount=amount)
-                                   for code, amount in zip(["330800", "330802", "330803"], parts, strict=True)])
+    CostShare.objects.bulk_create(
+        [
+            CostShare(funding=funding, region_code=code, amount=amount)
+            for code, amount in zip(["330800", "330802", "330803"], parts, strict=True)
+        ]
+    )
     total = CostShare.objects.aggregate(total=Sum("amount"))["total"]
     assert total == Decimal("8432985248.98") and isinstance(total, Decimal)
     assert str(Funding.objects.get().amount) == "8432985248.98"

@@ -51,11 +51,19 @@ def test_review_needs_refused_without_a_reasoned_answer_for_each_judgement_rule(
     events = Event.objects.count()
 
     missing = {k: v for k, v in ALL_CLEAR.items() if k != rule}
-    assert_refused(post(cast.bdb, project, "review_needs", {"decision": "accept", "answers": missing}), 400, rule,
-                   f"answers.{rule}.hit")
+    assert_refused(
+        post(cast.bdb, project, "review_needs", {"decision": "accept", "answers": missing}),
+        400,
+        rule,
+        f"answers.{rule}.hit",
+    )
     blank = {**ALL_CLEAR, rule: {"hit": False, "reason": "  "}}
-    assert_refused(post(cast.bdb, project, "review_needs", {"decision": "accept", "answers": blank}), 400, rule,
-                   f"answers.{rule}.reason")
+    assert_refused(
+        post(cast.bdb, project, "review_needs", {"decision": "accept", "answers": blank}),
+        400,
+        rule,
+        f"answers.{rule}.reason",
+    )
 
     assert Project.objects.get(pk=project.pk).stage == "submitted"
     assert Event.objects.count() == events
@@ -67,7 +75,9 @@ def test_review_needs_cannot_accept_a_need_judged_to_hit_a_rule_and_reject_cites
     lifecycle.submit(project.pk, actor=cast.owner)
     answers = {**ALL_CLEAR, "REJ-02": {"hit": True, "reason": "绩效目标不明确"}}
 
-    assert_refused(post(cast.bdb, project, "review_needs", {"decision": "accept", "answers": answers}), 400, "REJ-02")
+    assert_refused(
+        post(cast.bdb, project, "review_needs", {"decision": "accept", "answers": answers}), 400, "REJ-02"
+    )
     response = post(cast.bdb, project, "review_needs", {"decision": "reject", "answers": answers})
 
     assert response.status_code == 200
@@ -79,8 +89,12 @@ def test_review_needs_cannot_accept_a_need_judged_to_hit_a_rule_and_reject_cites
 
 def test_tender_ceiling_above_the_approved_estimate_is_refused_IMPL_01(cast, in_procurement):
     """IMPL-01: 招标最高限价不超过项目概算价."""
-    response = post(cast.owner, in_procurement, "record_tender",
-                    {"title": "建设", "ceiling": "1080000.01", "published_on": "2026-03-03"})
+    response = post(
+        cast.owner,
+        in_procurement,
+        "record_tender",
+        {"title": "建设", "ceiling": "1080000.01", "published_on": "2026-03-03"},
+    )
 
     assert_refused(response, 400, "IMPL-01", "ceiling")
     assert not Tender.objects.filter(project=in_procurement).exists()
@@ -88,8 +102,12 @@ def test_tender_ceiling_above_the_approved_estimate_is_refused_IMPL_01(cast, in_
 
 def test_tender_ceiling_exactly_equal_to_the_approved_estimate_is_allowed_IMPL_01(cast, in_procurement):
     """IMPL-01: equal is not above."""
-    response = post(cast.owner, in_procurement, "record_tender",
-                    {"title": "建设", "ceiling": "1080000.00", "published_on": "2026-03-03"})
+    response = post(
+        cast.owner,
+        in_procurement,
+        "record_tender",
+        {"title": "建设", "ceiling": "1080000.00", "published_on": "2026-03-03"},
+    )
 
     assert response.status_code == 200, response.json()
     assert Tender.objects.get(project=in_procurement).ceiling == Decimal("1080000.00")
@@ -97,40 +115,95 @@ def test_tender_ceiling_exactly_equal_to_the_approved_estimate_is_allowed_IMPL_0
 
 def test_several_tenders_together_may_not_exceed_the_estimate_IMPL_01(cast, in_procurement):
     """IMPL-01: lots add up."""
-    ok = post(cast.owner, in_procurement, "record_tender", {"title": "一标段", "ceiling": "1000000.00",
-                                                            "published_on": "2026-03-03"})
+    ok = post(
+        cast.owner,
+        in_procurement,
+        "record_tender",
+        {"title": "一标段", "ceiling": "1000000.00", "published_on": "2026-03-03"},
+    )
     assert ok.status_code == 200
-    assert_refused(post(cast.owner, in_procurement, "record_tender",
-                        {"title": "二标段", "ceiling": "80000.01", "published_on": "2026-03-03"}), 400, "IMPL-01")
+    assert_refused(
+        post(
+            cast.owner,
+            in_procurement,
+            "record_tender",
+            {"title": "二标段", "ceiling": "80000.01", "published_on": "2026-03-03"},
+        ),
+        400,
+        "IMPL-01",
+    )
 
 
 def test_contract_above_the_tender_ceiling_is_refused_IMPL_01(cast, in_procurement):
     """IMPL-01 COORD-06: contracts under one tender (统采分签) add up to at most its ceiling."""
-    tender = lifecycle.record_tender(in_procurement.pk, actor=cast.owner, title="统采", ceiling=Decimal("1000000.00"),
-                                     published_on=dt.date(2026, 3, 3))
+    tender = lifecycle.record_tender(
+        in_procurement.pk,
+        actor=cast.owner,
+        title="统采",
+        ceiling=Decimal("1000000.00"),
+        published_on=dt.date(2026, 3, 3),
+    )
     county = UserFactory(role="owner").unit
-    first = post(cast.owner, in_procurement, "record_contract",
-                 {"tender_id": tender.pk, "supplier": "甲公司", "amount": "600000.00", "signed_on": "2026-03-03"})
-    second = post(cast.owner, in_procurement, "record_contract",
-                  {"tender_id": tender.pk, "supplier": "甲公司", "amount": "400000.00", "signed_on": "2026-03-03",
-                   "signing_unit_id": county.pk})
+    first = post(
+        cast.owner,
+        in_procurement,
+        "record_contract",
+        {"tender_id": tender.pk, "supplier": "甲公司", "amount": "600000.00", "signed_on": "2026-03-03"},
+    )
+    second = post(
+        cast.owner,
+        in_procurement,
+        "record_contract",
+        {
+            "tender_id": tender.pk,
+            "supplier": "甲公司",
+            "amount": "400000.00",
+            "signed_on": "2026-03-03",
+            "signing_unit_id": county.pk,
+        },
+    )
     assert first.status_code == second.status_code == 200
-    assert {c.signing_unit for c in Contract.objects.filter(project=in_procurement)} == {cast.owner.unit, county}
+    assert {c.signing_unit for c in Contract.objects.filter(project=in_procurement)} == {
+        cast.owner.unit,
+        county,
+    }
 
-    assert_refused(post(cast.owner, in_procurement, "record_contract",
-                        {"tender_id": tender.pk, "supplier": "乙公司", "amount": "0.01", "signed_on": "2026-03-03"}),
-                   400, "IMPL-01", "amount")
+    assert_refused(
+        post(
+            cast.owner,
+            in_procurement,
+            "record_contract",
+            {"tender_id": tender.pk, "supplier": "乙公司", "amount": "0.01", "signed_on": "2026-03-03"},
+        ),
+        400,
+        "IMPL-01",
+        "amount",
+    )
     assert Contract.objects.filter(project=in_procurement).count() == 2
 
 
 def test_contract_dated_before_the_approval_is_refused_ORG_02(cast, in_procurement):
     """ORG-02: 不得“未批先建”."""
-    tender = lifecycle.record_tender(in_procurement.pk, actor=cast.owner, title="建设", ceiling=Decimal("1000.00"),
-                                     published_on=in_procurement.approved_on)
+    tender = lifecycle.record_tender(
+        in_procurement.pk,
+        actor=cast.owner,
+        title="建设",
+        ceiling=Decimal("1000.00"),
+        published_on=in_procurement.approved_on,
+    )
     day_before = in_procurement.approved_on - dt.timedelta(days=1)
 
-    response = post(cast.owner, in_procurement, "record_contract",
-                    {"tender_id": tender.pk, "supplier": "甲公司", "amount": "1000.00", "signed_on": day_before.isoformat()})
+    response = post(
+        cast.owner,
+        in_procurement,
+        "record_contract",
+        {
+            "tender_id": tender.pk,
+            "supplier": "甲公司",
+            "amount": "1000.00",
+            "signed_on": day_before.isoformat(),
+        },
+    )
 
     assert_refused(response, 400, "ORG-02", "signed_on")
     assert not Contract.objects.exists()
@@ -140,15 +213,32 @@ def test_payments_above_the_contract_are_refused_SUPV_03_IMPL_03(cast, in_implem
     """SUPV-03 IMPL-03: cumulative payments never exceed the contract amount."""
     contract = in_implementation.contracts.get()
     today = govpm_clock.today()
-    ok = post(cast.owner, in_implementation, "record_payment",
-              {"contract_id": contract.pk, "amount": str(contract.amount - Decimal("0.01")), "paid_on": str(today)})
+    ok = post(
+        cast.owner,
+        in_implementation,
+        "record_payment",
+        {"contract_id": contract.pk, "amount": str(contract.amount - Decimal("0.01")), "paid_on": str(today)},
+    )
     assert ok.status_code == 200, ok.json()
-    exact = post(cast.owner, in_implementation, "record_payment",
-                 {"contract_id": contract.pk, "amount": "0.01", "paid_on": str(today)})
+    exact = post(
+        cast.owner,
+        in_implementation,
+        "record_payment",
+        {"contract_id": contract.pk, "amount": "0.01", "paid_on": str(today)},
+    )
     assert exact.status_code == 200
 
-    assert_refused(post(cast.owner, in_implementation, "record_payment",
-                        {"contract_id": contract.pk, "amount": "0.01", "paid_on": str(today)}), 400, "IMPL-03", "amount")
+    assert_refused(
+        post(
+            cast.owner,
+            in_implementation,
+            "record_payment",
+            {"contract_id": contract.pk, "amount": "0.01", "paid_on": str(today)},
+        ),
+        400,
+        "IMPL-03",
+        "amount",
+    )
     assert sum(p.amount for p in Payment.objects.filter(contract=contract)) == contract.amount
 
 
@@ -157,8 +247,12 @@ def test_payment_dated_before_the_approval_is_refused_ORG_02(cast, in_implementa
     contract = in_implementation.contracts.get()
     before = in_implementation.approved_on - dt.timedelta(days=1)
 
-    response = post(cast.owner, in_implementation, "record_payment",
-                    {"contract_id": contract.pk, "amount": "1.00", "paid_on": before.isoformat()})
+    response = post(
+        cast.owner,
+        in_implementation,
+        "record_payment",
+        {"contract_id": contract.pk, "amount": "1.00", "paid_on": before.isoformat()},
+    )
 
     assert_refused(response, 400, "ORG-02", "paid_on")
 
@@ -169,12 +263,17 @@ def test_final_acceptance_one_day_before_three_months_and_on_the_day_IMPL_06_TIM
 ):
     """IMPL-06 TIME-02: 全部功能模块完成初验3个月后 — refused the day before, allowed on the day."""
     project = in_implementation
-    lifecycle.submit_data_dictionary(project.pk, actor=cast.owner,
-                                     descriptor={"fields": [{"name": "id", "type": "integer"}], "primaryKey": "id"})
+    lifecycle.submit_data_dictionary(
+        project.pk,
+        actor=cast.owner,
+        descriptor={"fields": [{"name": "id", "type": "integer"}], "primaryKey": "id"},
+    )
     accepted = dt.date(2026, 5, 31)
     clock.shift(dt.datetime(2026, 5, 31, 9, tzinfo=dt.UTC) - dt.datetime.now(dt.UTC))
     for module in project.modules.all():
-        lifecycle.pass_module_acceptance(project.pk, actor=cast.owner, module_id=module.pk, accepted_on=accepted)
+        lifecycle.pass_module_acceptance(
+            project.pk, actor=cast.owner, module_id=module.pk, accepted_on=accepted
+        )
     due = project.deadlines.get(code="TIME-02").due_on
     assert due == dt.date(2026, 8, 31)  # three calendar months
     clock.shift(dt.timedelta(days=(due - accepted).days - days_short))
@@ -192,8 +291,9 @@ def test_final_acceptance_refused_without_the_data_dictionary_IMPL_04(cast, in_i
     """IMPL-04: 全部建成后需向市大数据局提交数据字典."""
     project = in_implementation
     for module in project.modules.all():
-        lifecycle.pass_module_acceptance(project.pk, actor=cast.owner, module_id=module.pk,
-                                         accepted_on=govpm_clock.today())
+        lifecycle.pass_module_acceptance(
+            project.pk, actor=cast.owner, module_id=module.pk, accepted_on=govpm_clock.today()
+        )
     clock.shift(dt.timedelta(days=200))
 
     assert_refused(post(cast.owner, project, "apply_final_acceptance"), 400, "IMPL-04")
@@ -204,8 +304,12 @@ def test_post_evaluation_refused_before_a_year_of_operation_SUPV_04_TIME_03(cast
     project = advance(draft(cast.owner), cast, to="operation", shift=clock.shift)
     clock.shift(dt.timedelta(days=300))
 
-    response = post(cast.smart_office, project, "record_post_evaluation",
-                    {"evaluator": "专家组", "score": "90", "use_findings": "好", "security_findings": "好"})
+    response = post(
+        cast.smart_office,
+        project,
+        "record_post_evaluation",
+        {"evaluator": "专家组", "score": "90", "use_findings": "好", "security_findings": "好"},
+    )
 
     assert_refused(response, 400, "SUPV-04")
 
@@ -235,8 +339,12 @@ def test_reviewer_answering_another_reviewers_task_is_refused_COORD_02(cast, clo
     project = advance(draft(cast.owner), cast, to="joint_review", shift=clock.shift)
     finance_task = ReviewTask.objects.get(project=project, unit=cast.finance.unit)
 
-    response = post(cast.reviewers["cac"], project, "record_opinion",
-                    {"opinion": "disagree", "comment": "替人填报", "task_id": finance_task.pk})
+    response = post(
+        cast.reviewers["cac"],
+        project,
+        "record_opinion",
+        {"opinion": "disagree", "comment": "替人填报", "task_id": finance_task.pk},
+    )
 
     assert_refused(response, 403)
     finance_task.refresh_from_db()
@@ -250,7 +358,12 @@ def test_reviewer_may_amend_its_opinion_and_history_keeps_both(cast, clock):
     """COORD-02: once, amendable with history."""
     project = advance(draft(cast.owner), cast, to="joint_review", shift=clock.shift)
     cac = cast.reviewers["cac"]
-    post(cast.reviewers["cac"], project, "record_opinion", {"opinion": "conditional", "comment": "须补充等保方案"})
+    post(
+        cast.reviewers["cac"],
+        project,
+        "record_opinion",
+        {"opinion": "conditional", "comment": "须补充等保方案"},
+    )
     post(cac, project, "record_opinion", {"opinion": "agree", "comment": "已补充"})
 
     task = ReviewTask.objects.get(project=project, unit=cac.unit)
@@ -262,8 +375,16 @@ def test_consultation_refused_while_a_reviewer_is_missing_COORD_02(cast, clock):
     """COORD-02: every task answered before the opinion."""
     project = advance(draft(cast.owner), cast, to="joint_review", shift=clock.shift)
 
-    error = assert_refused(post(cast.smart_office, project, "issue_consultation",
-                                {"approved_estimate": "100.00", "opinion_text": "同意"}), 400, "COORD-02")
+    error = assert_refused(
+        post(
+            cast.smart_office,
+            project,
+            "issue_consultation",
+            {"approved_estimate": "100.00", "opinion_text": "同意"},
+        ),
+        400,
+        "COORD-02",
+    )
     assert "市委网信办" in error["message"] or "网络安全" in error["message"]
 
 
@@ -287,22 +408,43 @@ def test_funding_shares_must_add_up_and_stay_within_the_estimate_COORD_06(cast, 
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
     lifecycle.issue_price_review(project.pk, actor=cast.review_center)
     lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
-    shares = [{"region_code": "330800", "amount": "500000.00"}, {"region_code": "330881", "amount": "500000.00"}]
+    shares = [
+        {"region_code": "330800", "amount": "500000.00"},
+        {"region_code": "330881", "amount": "500000.00"},
+    ]
 
-    assert_refused(post(cast.finance, project, "record_funding",
-                        {"amount": "1000000.01", "decided_on": "2026-03-02", "shares": shares}), 400, "COORD-06", "shares")
-    assert_refused(post(cast.finance, project, "record_funding",
-                        {"amount": "1080000.01", "decided_on": "2026-03-02"}), 400, "IMPL-03", "amount")
-    ok = post(cast.finance, project, "record_funding", {"amount": "1000000.00", "decided_on": "2026-03-02",
-                                                        "shares": shares})
+    assert_refused(
+        post(
+            cast.finance,
+            project,
+            "record_funding",
+            {"amount": "1000000.01", "decided_on": "2026-03-02", "shares": shares},
+        ),
+        400,
+        "COORD-06",
+        "shares",
+    )
+    assert_refused(
+        post(cast.finance, project, "record_funding", {"amount": "1080000.01", "decided_on": "2026-03-02"}),
+        400,
+        "IMPL-03",
+        "amount",
+    )
+    ok = post(
+        cast.finance,
+        project,
+        "record_funding",
+        {"amount": "1000000.00", "decided_on": "2026-03-02", "shares": shares},
+    )
     assert ok.status_code == 200 and ok.json()["project"]["stage"] == "funded"
 
 
 def test_funding_refused_without_the_project_code_unless_classified_COORD_05_SCOPE_04(cast, clock):
     """COORD-05 SCOPE-04: the online platform's code is required, except for classified projects."""
     open_project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
-    secret = advance(draft(cast.owner, name="涉密系统", facts={"classified": True}), cast, to="approval",
-                     shift=clock.shift)
+    secret = advance(
+        draft(cast.owner, name="涉密系统", facts={"classified": True}), cast, to="approval", shift=clock.shift
+    )
     for project in (open_project, secret):
         lifecycle.accept_application(project.pk, actor=cast.ndrc)
         lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
@@ -317,9 +459,15 @@ def test_price_review_must_state_the_approved_estimate_COORD_04(cast, clock):
     """COORD-04: 按项目概算价出具价格评审意见书."""
     project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
 
-    assert_refused(post(cast.review_center, project, "issue_price_review", {"amount": "1.00"}), 400, "COORD-04", "amount")
-    assert post(cast.review_center, project, "issue_price_review",
-                {"amount": str(project.approved_estimate)}).status_code == 200
+    assert_refused(
+        post(cast.review_center, project, "issue_price_review", {"amount": "1.00"}), 400, "COORD-04", "amount"
+    )
+    assert (
+        post(
+            cast.review_center, project, "issue_price_review", {"amount": str(project.approved_estimate)}
+        ).status_code
+        == 200
+    )
 
 
 def test_smart_office_reminds_the_reviewers_still_missing_and_only_them_COORD_02(cast, clock):

@@ -11,13 +11,23 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_check(env_overrides: dict) -> subprocess.CompletedProcess:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env_overrides}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest; production never has it
-    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                          env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_production_settings_pass_check_deploy():
-    result = run_check({"SECRET_KEY": "k" * 20 + "9Xq!" + "z" * 40, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
-                        "ALLOWED_HOSTS": "govpm.qz.gov.cn"})
+    result = run_check(
+        {
+            "SECRET_KEY": "k" * 20 + "9Xq!" + "z" * 40,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+            "ALLOWED_HOSTS": "govpm.qz.gov.cn",
+        }
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -12,20 +12,22 @@ SPEC = ROOT.parent / "shared" / "spec" / "lifecycle.md"
 
 
 def test_every_requirement_id_of_the_spec_has_a_test_and_docs_requirements_md_is_current():
-    result = subprocess.run([sys.executable, "scripts/requirements_doc.py", "--check"], cwd=ROOT, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "scripts/requirements_doc.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_docs_lifecycle_md_is_generated_from_the_code():
-    result = subprocess.run([sys.executable, "scripts/lifecycle_doc.py", "--check"], cwd=ROOT, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "scripts/lifecycle_doc.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, "docs/lifecycle.md is stale: run python scripts/lifecycle_doc.py"
 
 
 def _table(text: str, header: str) -> list[list[str]]:
     """The rows of the markdown table whose header line starts with `header`."""
-    lines = text[text.index(header):].splitlines()[2:]
+    lines = text[text.index(header) :].splitlines()[2:]
     rows = []
     for line in lines:
         if not line.startswith("|"):
@@ -53,5 +55,7 @@ def test_each_actions_target_stages_are_the_specs():
     _, actions = _spec_tables()
     for name, (_, move) in actions.items():
         right = move.split("→")[-1] if "→" in move else "no change"
-        expected = set() if "no change" in right else {s for s in re.findall(r"[a-z_]+", right) if s in Stage.values}
+        expected = (
+            set() if "no change" in right else {s for s in re.findall(r"[a-z_]+", right) if s in Stage.values}
+        )
         assert set(ACTIONS[name].targets) == expected, name

@@ -19,15 +19,29 @@ class Unit(models.Model):
     name = models.CharField("单位名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=30)
     credit_code = models.CharField(
-        "统一社会信用代码", max_length=18, unique=True, null=True, blank=True, validators=[validate_credit_code]
+        "统一社会信用代码",
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
     )
     region_code = models.CharField(
-        "行政区划", max_length=6, choices=sorted(REGIONS.items()), validators=[validate_region], default="330800"
+        "行政区划",
+        max_length=6,
+        choices=sorted(REGIONS.items()),
+        validators=[validate_region],
+        default="330800",
     )
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     doc_prefix = models.CharField("发文机关代字", max_length=20, blank=True, help_text="如 衢智办、衢发改")
     parent = models.ForeignKey(
-        "self", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="offices"
+        "self",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offices",
     )
 
     class Meta:

@@ -36,8 +36,14 @@ def ensure_reference_units(unit_model) -> None:
     for code, name, short, kind, prefix, parent in AUTHORITIES:
         unit_model.objects.update_or_create(
             code=code,
-            defaults={"name": name, "short_name": short, "kind": kind, "doc_prefix": prefix, "region_code": "330800",
-                      "parent": unit_model.objects.get(code=parent) if parent else None},
+            defaults={
+                "name": name,
+                "short_name": short,
+                "kind": kind,
+                "doc_prefix": prefix,
+                "region_code": "330800",
+                "parent": unit_model.objects.get(code=parent) if parent else None,
+            },
         )
     for region, (code, name, short) in COUNTY_GOVERNMENTS.items():
         unit_model.objects.update_or_create(

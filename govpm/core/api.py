@@ -62,8 +62,14 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         field, message = _first_error(exc.detail)
         field = field.rstrip(".") if field else None
-        body = {"code": "invalid", "message": f"{field}：{message}" if field else message, "rule": None,
-                "citation": None, "field": field, "details": exc.detail}
+        body = {
+            "code": "invalid",
+            "message": f"{field}：{message}" if field else message,
+            "rule": None,
+            "citation": None,
+            "field": field,
+            "details": exc.detail,
+        }
         return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.APIException):
         code, message = _DRF_MESSAGES.get(type(exc), ("error", str(exc.detail)))

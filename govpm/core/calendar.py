@@ -24,7 +24,9 @@ def add_days(start: dt.date, days: int, *, counting: str | None = None) -> dt.da
         return start + dt.timedelta(days=days)
     # One query for the window; a generous window covers the longest holiday run (春节 + weekends).
     window_end = start + dt.timedelta(days=days * 3 + 20)
-    exceptions = dict(Holiday.objects.filter(date__gt=start, date__lte=window_end).values_list("date", "is_workday"))
+    exceptions = dict(
+        Holiday.objects.filter(date__gt=start, date__lte=window_end).values_list("date", "is_workday")
+    )
     day, left = start, days
     while left > 0:
         day += dt.timedelta(days=1)

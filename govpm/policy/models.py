@@ -40,7 +40,11 @@ class Rule(models.Model):
 
     @property
     def citation(self) -> str:
-        return RULES[self.code].citation if self.code in RULES else f"{self.code} · {self.document.number} {self.clause}"
+        return (
+            RULES[self.code].citation
+            if self.code in RULES
+            else f"{self.code} · {self.document.number} {self.clause}"
+        )
 
 
 class Finding(models.Model):
@@ -63,11 +67,21 @@ class Finding(models.Model):
     facts = models.JSONField("依据事实", default=dict)
     reason = models.TextField("研判理由", blank=True)
     decided_by = models.ForeignKey(
-        "accounts.User", verbose_name="研判人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name="研判人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField("时间", auto_now_add=True)
     overridden_by = models.ForeignKey(
-        "accounts.User", verbose_name="豁免人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name="豁免人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     override_reason = models.TextField("豁免理由", blank=True)
     overridden_at = models.DateTimeField("豁免时间", null=True, blank=True)

@@ -19,8 +19,15 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(Project)
 class ProjectAdmin(ReadOnly):
-    list_display = ["name", "owner_unit", "stage", "priority_score", "requested_estimate", "approved_estimate",
-                    "is_overdue"]
+    list_display = [
+        "name",
+        "owner_unit",
+        "stage",
+        "priority_score",
+        "requested_estimate",
+        "approved_estimate",
+        "is_overdue",
+    ]
     list_filter = ["stage", "level", "is_overdue", "owner_unit"]
     search_fields = ["name", "project_code"]
     list_select_related = ["owner_unit"]

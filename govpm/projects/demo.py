@@ -52,45 +52,151 @@ ACCOUNTS = [
 ]
 # The 2026 holiday calendar (国务院办公厅 notice); a deployment checks it against the notice of each year.
 HOLIDAYS_2026 = {
-    "2026-01-01": "元旦", "2026-01-02": "元旦", "2026-01-03": "元旦",
-    "2026-02-15": "春节", "2026-02-16": "春节", "2026-02-17": "春节", "2026-02-18": "春节", "2026-02-19": "春节",
-    "2026-02-20": "春节", "2026-02-21": "春节", "2026-02-22": "春节", "2026-02-23": "春节",
-    "2026-04-04": "清明节", "2026-04-05": "清明节", "2026-04-06": "清明节",
-    "2026-05-01": "劳动节", "2026-05-02": "劳动节", "2026-05-03": "劳动节", "2026-05-04": "劳动节", "2026-05-05": "劳动节",
-    "2026-06-19": "端午节", "2026-06-20": "端午节", "2026-06-21": "端午节",
-    "2026-09-25": "中秋节", "2026-09-26": "中秋节", "2026-09-27": "中秋节",
-    "2026-10-01": "国庆节", "2026-10-02": "国庆节", "2026-10-03": "国庆节", "2026-10-04": "国庆节",
-    "2026-10-05": "国庆节", "2026-10-06": "国庆节", "2026-10-07": "国庆节",
+    "2026-01-01": "元旦",
+    "2026-01-02": "元旦",
+    "2026-01-03": "元旦",
+    "2026-02-15": "春节",
+    "2026-02-16": "春节",
+    "2026-02-17": "春节",
+    "2026-02-18": "春节",
+    "2026-02-19": "春节",
+    "2026-02-20": "春节",
+    "2026-02-21": "春节",
+    "2026-02-22": "春节",
+    "2026-02-23": "春节",
+    "2026-04-04": "清明节",
+    "2026-04-05": "清明节",
+    "2026-04-06": "清明节",
+    "2026-05-01": "劳动节",
+    "2026-05-02": "劳动节",
+    "2026-05-03": "劳动节",
+    "2026-05-04": "劳动节",
+    "2026-05-05": "劳动节",
+    "2026-06-19": "端午节",
+    "2026-06-20": "端午节",
+    "2026-06-21": "端午节",
+    "2026-09-25": "中秋节",
+    "2026-09-26": "中秋节",
+    "2026-09-27": "中秋节",
+    "2026-10-01": "国庆节",
+    "2026-10-02": "国庆节",
+    "2026-10-03": "国庆节",
+    "2026-10-04": "国庆节",
+    "2026-10-05": "国庆节",
+    "2026-10-06": "国庆节",
+    "2026-10-07": "国庆节",
 }
 MAKE_UP_DAYS_2026 = ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]
 
 # name, owner username, facts, stage to reach, days ago it started, estimate (元)
 PROJECTS = [
-    ("衢州市全民健康信息平台升级", "owner", {"priority_claims": [{"code": "plan_task", "evidence": "纳入全市数字化规划"}]}, "evaluated", 640, "3600000.00"),
+    (
+        "衢州市全民健康信息平台升级",
+        "owner",
+        {"priority_claims": [{"code": "plan_task", "evidence": "纳入全市数字化规划"}]},
+        "evaluated",
+        640,
+        "3600000.00",
+    ),
     ("“城市大脑”交通治理应用", "police_owner", {}, "evaluated", 630, "5200000.00"),
     ("不动产登记“一件事”系统", "resources_owner", {}, "operation", 260, "1800000.00"),
     ("智慧校园安全管理平台", "education_owner", {}, "operation", 255, "950000.00"),
     ("基层医疗机构远程诊疗系统", "owner", {}, "final_acceptance", 240, "2100000.00"),
     ("公安视频图像解析应用", "police_owner", {"category": 3}, "implementation", 120, "4300000.00"),
-    ("国土空间规划“一张图”实施监督系统", "resources_owner", {"architecture_layers": ["data_resource", "app_support"]}, "implementation", 110, "2750000.00"),
+    (
+        "国土空间规划“一张图”实施监督系统",
+        "resources_owner",
+        {"architecture_layers": ["data_resource", "app_support"]},
+        "implementation",
+        110,
+        "2750000.00",
+    ),
     ("交投集团数字高速运营平台", "transport_group_owner", {}, "procurement", 60, "6400000.00"),
-    ("江山市共享公共数据仓", "county_owner", {"level": "county", "architecture_layers": ["data_resource"]}, "funded", 45, "880000.00"),
-    ("家庭医生签约服务应用", "owner", {"priority_claims": [{"code": "innovative", "evidence": "省级创新案例"}]}, "approval", 30, "1250000.00"),
+    (
+        "江山市共享公共数据仓",
+        "county_owner",
+        {"level": "county", "architecture_layers": ["data_resource"]},
+        "funded",
+        45,
+        "880000.00",
+    ),
+    (
+        "家庭医生签约服务应用",
+        "owner",
+        {"priority_claims": [{"code": "innovative", "evidence": "省级创新案例"}]},
+        "approval",
+        30,
+        "1250000.00",
+    ),
     ("生态环境智能监测数据归集", "resources_owner", {"category": 3}, "approval", 40, "1650000.00"),
     ("学生综合素质评价系统", "education_owner", {}, "consultation", 20, "720000.00"),
-    ("警务协同办公系统升级", "police_owner", {"category": 4, "build_type": "renovation"}, "joint_review", 15, "1350000.00"),
+    (
+        "警务协同办公系统升级",
+        "police_owner",
+        {"category": 4, "build_type": "renovation"},
+        "joint_review",
+        15,
+        "1350000.00",
+    ),
     ("卫生应急指挥调度应用", "owner", {}, "joint_review", 12, "2400000.00"),
     ("自然资源执法监管系统", "resources_owner", {}, "scheme", 10, "980000.00"),
-    ("公共卫生智能预警系统", "owner", {"priority_claims": [{"code": "national_pilot", "evidence": "国家卫健委试点批复"}, {"code": "plan_task", "evidence": "全市数字化规划"}]}, "pooled", 8, "3100000.00"),
-    ("江山市乡村数字基础设施", "county_owner", {"level": "county", "architecture_layers": ["infrastructure"]}, "pooled", 7, "1500000.00"),
+    (
+        "公共卫生智能预警系统",
+        "owner",
+        {
+            "priority_claims": [
+                {"code": "national_pilot", "evidence": "国家卫健委试点批复"},
+                {"code": "plan_task", "evidence": "全市数字化规划"},
+            ]
+        },
+        "pooled",
+        8,
+        "3100000.00",
+    ),
+    (
+        "江山市乡村数字基础设施",
+        "county_owner",
+        {"level": "county", "architecture_layers": ["infrastructure"]},
+        "pooled",
+        7,
+        "1500000.00",
+    ),
     ("交投集团数据中台", "transport_group_owner", {}, "submitted", 5, "2600000.00"),
     ("户政业务网上办系统", "police_owner", {}, "submitted", 4, "640000.00"),
-    ("卫健系统信息安全等保整改", "owner", {"category": 5, "build_type": "maintenance"}, "returned", 6, "420000.00"),
+    (
+        "卫健系统信息安全等保整改",
+        "owner",
+        {"category": 5, "build_type": "maintenance"},
+        "returned",
+        6,
+        "420000.00",
+    ),
     ("市卫健委新建数据机房", "owner", {"new_server_room": True}, "rejected", 9, "5800000.00"),
-    ("国土资源大屏指挥系统", "resources_owner", {"system_kinds": ["big_screen"]}, "rejected", 9, "1900000.00"),
-    ("教育局移动办公APP", "education_owner", {"system_kinds": ["standalone_app"]}, "rejected", 3, "300000.00"),
+    (
+        "国土资源大屏指挥系统",
+        "resources_owner",
+        {"system_kinds": ["big_screen"]},
+        "rejected",
+        9,
+        "1900000.00",
+    ),
+    (
+        "教育局移动办公APP",
+        "education_owner",
+        {"system_kinds": ["standalone_app"]},
+        "rejected",
+        3,
+        "300000.00",
+    ),
     ("医学影像云胶片应用", "owner", {}, "draft", 1, "780000.00"),
-    ("江山市基层治理四平台对接", "county_owner", {"level": "county", "architecture_layers": ["app_support"]}, "draft", 1, "560000.00"),
+    (
+        "江山市基层治理四平台对接",
+        "county_owner",
+        {"level": "county", "architecture_layers": ["app_support"]},
+        "draft",
+        1,
+        "560000.00",
+    ),
     ("公安内部视频会议系统", "police_owner", {}, "withdrawn", 14, "900000.00"),
     ("交投集团办公自动化系统", "transport_group_owner", {}, "terminated", 25, "450000.00"),
 ]
@@ -99,8 +205,9 @@ PROJECTS = [
 def _units() -> dict[str, Unit]:
     ensure_reference_units(Unit)
     for code, name, short, kind, region in OWNER_UNITS:
-        Unit.objects.update_or_create(code=code, defaults={"name": name, "short_name": short, "kind": kind,
-                                                           "region_code": region})
+        Unit.objects.update_or_create(
+            code=code, defaults={"name": name, "short_name": short, "kind": kind, "region_code": region}
+        )
     units = {unit.code: unit for unit in Unit.objects.order_by("pk")}
     for serial, unit in enumerate(units.values(), start=1):
         if not unit.credit_code and unit.kind != Unit.Kind.EXPERTS:
@@ -112,16 +219,27 @@ def _units() -> dict[str, Unit]:
 
 def _accounts(units: dict[str, Unit]) -> dict[str, User]:
     users = {}
-    accounts = [*ACCOUNTS, ("transport_group_owner", "owner", "transport_group", "市交投集团项目联络员（演示）")]
+    accounts = [
+        *ACCOUNTS,
+        ("transport_group_owner", "owner", "transport_group", "市交投集团项目联络员（演示）"),
+    ]
     for username, role, unit_code, shown in accounts:
-        user, _ = User.objects.update_or_create(username=username, defaults={"role": role, "unit": units[unit_code],
-                                                                             "display_name": shown, "is_active": True})
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={"role": role, "unit": units[unit_code], "display_name": shown, "is_active": True},
+        )
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
         users[username] = user
-    admin, created = User.objects.get_or_create(username="admin", defaults={"role": "observer", "is_staff": True,
-                                                                           "is_superuser": True,
-                                                                           "display_name": "系统管理员（演示）"})
+    admin, created = User.objects.get_or_create(
+        username="admin",
+        defaults={
+            "role": "observer",
+            "is_staff": True,
+            "is_superuser": True,
+            "display_name": "系统管理员（演示）",
+        },
+    )
     admin.set_password(PASSWORD)
     admin.save(update_fields=["password"])
     users["admin"] = admin
@@ -129,17 +247,33 @@ def _accounts(units: dict[str, Unit]) -> dict[str, User]:
 
 
 def _cast(users: dict[str, User], owner: str) -> Cast:
-    reviewers = {code: users[code] for code in ["bdb", "cac", "bizenv", "ndrc", "finance", "regulator", "review_center"]}
-    return Cast(owner=users[owner], bdb=users["bdb"], smart_office=users["smart_office"],
-                leading_group=users["leading_group"], ndrc=users["ndrc"], review_center=users["review_center"],
-                finance=users["finance"], experts=[users["expert"], users["expert2"]], reviewers=reviewers)
+    reviewers = {
+        code: users[code]
+        for code in ["bdb", "cac", "bizenv", "ndrc", "finance", "regulator", "review_center"]
+    }
+    return Cast(
+        owner=users[owner],
+        bdb=users["bdb"],
+        smart_office=users["smart_office"],
+        leading_group=users["leading_group"],
+        ndrc=users["ndrc"],
+        review_center=users["review_center"],
+        finance=users["finance"],
+        experts=[users["expert"], users["expert2"]],
+        reviewers=reviewers,
+    )
 
 
 def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimate: str) -> Project:
     start = clock.now() - dt.timedelta(days=days_ago)
     with time_machine.travel(start, tick=False) as traveller:
-        project = lifecycle.create_project(actor=cast.owner, name=name, summary=f"{name}：建设需求说明（演示）",
-                                           facts={**GOOD_FACTS, **facts}, requested_estimate=Decimal(estimate))
+        project = lifecycle.create_project(
+            actor=cast.owner,
+            name=name,
+            summary=f"{name}：建设需求说明（演示）",
+            facts={**GOOD_FACTS, **facts},
+            requested_estimate=Decimal(estimate),
+        )
         if stage == "draft":
             return project
         if stage == "rejected":
@@ -147,15 +281,22 @@ def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimat
             return project
         if stage == "returned":
             lifecycle.submit(project.pk, actor=cast.owner)
-            lifecycle.review_needs(project.pk, actor=cast.bdb, decision="return", answers=ALL_CLEAR,
-                                   comment="请补充绩效目标和内部整合情况")
+            lifecycle.review_needs(
+                project.pk,
+                actor=cast.bdb,
+                decision="return",
+                answers=ALL_CLEAR,
+                comment="请补充绩效目标和内部整合情况",
+            )
             return project
         if stage in {"withdrawn", "terminated"}:
             advance(project, cast, to="pooled", shift=traveller.shift)
             if stage == "withdrawn":
                 lifecycle.withdraw(project.pk, actor=cast.owner, reason="业务需求已由省级统建平台满足")
             else:
-                lifecycle.terminate(project.pk, actor=cast.smart_office, reason="与市级统建项目重复，统筹后终止")
+                lifecycle.terminate(
+                    project.pk, actor=cast.smart_office, reason="与市级统建项目重复，统筹后终止"
+                )
             return project
         return advance(project, cast, to=stage, shift=traveller.shift)
 
@@ -176,7 +317,9 @@ def load() -> list[str]:
     _extras(users, made)
     process_deadlines()
     _targets(users["bdb"])
-    return [f"{user.username:<22}{user.get_role_display()}｜{user.unit or '系统管理'}" for user in users.values()]
+    return [
+        f"{user.username:<22}{user.get_role_display()}｜{user.unit or '系统管理'}" for user in users.values()
+    ]
 
 
 def _targets(entered_by: User) -> None:
@@ -187,32 +330,59 @@ def _targets(entered_by: User) -> None:
     from govpm.targets.tasks import record_progress
 
     load_curated()
-    for index, indicator in enumerate(Indicator.objects.filter(baseline_value__isnull=False).order_by("id")[:24]):
+    for index, indicator in enumerate(
+        Indicator.objects.filter(baseline_value__isnull=False).order_by("id")[:24]
+    ):
         # A year on from the baseline: most indicators moved a little, some the wrong way.
         step = Decimal("1.03") if index % 4 else Decimal("0.97")
-        record_observation(indicator, actor=entered_by, period=2020, value=(indicator.baseline_value * step).quantize(
-            Decimal("0.01")), source="演示数据：统计部门年报")
+        record_observation(
+            indicator,
+            actor=entered_by,
+            period=2020,
+            value=(indicator.baseline_value * step).quantize(Decimal("0.01")),
+            source="演示数据：统计部门年报",
+        )
     for task in Task.objects.all():
         for share in TaskShare.objects.filter(task=task, year=2020).exclude(region_code="330800"):
-            done = share.planned * (Decimal("1.10") if share.region_code in {"330881", "330824"} else Decimal("0.85"))
-            record_progress(task, actor=entered_by, region_code=share.region_code, year=2020,
-                            completed=done.quantize(Decimal("0.01")), source="演示数据：林业部门统计")
+            done = share.planned * (
+                Decimal("1.10") if share.region_code in {"330881", "330824"} else Decimal("0.85")
+            )
+            record_progress(
+                task,
+                actor=entered_by,
+                region_code=share.region_code,
+                year=2020,
+                completed=done.quantize(Decimal("0.01")),
+                source="演示数据：林业部门统计",
+            )
 
 
 def _extras(users: dict[str, User], made: dict[str, Project]) -> None:
     """What the plain walks leave out: a zombie bar and the need it stopped, an overdue approval, a half-done review."""
     cast = _cast(users, "education_owner")
     with time_machine.travel(clock.now() - dt.timedelta(days=2), tick=False):
-        lifecycle.list_zombie(made["智慧校园安全管理平台"].pk, actor=users["bdb"], reason="连续12个月无有效访问，列入僵尸系统")
-        barred = lifecycle.create_project(actor=cast.owner, name="教育资源公共服务平台", facts=GOOD_FACTS,
-                                          requested_estimate=Decimal("680000.00"))
+        lifecycle.list_zombie(
+            made["智慧校园安全管理平台"].pk, actor=users["bdb"], reason="连续12个月无有效访问，列入僵尸系统"
+        )
+        barred = lifecycle.create_project(
+            actor=cast.owner,
+            name="教育资源公共服务平台",
+            facts=GOOD_FACTS,
+            requested_estimate=Decimal("680000.00"),
+        )
         lifecycle.submit(barred.pk, actor=cast.owner)  # REJ-09: the unit is barred for 2 years
     late = made["生态环境智能监测数据归集"]
     with time_machine.travel(clock.now() - dt.timedelta(days=6), tick=False):
-        lifecycle.accept_application(late.pk, actor=users["ndrc"])  # TIME-01 passes without the design approval
+        lifecycle.accept_application(
+            late.pk, actor=users["ndrc"]
+        )  # TIME-01 passes without the design approval
     on_time = made["家庭医生签约服务应用"]
     lifecycle.accept_application(on_time.pk, actor=users["ndrc"])
     half = made["卫生应急指挥调度应用"]
     for task in ReviewTask.objects.filter(project=half, round=half.review_round)[:5]:
-        lifecycle.record_opinion(half.pk, actor=_cast(users, "owner").reviewer_for(task), opinion="agree",
-                                 comment="同意，建议加强数据共享")
+        lifecycle.record_opinion(
+            half.pk,
+            actor=_cast(users, "owner").reviewer_for(task),
+            opinion="agree",
+            comment="同意，建议加强数据共享",
+        )

@@ -43,7 +43,9 @@ class Project(models.Model):
 
     name = models.CharField("项目名称", max_length=200)
     summary = models.TextField("需求概述", blank=True)
-    owner_unit = models.ForeignKey("accounts.Unit", verbose_name="业主单位", on_delete=models.PROTECT, related_name="projects")
+    owner_unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="业主单位", on_delete=models.PROTECT, related_name="projects"
+    )
     stage = models.CharField("阶段", max_length=20, choices=Stage.choices, default=Stage.DRAFT)
     facts = models.JSONField("申报事实", default=dict)
     # Copied from facts when they are saved, so the demand pool can filter and index them.
@@ -52,12 +54,19 @@ class Project(models.Model):
     build_type = models.CharField("建设类型", max_length=20, choices=BuildType.choices, blank=True)
     classified = models.BooleanField("涉密", default=False)
     priority_score = models.PositiveSmallIntegerField("优先列入情形数", default=0)
-    layers = models.CharField("“四横三纵”层级", max_length=200, blank=True, help_text="如 ,business_app,data_resource,")
+    layers = models.CharField(
+        "“四横三纵”层级", max_length=200, blank=True, help_text="如 ,business_app,data_resource,"
+    )
     requested_estimate = MoneyField("申报估算（元）", null=True, blank=True)
     approved_estimate = MoneyField("概算价（元）", null=True, blank=True)
     project_code = models.CharField("项目代码", max_length=24, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name="并入项目", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_needs"
+        "self",
+        verbose_name="并入项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_needs",
     )
     review_round = models.PositiveSmallIntegerField("评审轮次", default=0)
     is_overdue = models.BooleanField("有逾期事项", default=False)
@@ -65,7 +74,9 @@ class Project(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     stage_changed_at = models.DateTimeField("进入当前阶段时间", auto_now_add=True)
-    approved_on = models.DateField("批复日期", null=True, blank=True, help_text="初步设计批复的成文日期（ORG-02 的基准）")
+    approved_on = models.DateField(
+        "批复日期", null=True, blank=True, help_text="初步设计批复的成文日期（ORG-02 的基准）"
+    )
     final_accepted_on = models.DateField("终验日期", null=True, blank=True)
 
     class Meta:
@@ -149,11 +160,17 @@ class ReviewTask(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="review_tasks")
     round = models.PositiveSmallIntegerField("轮次")
-    unit = models.ForeignKey("accounts.Unit", verbose_name="评审单位", null=True, blank=True, on_delete=models.PROTECT)
-    expert = models.ForeignKey(User, verbose_name="评审专家", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="评审单位", null=True, blank=True, on_delete=models.PROTECT
+    )
+    expert = models.ForeignKey(
+        User, verbose_name="评审专家", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     opinion = models.CharField("意见", max_length=20, choices=Opinion.choices, blank=True)
     comment = models.TextField("说明", blank=True)
-    answered_by = models.ForeignKey(User, verbose_name="填报人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        User, verbose_name="填报人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     answered_at = models.DateTimeField("填报时间", null=True, blank=True)
 
     class Meta:
@@ -161,7 +178,8 @@ class ReviewTask(models.Model):
         ordering = ["project_id", "round", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(unit__isnull=False, expert__isnull=True) | Q(unit__isnull=True, expert__isnull=False),
+                condition=Q(unit__isnull=False, expert__isnull=True)
+                | Q(unit__isnull=True, expert__isnull=False),
                 name="review_task_one_reviewer",
             ),
             models.UniqueConstraint(fields=["project", "round", "unit"], name="review_task_unit_once"),
@@ -235,7 +253,9 @@ class IssuedDocument(models.Model):
     kind = models.CharField("文种", max_length=30, choices=Kind.choices)
     title = models.CharField("标题", max_length=200)
     number = models.CharField("发文字号", max_length=40, unique=True)
-    issuer = models.ForeignKey("accounts.Unit", verbose_name="发文机关", on_delete=models.PROTECT, related_name="+")
+    issuer = models.ForeignKey(
+        "accounts.Unit", verbose_name="发文机关", on_delete=models.PROTECT, related_name="+"
+    )
     issued_on = models.DateField("成文日期")
     amount = MoneyField("所载金额（元）", null=True, blank=True)
     body = models.TextField("正文", blank=True)
@@ -307,7 +327,9 @@ class Contract(models.Model):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contracts")
     tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="contracts")
     supplier = models.CharField("中标供应商", max_length=200)
-    signing_unit = models.ForeignKey("accounts.Unit", verbose_name="签约单位", on_delete=models.PROTECT, related_name="+")
+    signing_unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="签约单位", on_delete=models.PROTECT, related_name="+"
+    )
     amount = MoneyField("合同金额（元）")
     signed_on = models.DateField("签订日期")
 
@@ -402,7 +424,9 @@ class PostEvaluation(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "后评估"
-        constraints = [models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="post_eval_score_range")]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="post_eval_score_range")
+        ]
 
 
 class ZombieListing(models.Model):

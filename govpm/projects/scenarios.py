@@ -30,7 +30,10 @@ GOOD_FACTS = {
     "priority_claims": [],
     "architecture_layers": ["business_app", "data_resource"],
 }
-ALL_CLEAR = {rule: {"hit": False, "reason": "经审核，不存在该情形"} for rule in ["REJ-02", "REJ-07", "REJ-08", "REJ-10"]}
+ALL_CLEAR = {
+    rule: {"hit": False, "reason": "经审核，不存在该情形"}
+    for rule in ["REJ-02", "REJ-07", "REJ-08", "REJ-10"]
+}
 DICTIONARY = {
     "fields": [
         {"name": "id", "type": "integer", "constraints": {"required": True, "unique": True}},
@@ -80,18 +83,29 @@ def _open_scheme(project: Project, cast: Cast, shift: Shift) -> None:
 
 def _scheme(project: Project, cast: Cast, shift: Shift) -> None:
     estimate = project.requested_estimate or Decimal("1000000.00")
-    lifecycle.submit_scheme(project.pk, actor=cast.owner, requested_estimate=estimate,
-                            modules=["统一门户", "业务协同", "数据归集"], experts=[user.pk for user in cast.experts],
-                            scheme_summary="合并决策咨询、初步设计和概算评审方案")
+    lifecycle.submit_scheme(
+        project.pk,
+        actor=cast.owner,
+        requested_estimate=estimate,
+        modules=["统一门户", "业务协同", "数据归集"],
+        experts=[user.pk for user in cast.experts],
+        scheme_summary="合并决策咨询、初步设计和概算评审方案",
+    )
 
 
 def _joint_review(project: Project, cast: Cast, shift: Shift) -> None:
     tasks = ReviewTask.objects.filter(project=project, round=project.review_round, opinion="")
     for task in tasks:
-        lifecycle.record_opinion(project.pk, actor=cast.reviewer_for(task), opinion="agree", comment="同意方案")
+        lifecycle.record_opinion(
+            project.pk, actor=cast.reviewer_for(task), opinion="agree", comment="同意方案"
+        )
     approved = (project.requested_estimate * Decimal("0.9")).quantize(Decimal("0.01"))
-    lifecycle.issue_consultation(project.pk, actor=cast.smart_office, approved_estimate=approved,
-                                 opinion_text="经联合评审，同意项目建设，核定概算价。")
+    lifecycle.issue_consultation(
+        project.pk,
+        actor=cast.smart_office,
+        approved_estimate=approved,
+        opinion_text="经联合评审，同意项目建设，核定概算价。",
+    )
 
 
 def _approve(project: Project, cast: Cast, shift: Shift) -> None:
@@ -104,11 +118,17 @@ def _fund(project: Project, cast: Cast, shift: Shift) -> None:
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意初步设计")
     lifecycle.issue_price_review(project.pk, actor=cast.review_center, review_text="按概算价出具")
     today = clock.today()
-    lifecycle.record_project_code(project.pk, actor=cast.owner,
-                                  project_code=f"{today.year}-330800-65-01-{project.pk % 100000:05d}1")
+    lifecycle.record_project_code(
+        project.pk, actor=cast.owner, project_code=f"{today.year}-330800-65-01-{project.pk % 100000:05d}1"
+    )
     project.refresh_from_db()
-    lifecycle.record_funding(project.pk, actor=cast.finance, amount=project.approved_estimate, decided_on=today,
-                             source="市级财政资金")
+    lifecycle.record_funding(
+        project.pk,
+        actor=cast.finance,
+        amount=project.approved_estimate,
+        decided_on=today,
+        source="市级财政资金",
+    )
 
 
 def _start_procurement(project: Project, cast: Cast, shift: Shift) -> None:
@@ -117,41 +137,67 @@ def _start_procurement(project: Project, cast: Cast, shift: Shift) -> None:
 
 def _procure(project: Project, cast: Cast, shift: Shift) -> None:
     shift(dt.timedelta(days=7))
-    tender = lifecycle.record_tender(project.pk, actor=cast.owner, title=f"{project.name}建设",
-                                     ceiling=project.approved_estimate, published_on=clock.today())
+    tender = lifecycle.record_tender(
+        project.pk,
+        actor=cast.owner,
+        title=f"{project.name}建设",
+        ceiling=project.approved_estimate,
+        published_on=clock.today(),
+    )
     shift(dt.timedelta(days=25))
     amount = (project.approved_estimate * Decimal("0.95")).quantize(Decimal("0.01"))
-    lifecycle.record_contract(project.pk, actor=cast.owner, tender_id=tender.pk, supplier="浙江某信息技术有限公司",
-                              amount=amount, signed_on=clock.today())
+    lifecycle.record_contract(
+        project.pk,
+        actor=cast.owner,
+        tender_id=tender.pk,
+        supplier="浙江某信息技术有限公司",
+        amount=amount,
+        signed_on=clock.today(),
+    )
     lifecycle.start_implementation(project.pk, actor=cast.owner)
 
 
 def _implement(project: Project, cast: Cast, shift: Shift) -> None:
     shift(dt.timedelta(days=30))
     contract = project.contracts.first()
-    lifecycle.record_inspection(project.pk, actor=cast.bdb, inspected_on=clock.today(), result="on_track",
-                                findings="进度符合计划")
-    lifecycle.record_payment(project.pk, actor=cast.owner, contract_id=contract.pk,
-                             amount=(contract.amount * Decimal("0.3")).quantize(Decimal("0.01")),
-                             paid_on=clock.today(), milestone="合同签订首付款")
+    lifecycle.record_inspection(
+        project.pk, actor=cast.bdb, inspected_on=clock.today(), result="on_track", findings="进度符合计划"
+    )
+    lifecycle.record_payment(
+        project.pk,
+        actor=cast.owner,
+        contract_id=contract.pk,
+        amount=(contract.amount * Decimal("0.3")).quantize(Decimal("0.01")),
+        paid_on=clock.today(),
+        milestone="合同签订首付款",
+    )
     shift(dt.timedelta(days=60))
     lifecycle.submit_data_dictionary(project.pk, actor=cast.owner, descriptor=DICTIONARY)
     for module in project.modules.filter(accepted_on__isnull=True):
-        lifecycle.pass_module_acceptance(project.pk, actor=cast.owner, module_id=module.pk, accepted_on=clock.today())
+        lifecycle.pass_module_acceptance(
+            project.pk, actor=cast.owner, module_id=module.pk, accepted_on=clock.today()
+        )
     shift(dt.timedelta(days=92))
     lifecycle.apply_final_acceptance(project.pk, actor=cast.owner)
 
 
 def _accept(project: Project, cast: Cast, shift: Shift) -> None:
     shift(dt.timedelta(days=10))
-    lifecycle.decide_final_acceptance(project.pk, actor=cast.smart_office, decision="pass", reason="同意通过终验")
+    lifecycle.decide_final_acceptance(
+        project.pk, actor=cast.smart_office, decision="pass", reason="同意通过终验"
+    )
 
 
 def _evaluate(project: Project, cast: Cast, shift: Shift) -> None:
     shift(dt.timedelta(days=366))
-    lifecycle.record_post_evaluation(project.pk, actor=cast.smart_office, evaluator="市数字化项目专家组",
-                                     score=Decimal("86.50"), use_findings="系统运行稳定，使用率较高",
-                                     security_findings="未发现重大安全隐患")
+    lifecycle.record_post_evaluation(
+        project.pk,
+        actor=cast.smart_office,
+        evaluator="市数字化项目专家组",
+        score=Decimal("86.50"),
+        use_findings="系统运行稳定，使用率较高",
+        security_findings="未发现重大安全隐患",
+    )
 
 
 # Each step moves a project out of the stages on its left, one stage at a time.

@@ -50,7 +50,11 @@ def project_list(user: User, params) -> QuerySet[Project]:
             raise InvalidInput(f"阶段：不识别的阶段 {unknown[0]}", field="stage")
         projects = projects.filter(stage__in=stages)
     if unit := params.get("unit"):
-        projects = projects.filter(owner_unit_id=int(unit)) if unit.isdigit() else projects.filter(owner_unit__code=unit)
+        projects = (
+            projects.filter(owner_unit_id=int(unit))
+            if unit.isdigit()
+            else projects.filter(owner_unit__code=unit)
+        )
     if level := params.get("level"):
         if level not in Level.values:
             raise InvalidInput("层级：应为 city 或 county", field="level")
@@ -69,7 +73,9 @@ def project_list(user: User, params) -> QuerySet[Project]:
             raise InvalidInput(f"架构层级：应为 {'、'.join(ARCHITECTURE_LAYERS)} 之一", field="layer")
         projects = projects.filter(layers__contains=f",{layer},")
     if q := (params.get("q") or "").strip():
-        projects = projects.filter(Q(name__icontains=q) | Q(summary__icontains=q) | Q(project_code__icontains=q))
+        projects = projects.filter(
+            Q(name__icontains=q) | Q(summary__icontains=q) | Q(project_code__icontains=q)
+        )
     ordering = params.get("ordering") or "priority"
     if ordering not in ORDERINGS:
         raise InvalidInput(f"排序：应为 {'、'.join(ORDERINGS)} 之一", field="ordering")

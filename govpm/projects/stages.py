@@ -22,7 +22,10 @@ class Stage(models.TextChoices):
     APPROVAL = "approval", "审批办理"  # design approval, price review and project code are being issued
     FUNDED = "funded", "资金已落实"  # finance has put the funds in the fiscal guarantee
     PROCUREMENT = "procurement", "招标采购"  # tendering under the approved estimate (IMPL-01)
-    IMPLEMENTATION = "implementation", "实施中"  # contracts signed; building, inspected, paid, accepted per module
+    IMPLEMENTATION = (
+        "implementation",
+        "实施中",
+    )  # contracts signed; building, inspected, paid, accepted per module
     FINAL_ACCEPTANCE = "final_acceptance", "终验办理"  # the owner applied; smart_office decides
     OPERATION = "operation", "运行中"  # passed final acceptance; post-evaluation due a year later
     EVALUATED = "evaluated", "已后评估"  # post-evaluated (SUPV-04); the lifecycle is complete
@@ -62,7 +65,9 @@ WITHDRAWABLE = frozenset(
     }
 )
 # Roles that answer a joint-review task; each answers only the task assigned to its unit or to itself.
-REVIEWER_ROLES = frozenset({"owner", "bdb", "cac", "bizenv", "ndrc", "finance", "regulator", "review_center", "expert"})
+REVIEWER_ROLES = frozenset(
+    {"owner", "bdb", "cac", "bizenv", "ndrc", "finance", "regulator", "review_center", "expert"}
+)
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,9 @@ class ActionSpec:
 
 
 def _a(code, label, roles, sources, targets=(), rules=(), irreversible=False) -> ActionSpec:
-    return ActionSpec(code, label, frozenset(roles), frozenset(sources), tuple(targets), tuple(rules), irreversible)
+    return ActionSpec(
+        code, label, frozenset(roles), frozenset(sources), tuple(targets), tuple(rules), irreversible
+    )
 
 
 S = Stage
@@ -85,49 +92,177 @@ ACTIONS: dict[str, ActionSpec] = {
     spec.code: spec
     for spec in [
         _a("update", "修改需求", ["owner"], [S.DRAFT, S.RETURNED]),
-        _a("precheck", "预检", ["owner"], ALL_STAGES, (), ["REJ-01", "REJ-03", "REJ-04", "REJ-05", "REJ-06", "REJ-09"]),
-        _a("submit", "提交需求", ["owner"], [S.DRAFT, S.RETURNED], [S.SUBMITTED, S.REJECTED],
-           ["SCOPE-01", "SCOPE-02", "SCOPE-03", "REJ-01", "REJ-03", "REJ-04", "REJ-05", "REJ-06", "REJ-09", "PRI-01",
-            "PRI-02", "PRI-03", "PRI-04", "PLAN-01"]),
-        _a("review_needs", "需求审核", ["bdb"], [S.SUBMITTED], [S.POOLED, S.RETURNED, S.REJECTED],
-           ["REJ-02", "REJ-07", "REJ-08", "REJ-10", "PLAN-04"]),
+        _a(
+            "precheck",
+            "预检",
+            ["owner"],
+            ALL_STAGES,
+            (),
+            ["REJ-01", "REJ-03", "REJ-04", "REJ-05", "REJ-06", "REJ-09"],
+        ),
+        _a(
+            "submit",
+            "提交需求",
+            ["owner"],
+            [S.DRAFT, S.RETURNED],
+            [S.SUBMITTED, S.REJECTED],
+            [
+                "SCOPE-01",
+                "SCOPE-02",
+                "SCOPE-03",
+                "REJ-01",
+                "REJ-03",
+                "REJ-04",
+                "REJ-05",
+                "REJ-06",
+                "REJ-09",
+                "PRI-01",
+                "PRI-02",
+                "PRI-03",
+                "PRI-04",
+                "PLAN-01",
+            ],
+        ),
+        _a(
+            "review_needs",
+            "需求审核",
+            ["bdb"],
+            [S.SUBMITTED],
+            [S.POOLED, S.RETURNED, S.REJECTED],
+            ["REJ-02", "REJ-07", "REJ-08", "REJ-10", "PLAN-04"],
+        ),
         _a("reopen", "豁免并重新受理", ["bdb"], [S.REJECTED], [S.SUBMITTED], ["REJ-09"]),
         _a("open_scheme", "启动方案编制", ["smart_office"], [S.POOLED], [S.SCHEME], ["PLAN-02"]),
-        _a("submit_scheme", "提交合并方案", ["owner"], [S.SCHEME], [S.JOINT_REVIEW], ["COORD-01", "COORD-02", "PLAN-03"]),
+        _a(
+            "submit_scheme",
+            "提交合并方案",
+            ["owner"],
+            [S.SCHEME],
+            [S.JOINT_REVIEW],
+            ["COORD-01", "COORD-02", "PLAN-03"],
+        ),
         _a("record_opinion", "出具评审意见", REVIEWER_ROLES, [S.JOINT_REVIEW], (), ["COORD-02"]),
         _a("remind_reviewers", "催办评审意见", ["smart_office"], [S.JOINT_REVIEW], (), ["COORD-02"]),
-        _a("issue_consultation", "出具决策咨询意见", ["smart_office"], [S.JOINT_REVIEW], [S.CONSULTATION],
-           ["COORD-02", "COORD-03"], irreversible=True),
-        _a("leading_group_decide", "领导小组审定", ["leading_group"], [S.CONSULTATION],
-           [S.APPROVAL, S.SCHEME, S.TERMINATED], ["COORD-03"], irreversible=True),
+        _a(
+            "issue_consultation",
+            "出具决策咨询意见",
+            ["smart_office"],
+            [S.JOINT_REVIEW],
+            [S.CONSULTATION],
+            ["COORD-02", "COORD-03"],
+            irreversible=True,
+        ),
+        _a(
+            "leading_group_decide",
+            "领导小组审定",
+            ["leading_group"],
+            [S.CONSULTATION],
+            [S.APPROVAL, S.SCHEME, S.TERMINATED],
+            ["COORD-03"],
+            irreversible=True,
+        ),
         _a("accept_application", "受理审批申请", ["ndrc"], [S.APPROVAL], (), ["TIME-01", "COORD-04"]),
-        _a("issue_design_approval", "出具初步设计批复", ["ndrc"], [S.APPROVAL], (), ["COORD-04", "TIME-01"],
-           irreversible=True),
-        _a("issue_price_review", "出具价格评审意见书", ["review_center"], [S.APPROVAL], (), ["COORD-04"],
-           irreversible=True),
-        _a("record_project_code", "登记项目代码", ["owner", "ndrc"], [S.APPROVAL], (), ["COORD-05", "SCOPE-04"]),
-        _a("record_funding", "落实资金", ["finance"], [S.APPROVAL], [S.FUNDED], ["COORD-04", "COORD-05", "COORD-06"]),
+        _a(
+            "issue_design_approval",
+            "出具初步设计批复",
+            ["ndrc"],
+            [S.APPROVAL],
+            (),
+            ["COORD-04", "TIME-01"],
+            irreversible=True,
+        ),
+        _a(
+            "issue_price_review",
+            "出具价格评审意见书",
+            ["review_center"],
+            [S.APPROVAL],
+            (),
+            ["COORD-04"],
+            irreversible=True,
+        ),
+        _a(
+            "record_project_code",
+            "登记项目代码",
+            ["owner", "ndrc"],
+            [S.APPROVAL],
+            (),
+            ["COORD-05", "SCOPE-04"],
+        ),
+        _a(
+            "record_funding",
+            "落实资金",
+            ["finance"],
+            [S.APPROVAL],
+            [S.FUNDED],
+            ["COORD-04", "COORD-05", "COORD-06"],
+        ),
         _a("start_procurement", "启动招标采购", ["owner"], [S.FUNDED], [S.PROCUREMENT], ["IMPL-01"]),
         _a("record_tender", "登记招标", ["owner"], [S.PROCUREMENT], (), ["IMPL-01"]),
-        _a("record_contract", "登记合同", ["owner"], [S.PROCUREMENT, S.IMPLEMENTATION], (),
-           ["IMPL-01", "COORD-06", "ORG-02"]),
+        _a(
+            "record_contract",
+            "登记合同",
+            ["owner"],
+            [S.PROCUREMENT, S.IMPLEMENTATION],
+            (),
+            ["IMPL-01", "COORD-06", "ORG-02"],
+        ),
         _a("start_implementation", "启动实施", ["owner"], [S.PROCUREMENT], [S.IMPLEMENTATION], ["IMPL-02"]),
         _a("record_inspection", "登记“1+1”督查", ["bdb", "bizenv"], [S.IMPLEMENTATION], (), ["IMPL-02"]),
         _a("record_midterm_review", "登记中期监管", ["smart_office"], [S.IMPLEMENTATION], (), ["SUPV-02"]),
-        _a("record_payment", "登记支付", ["owner"], [S.IMPLEMENTATION, S.FINAL_ACCEPTANCE], (),
-           ["SUPV-03", "IMPL-03", "ORG-02"]),
+        _a(
+            "record_payment",
+            "登记支付",
+            ["owner"],
+            [S.IMPLEMENTATION, S.FINAL_ACCEPTANCE],
+            (),
+            ["SUPV-03", "IMPL-03", "ORG-02"],
+        ),
         _a("submit_data_dictionary", "提交数据字典", ["owner"], [S.IMPLEMENTATION], (), ["IMPL-04"]),
         _a("pass_module_acceptance", "模块初验通过", ["owner"], [S.IMPLEMENTATION], (), ["IMPL-05"]),
-        _a("apply_final_acceptance", "申请终验", ["owner"], [S.IMPLEMENTATION], [S.FINAL_ACCEPTANCE],
-           ["IMPL-06", "TIME-02", "IMPL-04"]),
-        _a("decide_final_acceptance", "终验决定", ["smart_office"], [S.FINAL_ACCEPTANCE],
-           [S.OPERATION, S.IMPLEMENTATION], ["IMPL-06", "TIME-03"], irreversible=True),
-        _a("file_external_acceptance", "国家/省级终验备案", ["smart_office"], [S.FINAL_ACCEPTANCE], [S.OPERATION],
-           ["IMPL-06", "TIME-03"], irreversible=True),
-        _a("record_post_evaluation", "登记后评估", ["smart_office"], [S.OPERATION], [S.EVALUATED],
-           ["SUPV-04", "TIME-03"], irreversible=True),
-        _a("list_zombie", "列入僵尸系统", ["bdb"], [S.OPERATION, S.EVALUATED], (), ["REJ-09", "TIME-04"],
-           irreversible=True),
+        _a(
+            "apply_final_acceptance",
+            "申请终验",
+            ["owner"],
+            [S.IMPLEMENTATION],
+            [S.FINAL_ACCEPTANCE],
+            ["IMPL-06", "TIME-02", "IMPL-04"],
+        ),
+        _a(
+            "decide_final_acceptance",
+            "终验决定",
+            ["smart_office"],
+            [S.FINAL_ACCEPTANCE],
+            [S.OPERATION, S.IMPLEMENTATION],
+            ["IMPL-06", "TIME-03"],
+            irreversible=True,
+        ),
+        _a(
+            "file_external_acceptance",
+            "国家/省级终验备案",
+            ["smart_office"],
+            [S.FINAL_ACCEPTANCE],
+            [S.OPERATION],
+            ["IMPL-06", "TIME-03"],
+            irreversible=True,
+        ),
+        _a(
+            "record_post_evaluation",
+            "登记后评估",
+            ["smart_office"],
+            [S.OPERATION],
+            [S.EVALUATED],
+            ["SUPV-04", "TIME-03"],
+            irreversible=True,
+        ),
+        _a(
+            "list_zombie",
+            "列入僵尸系统",
+            ["bdb"],
+            [S.OPERATION, S.EVALUATED],
+            (),
+            ["REJ-09", "TIME-04"],
+            irreversible=True,
+        ),
         _a("withdraw", "撤回", ["owner"], WITHDRAWABLE, [S.WITHDRAWN], (), irreversible=True),
         _a("terminate", "终止", ["smart_office"], OPEN_STAGES, [S.TERMINATED], (), irreversible=True),
     ]

@@ -77,8 +77,9 @@ def _collection(model, out, inp, record):
         def get(self, request: Request) -> Response:
             _supervisor(request)
             year = _year(request)
-            date_field = {"Publicity": "year", "CasePresentation": "presented_on__year"}.get(model.__name__,
-                                                                                           "held_on__year")
+            date_field = {"Publicity": "year", "CasePresentation": "presented_on__year"}.get(
+                model.__name__, "held_on__year"
+            )
             return Response(out(model.objects.filter(**{date_field: year}), many=True).data)
 
         @extend_schema(request=inp, responses={201: out})
@@ -96,16 +97,31 @@ ShowcaseCollection = _collection(Showcase, ShowcaseOut, ShowcaseIn, services.rec
 
 
 class CadenceView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: dict}, summary="宣传节奏与推介专场完成情况")
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses={200: dict},
+        summary="宣传节奏与推介专场完成情况",
+    )
     def get(self, request: Request) -> Response:
         _supervisor(request)
         result = services.cadence(_year(request), today=clock.today())
-        return Response({"year": result.year, "missing": result.missing, "showcases": result.showcases,
-                         "showcases_short": result.showcases_short, "citations": list(result.citations)})
+        return Response(
+            {
+                "year": result.year,
+                "missing": result.missing,
+                "showcases": result.showcases,
+                "showcases_short": result.showcases_short,
+                "citations": list(result.citations),
+            }
+        )
 
 
 class UnitPerformanceView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: dict}, summary="各单位年度工作情况（综合考核）")
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses={200: dict},
+        summary="各单位年度工作情况（综合考核）",
+    )
     def get(self, request: Request) -> Response:
         _supervisor(request)
         return Response({"year": _year(request), "units": unit_performance(_year(request))})

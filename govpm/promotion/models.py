@@ -24,7 +24,9 @@ class Publicity(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "主题宣传"
         ordering = ["year", "kind", "period"]
-        constraints = [models.UniqueConstraint(fields=["kind", "year", "period"], name="publicity_once_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "period"], name="publicity_once_per_period")
+        ]
 
 
 class CasePresentation(models.Model):

@@ -13,7 +13,12 @@ from govpm.policy.catalog import citation
 
 from .models import CasePresentation, Publicity, Showcase
 
-PERIODS = {Publicity.Kind.THEME: 12, Publicity.Kind.RELEASE: 4, Publicity.Kind.SUMMARY: 2, Publicity.Kind.SYNTHESIS: 1}
+PERIODS = {
+    Publicity.Kind.THEME: 12,
+    Publicity.Kind.RELEASE: 4,
+    Publicity.Kind.SUMMARY: 2,
+    Publicity.Kind.SYNTHESIS: 1,
+}
 SHOWCASES_PER_YEAR = 2  # PROMO-03, TIME-06
 
 
@@ -24,8 +29,9 @@ def _period_end(kind: str, year: int, period: int) -> dt.date:
     return next_first - dt.timedelta(days=1)
 
 
-def record_publicity(*, actor: User, kind: str, year: int, period: int, title: str, published_on: dt.date,
-                     channel: str = "") -> Publicity:
+def record_publicity(
+    *, actor: User, kind: str, year: int, period: int, title: str, published_on: dt.date, channel: str = ""
+) -> Publicity:
     """市智慧办联合各宣传机构 — one item per period of the cadence (PROMO-01)."""
     if actor.role != "smart_office":
         raise Forbidden("只有市智慧办可以登记主题宣传", rule="PROMO-01", citation=citation("PROMO-01"))
@@ -38,18 +44,34 @@ def record_publicity(*, actor: User, kind: str, year: int, period: int, title: s
     with transaction.atomic():
         if Publicity.objects.select_for_update().filter(kind=kind, year=year, period=period).exists():
             raise Conflict(f"{year}年第{period}期{Publicity.Kind(kind).label}已登记", code="already_done")
-        return Publicity.objects.create(kind=kind, year=year, period=period, title=title.strip(),
-                                        published_on=published_on, channel=channel, recorded_by=actor)
+        return Publicity.objects.create(
+            kind=kind,
+            year=year,
+            period=period,
+            title=title.strip(),
+            published_on=published_on,
+            channel=channel,
+            recorded_by=actor,
+        )
 
 
-def record_case(*, actor: User, title: str, presented_to: str, presented_on: dt.date, project=None) -> CasePresentation:
+def record_case(
+    *, actor: User, title: str, presented_to: str, presented_on: dt.date, project=None
+) -> CasePresentation:
     """市大数据局积极与国家、省级有关部门对接 (PROMO-02)."""
     if actor.role != "bdb":
         raise Forbidden("只有市大数据局可以登记典型案例推介", rule="PROMO-02", citation=citation("PROMO-02"))
     if not title.strip() or not presented_to.strip():
-        raise InvalidInput("典型案例和推介对象：不能为空", field="title" if not title.strip() else "presented_to")
-    return CasePresentation.objects.create(title=title.strip(), presented_to=presented_to.strip(),
-                                           presented_on=presented_on, project=project, recorded_by=actor)
+        raise InvalidInput(
+            "典型案例和推介对象：不能为空", field="title" if not title.strip() else "presented_to"
+        )
+    return CasePresentation.objects.create(
+        title=title.strip(),
+        presented_to=presented_to.strip(),
+        presented_on=presented_on,
+        project=project,
+        recorded_by=actor,
+    )
 
 
 def record_showcase(*, actor: User, title: str, held_on: dt.date, audience: str = "") -> Showcase:
@@ -78,4 +100,6 @@ def cadence(year: int, *, today: dt.date) -> Cadence:
         for kind, count in PERIODS.items()
     }
     held = Showcase.objects.filter(held_on__year=year).count()
-    return Cadence(year=year, missing=missing, showcases=held, showcases_short=max(0, SHOWCASES_PER_YEAR - held))
+    return Cadence(
+        year=year, missing=missing, showcases=held, showcases_short=max(0, SHOWCASES_PER_YEAR - held)
+    )

@@ -67,8 +67,6 @@ def deadline_state(deadline: Deadline, today: dt.date | None = None) -> Deadline
     return DeadlineState(deadline, days, False, _("剩余%(n)d天") % {"n": days} if days > 0 else _("今日到期"))
 
 
-
-
 @dataclass
 class TimelineStep:
     code: str

@@ -93,8 +93,9 @@ class Reopen(Strict):
 
 
 class OpenScheme(Strict):
-    merge_ids = serializers.ListField(label="合并需求", child=serializers.IntegerField(min_value=1), required=False,
-                                      default=list)
+    merge_ids = serializers.ListField(
+        label="合并需求", child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
     note = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
 
 
@@ -147,7 +148,9 @@ class RecordFunding(Strict):
     amount = Money("安排资金")
     decided_on = serializers.DateField(label="落实日期")
     om_amount = Money("运维费用", required=False)
-    source = serializers.CharField(label="资金来源", required=False, allow_blank=True, default="", max_length=100)
+    source = serializers.CharField(
+        label="资金来源", required=False, allow_blank=True, default="", max_length=100
+    )
     shares = serializers.ListField(label="分级负担", child=Share(), required=False)
 
 
@@ -182,7 +185,9 @@ class RecordPayment(Strict):
     contract_id = serializers.IntegerField(label="合同", min_value=1)
     amount = Money("支付金额")
     paid_on = serializers.DateField(label="支付日期")
-    milestone = serializers.CharField(label="对应进度", required=False, allow_blank=True, default="", max_length=100)
+    milestone = serializers.CharField(
+        label="对应进度", required=False, allow_blank=True, default="", max_length=100
+    )
 
 
 class SubmitDataDictionary(Strict):

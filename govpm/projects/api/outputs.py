@@ -28,9 +28,23 @@ class ProjectListItem(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["id", "name", "owner_unit", "stage", "stage_label", "level", "category", "build_type",
-                  "priority_score", "requested_estimate", "approved_estimate", "project_code", "is_overdue",
-                  "submitted_at", "stage_changed_at"]
+        fields = [
+            "id",
+            "name",
+            "owner_unit",
+            "stage",
+            "stage_label",
+            "level",
+            "category",
+            "build_type",
+            "priority_score",
+            "requested_estimate",
+            "approved_estimate",
+            "project_code",
+            "is_overdue",
+            "submitted_at",
+            "stage_changed_at",
+        ]
 
 
 class FindingOut(serializers.Serializer):
@@ -55,8 +69,18 @@ class DeadlineOut(serializers.ModelSerializer):
 
     class Meta:
         model = Deadline
-        fields = ["code", "label", "citation", "kind", "counting", "starts_on", "due_on", "overdue_after", "done_on",
-                  "status"]
+        fields = [
+            "code",
+            "label",
+            "citation",
+            "kind",
+            "counting",
+            "starts_on",
+            "due_on",
+            "overdue_after",
+            "done_on",
+            "status",
+        ]
 
     def get_citation(self, deadline) -> str:
         return RULES[deadline.code].citation
@@ -90,12 +114,28 @@ class ProjectDetail(ProjectListItem):
     available_actions = serializers.SerializerMethodField()
 
     class Meta(ProjectListItem.Meta):
-        fields = [*ProjectListItem.Meta.fields, "summary", "facts", "review_round", "approved_on",
-                  "final_accepted_on", "findings", "deadlines", "open_tasks", "documents", "modules", "money",
-                  "available_actions"]
+        fields = [
+            *ProjectListItem.Meta.fields,
+            "summary",
+            "facts",
+            "review_round",
+            "approved_on",
+            "final_accepted_on",
+            "findings",
+            "deadlines",
+            "open_tasks",
+            "documents",
+            "modules",
+            "money",
+            "available_actions",
+        ]
 
     def get_open_tasks(self, project) -> list[dict]:
-        current = [task for task in project.review_tasks.all() if task.round == project.review_round and not task.opinion]
+        current = [
+            task
+            for task in project.review_tasks.all()
+            if task.round == project.review_round and not task.opinion
+        ]
         return TaskOut(current, many=True).data
 
     def get_modules(self, project) -> list[dict]:
@@ -112,11 +152,19 @@ class ProjectDetail(ProjectListItem):
             "contracts": str(contracts),
             "payments": str(payments),
             "contracts_list": [
-                {"id": c.id, "tender_id": c.tender_id, "supplier": c.supplier, "signing_unit": c.signing_unit.name,
-                 "amount": str(c.amount), "signed_on": c.signed_on.isoformat()}
+                {
+                    "id": c.id,
+                    "tender_id": c.tender_id,
+                    "supplier": c.supplier,
+                    "signing_unit": c.signing_unit.name,
+                    "amount": str(c.amount),
+                    "signed_on": c.signed_on.isoformat(),
+                }
                 for c in project.contracts.all()
             ],
-            "tenders_list": [{"id": t.id, "title": t.title, "ceiling": str(t.ceiling)} for t in project.tenders.all()],
+            "tenders_list": [
+                {"id": t.id, "title": t.title, "ceiling": str(t.ceiling)} for t in project.tenders.all()
+            ],
         }
 
     def get_available_actions(self, project) -> list[str]:
@@ -131,5 +179,14 @@ class EventOut(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["id", "action", "actor", "actor_role", "actor_unit", "from_stage", "to_stage", "payload",
-                  "created_at"]
+        fields = [
+            "id",
+            "action",
+            "actor",
+            "actor_role",
+            "actor_unit",
+            "from_stage",
+            "to_stage",
+            "payload",
+            "created_at",
+        ]

@@ -32,8 +32,11 @@ class ObtainToken(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=TokenInput, responses={200: inline_serializer("Token", {"token": serializers.CharField()}),
-                                                  **ERRORS}, summary="获取访问令牌")
+    @extend_schema(
+        request=TokenInput,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()}), **ERRORS},
+        summary="获取访问令牌",
+    )
     def post(self, request: Request) -> Response:
         data = inputs.parse(TokenInput, request.data)
         user = authenticate(request, username=data["username"], password=data["password"])
@@ -63,21 +66,28 @@ def detail_response(request: Request, project_id: int, status: int = 200, **extr
 
 
 class ProjectList(APIView):
-    @extend_schema(parameters=LIST_PARAMS, responses={200: outputs.ProjectListItem(many=True), **ERRORS},
-                   summary="项目列表（需求库）")
+    @extend_schema(
+        parameters=LIST_PARAMS,
+        responses={200: outputs.ProjectListItem(many=True), **ERRORS},
+        summary="项目列表（需求库）",
+    )
     def get(self, request: Request) -> Response:
         projects = selectors.project_list(request.user, request.query_params)
         paginator = Pagination()
         page = paginator.paginate_queryset(projects, request, view=self)
         return paginator.get_paginated_response(outputs.ProjectListItem(page, many=True).data)
 
-    @extend_schema(request=inputs.CreateProject, responses={201: outputs.ProjectDetail, **ERRORS},
-                   summary="填报项目需求（草稿）")
+    @extend_schema(
+        request=inputs.CreateProject,
+        responses={201: outputs.ProjectDetail, **ERRORS},
+        summary="填报项目需求（草稿）",
+    )
     def post(self, request: Request) -> Response:
         data = inputs.parse(inputs.CreateProject, request.data)
         project = lifecycle.create_project(actor=request.user, **data)
-        project_data = outputs.ProjectDetail(selectors.project_detail(request.user, project.pk),
-                                             context={"user": request.user}).data
+        project_data = outputs.ProjectDetail(
+            selectors.project_detail(request.user, project.pk), context={"user": request.user}
+        ).data
         return Response(project_data, status=201)
 
 
@@ -87,8 +97,11 @@ class ProjectDetailView(APIView):
         project = selectors.project_detail(request.user, project_id)
         return Response(outputs.ProjectDetail(project, context={"user": request.user}).data)
 
-    @extend_schema(request=inputs.UpdateDraft, responses={200: outputs.ProjectDetail, **ERRORS},
-                   summary="修改需求（草稿或退回修改）")
+    @extend_schema(
+        request=inputs.UpdateDraft,
+        responses={200: outputs.ProjectDetail, **ERRORS},
+        summary="修改需求（草稿或退回修改）",
+    )
     def patch(self, request: Request, project_id: int) -> Response:
         data = inputs.parse(inputs.UpdateDraft, request.data)
         lifecycle.update_draft(project_id, actor=request.user, **data)
@@ -98,7 +111,11 @@ class ProjectDetailView(APIView):
 
 def _result(value) -> dict | list | None:
     if isinstance(value, list):
-        return [{"rule": hit.rule, "message": hit.message, "facts": hit.facts} for hit in value if isinstance(hit, Hit)]
+        return [
+            {"rule": hit.rule, "message": hit.message, "facts": hit.facts}
+            for hit in value
+            if isinstance(hit, Hit)
+        ]
     if hasattr(value, "_meta") and value._meta.model_name != "project":
         return {"type": value._meta.model_name, "id": value.pk}
     return None
@@ -108,9 +125,13 @@ class ProjectAction(APIView):
     @extend_schema(
         request=OpenApiTypes.OBJECT,
         parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=sorted(ACTIONS))],
-        responses={200: inline_serializer("ActionResult", {"project": outputs.ProjectDetail(),
-                                                           "result": serializers.JSONField(allow_null=True)}),
-                   **ERRORS},
+        responses={
+            200: inline_serializer(
+                "ActionResult",
+                {"project": outputs.ProjectDetail(), "result": serializers.JSONField(allow_null=True)},
+            ),
+            **ERRORS,
+        },
         summary="执行生命周期动作",
         description="请求体按动作而定，见 docs/lifecycle.md；每个动作调用 govpm.projects.lifecycle 中的同名函数。",
     )
@@ -132,5 +153,3 @@ class ProjectEvents(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(outputs.EventOut(page, many=True).data)
-
-

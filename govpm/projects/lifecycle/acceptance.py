@@ -25,7 +25,10 @@ def apply_final_acceptance(project_id: int, *, actor: User) -> Project:
         clock_02 = project.deadlines.get(code=Deadline.Code.TIME_02)
         today = clock.today()
         if today < clock_02.due_on:
-            raise refuse("TIME-02", f"全部模块于{date_zh(clock_02.starts_on)}完成初验，{date_zh(clock_02.due_on)}起方可申请终验")
+            raise refuse(
+                "TIME-02",
+                f"全部模块于{date_zh(clock_02.starts_on)}完成初验，{date_zh(clock_02.due_on)}起方可申请终验",
+            )
         if not project.data_dictionaries.exists():
             raise refuse("IMPL-04", "尚未向市大数据局提交数据字典")
         FinalAcceptance.objects.create(project=project, applied_on=today)
@@ -50,14 +53,26 @@ def decide_final_acceptance(project_id: int, *, actor: User, decision: str, reas
         project = step.project
         application = project.final_acceptances.filter(outcome=FinalAcceptance.Outcome.PENDING).last()
         today = clock.today()
-        application.outcome = FinalAcceptance.Outcome.PASSED if decision == "pass" else FinalAcceptance.Outcome.FAILED
+        application.outcome = (
+            FinalAcceptance.Outcome.PASSED if decision == "pass" else FinalAcceptance.Outcome.FAILED
+        )
         application.decided_on, application.reason = today, reason.strip()
         application.save(update_fields=["outcome", "decided_on", "reason"])
-        Decision.objects.create(project=project, kind=Decision.Kind.FINAL_ACCEPTANCE, outcome=decision,
-                                reason=reason.strip(), actor=actor)
+        Decision.objects.create(
+            project=project,
+            kind=Decision.Kind.FINAL_ACCEPTANCE,
+            outcome=decision,
+            reason=reason.strip(),
+            actor=actor,
+        )
         if decision == "pass":
-            report = issue_document(project, kind=IssuedDocument.Kind.ACCEPTANCE_REPORT, issuer_code="smart_office",
-                                    body=reason.strip() or "项目通过终验。", amount=project.approved_estimate)
+            report = issue_document(
+                project,
+                kind=IssuedDocument.Kind.ACCEPTANCE_REPORT,
+                issuer_code="smart_office",
+                body=reason.strip() or "项目通过终验。",
+                amount=project.approved_estimate,
+            )
             deadline = _enter_operation(project, today)
             step.move(Stage.OPERATION)
             step.record(decision=decision, document=report.number, post_evaluation_from=deadline.due_on)
@@ -81,6 +96,10 @@ def file_external_acceptance(
         application.save(update_fields=["outcome", "decided_on", "external_body", "reason"])
         deadline = _enter_operation(project, accepted_on)
         step.move(Stage.OPERATION)
-        step.record(body=body, accepted_on=accepted_on, reference=reference.strip(),
-                    post_evaluation_from=deadline.due_on)
+        step.record(
+            body=body,
+            accepted_on=accepted_on,
+            reference=reference.strip(),
+            post_evaluation_from=deadline.due_on,
+        )
     return step.project

@@ -27,11 +27,17 @@ def validate_project_code(code: str) -> str:
     code = (code or "").strip().upper()
     match = PROJECT_CODE.match(code)
     if not match:
-        raise InvalidInput("项目代码：格式应为 YYYY-RRRRRR-DD-TT-NNNNNC（24位，五段以“-”分隔）", field="project_code",
-                           rule="COORD-05")
+        raise InvalidInput(
+            "项目代码：格式应为 YYYY-RRRRRR-DD-TT-NNNNNC（24位，五段以“-”分隔）",
+            field="project_code",
+            rule="COORD-05",
+        )
     if match["region"] not in REGIONS and match["region"] != ZHEJIANG:
-        raise InvalidInput(f"项目代码：区划段 {match['region']} 不是浙江省或衢州市及所辖县（市、区）的代码", field="project_code",
-                           rule="COORD-05")
+        raise InvalidInput(
+            f"项目代码：区划段 {match['region']} 不是浙江省或衢州市及所辖县（市、区）的代码",
+            field="project_code",
+            rule="COORD-05",
+        )
     if not 2000 <= int(match["year"]) <= clock.today().year:
         raise InvalidInput("项目代码：年份段不正确", field="project_code", rule="COORD-05")
     return code
@@ -60,25 +66,44 @@ def issue_design_approval(project_id: int, *, actor: User, approval_text: str) -
             raise refuse("COORD-04", "须先受理审批申请，再出具初步设计批复")
         if _document(project, IssuedDocument.Kind.DESIGN_APPROVAL):
             raise Conflict("初步设计批复已出具；如需更正请另行发文", code="already_done")
-        document = issue_document(project, kind=IssuedDocument.Kind.DESIGN_APPROVAL, issuer_code="ndrc",
-                                  body=approval_text, amount=project.approved_estimate)
+        document = issue_document(
+            project,
+            kind=IssuedDocument.Kind.DESIGN_APPROVAL,
+            issuer_code="ndrc",
+            body=approval_text,
+            amount=project.approved_estimate,
+        )
         project.approved_on = document.issued_on
         deadline = close_deadline(project, Deadline.Code.TIME_01, done_on=document.issued_on)
-        step.record(document=document.number, late=deadline.status == Deadline.Status.DONE_LATE,
-                    due_on=deadline.due_on)
+        step.record(
+            document=document.number,
+            late=deadline.status == Deadline.Status.DONE_LATE,
+            due_on=deadline.due_on,
+        )
     return step.project
 
 
-def issue_price_review(project_id: int, *, actor: User, amount: Decimal | None = None, review_text: str = "") -> Project:
+def issue_price_review(
+    project_id: int, *, actor: User, amount: Decimal | None = None, review_text: str = ""
+) -> Project:
     """价格评审意见书 at the approved estimate of the consultation opinion (COORD-04)."""
     with transition(project_id, actor=actor, action="issue_price_review") as step:
         project = step.project
         if amount is not None and amount != project.approved_estimate:
-            raise refuse("COORD-04", f"价格评审意见书须按决策咨询意见中的概算价 {project.approved_estimate} 元出具", field="amount")
+            raise refuse(
+                "COORD-04",
+                f"价格评审意见书须按决策咨询意见中的概算价 {project.approved_estimate} 元出具",
+                field="amount",
+            )
         if _document(project, IssuedDocument.Kind.PRICE_REVIEW):
             raise Conflict("价格评审意见书已出具", code="already_done")
-        document = issue_document(project, kind=IssuedDocument.Kind.PRICE_REVIEW, issuer_code="review_center",
-                                  body=review_text.strip(), amount=project.approved_estimate)
+        document = issue_document(
+            project,
+            kind=IssuedDocument.Kind.PRICE_REVIEW,
+            issuer_code="review_center",
+            body=review_text.strip(),
+            amount=project.approved_estimate,
+        )
         step.record(document=document.number, amount=project.approved_estimate)
     return step.project
 
@@ -94,8 +119,14 @@ def record_project_code(project_id: int, *, actor: User, project_code: str) -> P
 
 
 def record_funding(
-    project_id: int, *, actor: User, amount: Decimal, decided_on, om_amount: Decimal = Decimal("0"),
-    source: str = "", shares: list[dict] | None = None,
+    project_id: int,
+    *,
+    actor: User,
+    amount: Decimal,
+    decided_on,
+    om_amount: Decimal = Decimal("0"),
+    source: str = "",
+    shares: list[dict] | None = None,
 ) -> Project:
     """Funds into the fiscal guarantee; city and county shares add up to the amount (COORD-06)."""
     if amount <= 0:
@@ -109,7 +140,9 @@ def record_funding(
         if not project.classified and not project.project_code:
             raise refuse("COORD-05", "尚未登记投资项目在线审批监管平台生成的项目代码")
         if amount > project.approved_estimate:
-            raise refuse("IMPL-03", f"安排资金 {amount} 元超过概算价 {project.approved_estimate} 元", field="amount")
+            raise refuse(
+                "IMPL-03", f"安排资金 {amount} 元超过概算价 {project.approved_estimate} 元", field="amount"
+            )
         if decided_on < project.approved_on:
             raise refuse("ORG-02", "资金落实日期早于初步设计批复日期", field="decided_on")
         if not shares:
@@ -117,15 +150,23 @@ def record_funding(
         seen = set()
         for index, share in enumerate(shares):
             if share["region_code"] not in REGIONS:
-                raise InvalidInput("分级负担：区划代码不是衢州市或所辖县（市、区）", field=f"shares.{index}.region_code")
+                raise InvalidInput(
+                    "分级负担：区划代码不是衢州市或所辖县（市、区）", field=f"shares.{index}.region_code"
+                )
             if share["region_code"] in seen:
                 raise InvalidInput("分级负担：同一区划重复", field=f"shares.{index}.region_code")
             seen.add(share["region_code"])
         total = sum((share["amount"] for share in shares), Decimal("0"))
         if total != amount:
             raise refuse("COORD-06", f"分级负担合计 {total} 元与安排资金 {amount} 元不一致", field="shares")
-        funding = Funding.objects.create(project=project, amount=amount, om_amount=om_amount, source=source,
-                                         decided_on=decided_on, recorded_by=actor)
+        funding = Funding.objects.create(
+            project=project,
+            amount=amount,
+            om_amount=om_amount,
+            source=source,
+            decided_on=decided_on,
+            recorded_by=actor,
+        )
         CostShare.objects.bulk_create([CostShare(funding=funding, **share) for share in shares])
         assert funding.shares.aggregate(total=Sum("amount"))["total"] == amount  # exact in 分, on SQLite too
         step.move(Stage.FUNDED)

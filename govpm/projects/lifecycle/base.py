@@ -118,10 +118,18 @@ def transition(project_id: int, *, actor: User, action: str) -> Iterator[Step]:
     with transaction.atomic():
         project = lock_project(project_id)
         _authorize(actor, spec, project)
-        step = Step(project=project, actor=actor, spec=spec, from_stage=project.stage, snapshot=_values(project))
+        step = Step(
+            project=project, actor=actor, spec=spec, from_stage=project.stage, snapshot=_values(project)
+        )
         yield step
-        write_event(step.project, actor=actor, action=action, from_stage=step.from_stage, payload=step.payload,
-                    snapshot=step.snapshot)
+        write_event(
+            step.project,
+            actor=actor,
+            action=action,
+            from_stage=step.from_stage,
+            payload=step.payload,
+            snapshot=step.snapshot,
+        )
 
 
 def _values(project: Project) -> dict:
@@ -129,7 +137,13 @@ def _values(project: Project) -> dict:
 
 
 def write_event(
-    project: Project, *, actor: User, action: str, from_stage: str, payload: dict, snapshot: dict | None = None
+    project: Project,
+    *,
+    actor: User,
+    action: str,
+    from_stage: str,
+    payload: dict,
+    snapshot: dict | None = None,
 ) -> Event:
     """Saves what the action changed on the project (only that: most actions change nothing on the row)
     and appends the audit event."""

@@ -22,8 +22,9 @@ class Report:
 
 
 def _remind(deadline: Deadline, kind: str, day: dt.date, message: str, report: Report) -> None:
-    _, created = Reminder.objects.get_or_create(deadline=deadline, kind=kind, for_day=day,
-                                                defaults={"message": message})
+    _, created = Reminder.objects.get_or_create(
+        deadline=deadline, kind=kind, for_day=day, defaults={"message": message}
+    )
     report.reminders += created
 
 
@@ -31,7 +32,9 @@ def process_deadlines(today: dt.date | None = None) -> Report:
     today = today or clock.today()
     report = Report()
     with transaction.atomic():
-        open_ones = Deadline.objects.select_for_update().filter(status=Deadline.Status.OPEN).select_related("project")
+        open_ones = (
+            Deadline.objects.select_for_update().filter(status=Deadline.Status.OPEN).select_related("project")
+        )
         for deadline in open_ones:
             label = deadline.get_code_display()
             name = deadline.project.name
@@ -39,17 +42,33 @@ def process_deadlines(today: dt.date | None = None) -> Report:
                 deadline.status = Deadline.Status.OVERDUE
                 deadline.save(update_fields=["status"])
                 report.overdue += 1
-                _remind(deadline, "overdue", deadline.overdue_after + dt.timedelta(days=1),
-                        f"【逾期】{name}：{label}，期限{date_zh(deadline.overdue_after)}", report)
+                _remind(
+                    deadline,
+                    "overdue",
+                    deadline.overdue_after + dt.timedelta(days=1),
+                    f"【逾期】{name}：{label}，期限{date_zh(deadline.overdue_after)}",
+                    report,
+                )
             elif deadline.kind == Deadline.Kind.BY and deadline.due_on - today <= dt.timedelta(days=1):
-                _remind(deadline, "due_soon", deadline.due_on - dt.timedelta(days=1),
-                        f"【即将到期】{name}：{label}，期限{date_zh(deadline.due_on)}", report)
+                _remind(
+                    deadline,
+                    "due_soon",
+                    deadline.due_on - dt.timedelta(days=1),
+                    f"【即将到期】{name}：{label}，期限{date_zh(deadline.due_on)}",
+                    report,
+                )
             elif deadline.kind == Deadline.Kind.NOT_BEFORE and today >= deadline.due_on:
                 if deadline.code == Deadline.Code.TIME_04:
                     deadline.status, deadline.done_on = Deadline.Status.DONE, deadline.due_on
                     deadline.save(update_fields=["status", "done_on"])
                     report.lifted += 1
-                _remind(deadline, "now_open", deadline.due_on, f"【可办理】{name}：{label}，{date_zh(deadline.due_on)}起", report)
+                _remind(
+                    deadline,
+                    "now_open",
+                    deadline.due_on,
+                    f"【可办理】{name}：{label}，{date_zh(deadline.due_on)}起",
+                    report,
+                )
         overdue_projects = Deadline.objects.filter(status=Deadline.Status.OVERDUE).values("project_id")
         Project.objects.filter(is_overdue=False, pk__in=overdue_projects).update(is_overdue=True)
         Project.objects.filter(is_overdue=True).exclude(pk__in=overdue_projects).update(is_overdue=False)

@@ -29,12 +29,24 @@ def record_post_evaluation(
         today = clock.today()
         due = project.deadlines.get(code=Deadline.Code.TIME_03)
         if today < due.due_on:
-            raise refuse("SUPV-04", f"项目于{date_zh(due.starts_on)}完成终验，正式运行1年后（{date_zh(due.due_on)}起）方可后评估")
-        evaluation = PostEvaluation.objects.create(project=project, evaluated_on=today, evaluator=evaluator,
-                                                   score=score, use_findings=use_findings,
-                                                   security_findings=security_findings)
-        report = issue_document(project, kind=IssuedDocument.Kind.POST_EVALUATION_REPORT, issuer_code="smart_office",
-                                body=f"应用情况：{use_findings}\n安全状况：{security_findings}")
+            raise refuse(
+                "SUPV-04",
+                f"项目于{date_zh(due.starts_on)}完成终验，正式运行1年后（{date_zh(due.due_on)}起）方可后评估",
+            )
+        evaluation = PostEvaluation.objects.create(
+            project=project,
+            evaluated_on=today,
+            evaluator=evaluator,
+            score=score,
+            use_findings=use_findings,
+            security_findings=security_findings,
+        )
+        report = issue_document(
+            project,
+            kind=IssuedDocument.Kind.POST_EVALUATION_REPORT,
+            issuer_code="smart_office",
+            body=f"应用情况：{use_findings}\n安全状况：{security_findings}",
+        )
         close_deadline(project, Deadline.Code.TIME_03, done_on=today)
         step.move(Stage.EVALUATED)
         step.record(score=score, evaluator=evaluator, document=report.number)
@@ -50,7 +62,14 @@ def list_zombie(project_id: int, *, actor: User, reason: str) -> ZombieListing:
             raise Conflict("该系统已列入僵尸系统", code="already_done")
         today = clock.today()
         deadline = open_deadline(project, Deadline.Code.TIME_04, starts_on=today)
-        listing = ZombieListing.objects.create(project=project, unit=project.owner_unit, listed_on=today,
-                                               bar_ends_on=deadline.due_on, reason=reason)
-        step.record(listing_id=listing.pk, unit=project.owner_unit.name, bar_ends_on=deadline.due_on, reason=reason)
+        listing = ZombieListing.objects.create(
+            project=project,
+            unit=project.owner_unit,
+            listed_on=today,
+            bar_ends_on=deadline.due_on,
+            reason=reason,
+        )
+        step.record(
+            listing_id=listing.pk, unit=project.owner_unit.name, bar_ends_on=deadline.due_on, reason=reason
+        )
     return listing

@@ -28,8 +28,9 @@ def record_inspection(
     findings = require_text(findings, "findings", "检查情况")
     not_in_future(inspected_on, "inspected_on", "检查日期")
     with transition(project_id, actor=actor, action="record_inspection") as step:
-        inspection = Inspection.objects.create(project=step.project, unit=actor.unit, inspected_on=inspected_on,
-                                               result=result, findings=findings)
+        inspection = Inspection.objects.create(
+            project=step.project, unit=actor.unit, inspected_on=inspected_on, result=result, findings=findings
+        )
         step.record(inspection_id=inspection.pk, result=result, inspected_on=inspected_on)
     return inspection
 
@@ -40,8 +41,9 @@ def record_midterm_review(
     conclusion = require_text(conclusion, "conclusion", "监管结论")
     not_in_future(reviewed_on, "reviewed_on", "监管日期")
     with transition(project_id, actor=actor, action="record_midterm_review") as step:
-        review = MidtermReview.objects.create(project=step.project, reviewed_on=reviewed_on, conclusion=conclusion,
-                                              issues=issues.strip())
+        review = MidtermReview.objects.create(
+            project=step.project, reviewed_on=reviewed_on, conclusion=conclusion, issues=issues.strip()
+        )
         step.record(review_id=review.pk, reviewed_on=reviewed_on)
     return review
 
@@ -62,11 +64,19 @@ def record_payment(
             raise refuse("ORG-02", "支付日期早于初步设计批复日期（不得未批先建）", field="paid_on")
         paid = contract.payments.aggregate(total=Sum("amount"))["total"] or ZERO
         if paid + amount > contract.amount:
-            raise refuse("IMPL-03", f"累计支付 {paid + amount} 元超过合同金额 {contract.amount} 元", field="amount")
-        payment = Payment.objects.create(project=project, contract=contract, amount=amount, paid_on=paid_on,
-                                         milestone=milestone.strip())
-        step.record(payment_id=payment.pk, contract_id=contract.pk, amount=amount, paid_on=paid_on,
-                    paid_total=paid + amount)
+            raise refuse(
+                "IMPL-03", f"累计支付 {paid + amount} 元超过合同金额 {contract.amount} 元", field="amount"
+            )
+        payment = Payment.objects.create(
+            project=project, contract=contract, amount=amount, paid_on=paid_on, milestone=milestone.strip()
+        )
+        step.record(
+            payment_id=payment.pk,
+            contract_id=contract.pk,
+            amount=amount,
+            paid_on=paid_on,
+            paid_total=paid + amount,
+        )
     return payment
 
 
@@ -80,8 +90,9 @@ def submit_data_dictionary(project_id: int, *, actor: User, descriptor: dict) ->
         messages = "；".join(f"{path}：{message}" for path, message in found)
         raise InvalidInput(f"数据字典有 {len(found)} 处错误：{messages}", field=field, rule="IMPL-04")
     with transition(project_id, actor=actor, action="submit_data_dictionary") as step:
-        dictionary = DataDictionary.objects.create(project=step.project, descriptor=descriptor,
-                                                   submitted_on=clock.today(), submitted_by=actor)
+        dictionary = DataDictionary.objects.create(
+            project=step.project, descriptor=descriptor, submitted_on=clock.today(), submitted_by=actor
+        )
         step.record(data_dictionary_id=dictionary.pk)
     return dictionary
 

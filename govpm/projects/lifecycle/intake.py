@@ -32,7 +32,12 @@ def _apply_facts(project: Project, facts: dict) -> None:
 
 
 def create_project(
-    *, actor: User, name: str, summary: str = "", facts: dict | None = None, requested_estimate: Decimal | None = None
+    *,
+    actor: User,
+    name: str,
+    summary: str = "",
+    facts: dict | None = None,
+    requested_estimate: Decimal | None = None,
 ) -> Project:
     """A unit's new need, as a draft only its own unit can see (PLAN-01)."""
     if actor.role != "owner" or actor.unit_id is None:
@@ -40,20 +45,40 @@ def create_project(
     name = require_text(name, "name", "项目名称")
     cleaned = clean_facts(facts or {}, partial=True)
     with transaction.atomic():
-        project = Project(name=name, summary=summary, owner_unit=actor.unit, created_by=actor,
-                          requested_estimate=requested_estimate)
+        project = Project(
+            name=name,
+            summary=summary,
+            owner_unit=actor.unit,
+            created_by=actor,
+            requested_estimate=requested_estimate,
+        )
         _apply_facts(project, cleaned)
         project.save()
-        Event.objects.create(project=project, actor=actor, actor_role=actor.role, actor_unit=actor.unit.name,
-                             action="create", from_stage=Stage.DRAFT, to_stage=Stage.DRAFT,
-                             payload={"name": name, "facts": cleaned,
-                                      "requested_estimate": str(requested_estimate) if requested_estimate else None})
+        Event.objects.create(
+            project=project,
+            actor=actor,
+            actor_role=actor.role,
+            actor_unit=actor.unit.name,
+            action="create",
+            from_stage=Stage.DRAFT,
+            to_stage=Stage.DRAFT,
+            payload={
+                "name": name,
+                "facts": cleaned,
+                "requested_estimate": str(requested_estimate) if requested_estimate else None,
+            },
+        )
     return project
 
 
 def update_draft(
-    project_id: int, *, actor: User, name: str | None = None, summary: str | None = None,
-    facts: dict | None = None, requested_estimate: Decimal | None = None,
+    project_id: int,
+    *,
+    actor: User,
+    name: str | None = None,
+    summary: str | None = None,
+    facts: dict | None = None,
+    requested_estimate: Decimal | None = None,
 ) -> Project:
     """The owner amends a draft, or a need bdb returned, before (re)submitting it."""
     with transition(project_id, actor=actor, action="update") as step:
@@ -98,10 +123,28 @@ def submit(project_id: int, *, actor: User) -> Project:
         hits = prescreen.evaluate(context)
         grounds = prescreen.priority_grounds(facts)
         Finding.objects.bulk_create(
-            [Finding(project=project, rule_code=hit.rule, rule_version=RULES[hit.rule].version,
-                     outcome=Finding.Outcome.HIT, message=hit.message, facts=hit.facts) for hit in hits]
-            + [Finding(project=project, rule_code=hit.rule, rule_version=RULES[hit.rule].version,
-                       outcome=Finding.Outcome.PRIORITY, message=hit.message, facts=hit.facts) for hit in grounds]
+            [
+                Finding(
+                    project=project,
+                    rule_code=hit.rule,
+                    rule_version=RULES[hit.rule].version,
+                    outcome=Finding.Outcome.HIT,
+                    message=hit.message,
+                    facts=hit.facts,
+                )
+                for hit in hits
+            ]
+            + [
+                Finding(
+                    project=project,
+                    rule_code=hit.rule,
+                    rule_version=RULES[hit.rule].version,
+                    outcome=Finding.Outcome.PRIORITY,
+                    message=hit.message,
+                    facts=hit.facts,
+                )
+                for hit in grounds
+            ]
         )
         project.submitted_at = clock.now()
         step.move(Stage.REJECTED if hits else Stage.SUBMITTED)
@@ -112,7 +155,9 @@ def submit(project_id: int, *, actor: User) -> Project:
 def review_needs(project_id: int, *, actor: User, decision: str, answers: dict, comment: str = "") -> Project:
     """bdb's needs review (PLAN-04): a reasoned answer for each judgement rule, then accept, return or reject."""
     if decision not in {"accept", "return", "reject"}:
-        raise InvalidInput("审核结论：应为 accept（入库）、return（退回修改）或 reject（不予受理）", field="decision")
+        raise InvalidInput(
+            "审核结论：应为 accept（入库）、return（退回修改）或 reject（不予受理）", field="decision"
+        )
     if not isinstance(answers, dict):
         raise InvalidInput("研判意见：应为对象", field="answers")
     unknown = sorted(set(answers) - set(JUDGEMENT_REJECTIONS))
@@ -124,25 +169,44 @@ def review_needs(project_id: int, *, actor: User, decision: str, answers: dict, 
         for rule_id in JUDGEMENT_REJECTIONS:
             answer = answers.get(rule_id)
             if not isinstance(answer, dict) or not isinstance(answer.get("hit"), bool):
-                raise refuse(rule_id, f"须对 {rule_id}（{RULES[rule_id].text}）作出是否命中的判断", field=f"answers.{rule_id}.hit")
+                raise refuse(
+                    rule_id,
+                    f"须对 {rule_id}（{RULES[rule_id].text}）作出是否命中的判断",
+                    field=f"answers.{rule_id}.hit",
+                )
             reason = answer.get("reason")
             if not isinstance(reason, str) or not reason.strip():
                 raise refuse(rule_id, f"须说明对 {rule_id} 的判断理由", field=f"answers.{rule_id}.reason")
             if answer["hit"]:
                 hits.append(rule_id)
-            findings.append(Finding(project=step.project, rule_code=rule_id, rule_version=RULES[rule_id].version,
-                                    outcome=Finding.Outcome.HIT if answer["hit"] else Finding.Outcome.PASS,
-                                    message=RULES[rule_id].text, reason=reason.strip(), decided_by=actor,
-                                    facts={"answer": answer["hit"]}))
+            findings.append(
+                Finding(
+                    project=step.project,
+                    rule_code=rule_id,
+                    rule_version=RULES[rule_id].version,
+                    outcome=Finding.Outcome.HIT if answer["hit"] else Finding.Outcome.PASS,
+                    message=RULES[rule_id].text,
+                    reason=reason.strip(),
+                    decided_by=actor,
+                    facts={"answer": answer["hit"]},
+                )
+            )
         if decision == "accept" and hits:
-            raise refuse(hits[0], f"{'、'.join(hits)} 判定为命中，不能入库；请选择退回修改或不予受理", field="decision")
+            raise refuse(
+                hits[0], f"{'、'.join(hits)} 判定为命中，不能入库；请选择退回修改或不予受理", field="decision"
+            )
         if decision == "reject" and not hits:
             raise refuse("REJ-10", "不予受理须以命中的不予受理情形为依据", field="decision")
         if decision == "return" and not comment.strip():
             raise InvalidInput("退回意见：退回修改须写明需要修改的内容", field="comment")
         Finding.objects.bulk_create(findings)
-        Decision.objects.create(project=step.project, kind=Decision.Kind.NEEDS_REVIEW, outcome=decision,
-                                reason=comment.strip(), actor=actor)
+        Decision.objects.create(
+            project=step.project,
+            kind=Decision.Kind.NEEDS_REVIEW,
+            outcome=decision,
+            reason=comment.strip(),
+            actor=actor,
+        )
         step.move({"accept": Stage.POOLED, "return": Stage.RETURNED, "reject": Stage.REJECTED}[decision])
         step.record(decision=decision, hits=hits, comment=comment.strip())
     return step.project
@@ -152,13 +216,18 @@ def reopen(project_id: int, *, actor: User, rules: list[str], reason: str) -> Pr
     """A named person overrides rule hits with a recorded reason; the need goes back to review."""
     reason = require_text(reason, "reason", "豁免理由")
     with transition(project_id, actor=actor, action="reopen") as step:
-        open_hits = Finding.objects.filter(project=step.project, outcome=Finding.Outcome.HIT, overridden_by__isnull=True)
+        open_hits = Finding.objects.filter(
+            project=step.project, outcome=Finding.Outcome.HIT, overridden_by__isnull=True
+        )
         hit_codes = set(open_hits.values_list("rule_code", flat=True))
         if not rules or set(rules) != hit_codes:
-            raise InvalidInput(f"豁免规则：须逐项列明全部命中的规则（{'、'.join(sorted(hit_codes)) or '无'}）", field="rules")
+            raise InvalidInput(
+                f"豁免规则：须逐项列明全部命中的规则（{'、'.join(sorted(hit_codes)) or '无'}）", field="rules"
+            )
         open_hits.update(overridden_by=actor, override_reason=reason, overridden_at=clock.now())
-        Decision.objects.create(project=step.project, kind=Decision.Kind.OVERRIDE, outcome="override",
-                                reason=reason, actor=actor)
+        Decision.objects.create(
+            project=step.project, kind=Decision.Kind.OVERRIDE, outcome="override", reason=reason, actor=actor
+        )
         step.move(Stage.SUBMITTED)
         step.record(rules=sorted(rules), reason=reason)
     return step.project

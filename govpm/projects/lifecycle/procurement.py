@@ -24,7 +24,13 @@ def start_procurement(project_id: int, *, actor: User) -> Project:
 
 
 def record_tender(
-    project_id: int, *, actor: User, title: str, ceiling: Decimal, published_on: dt.date, method: str = "公开招标"
+    project_id: int,
+    *,
+    actor: User,
+    title: str,
+    ceiling: Decimal,
+    published_on: dt.date,
+    method: str = "公开招标",
 ) -> Tender:
     """招标最高限价不超过项目概算价 (IMPL-01): over all of a project's tenders together; equal is allowed."""
     title = require_text(title, "title", "招标项目名称")
@@ -36,16 +42,26 @@ def record_tender(
             raise refuse("ORG-02", "招标发布日期早于初步设计批复日期（不得未批先建）", field="published_on")
         earlier = project.tenders.aggregate(total=Sum("ceiling"))["total"] or ZERO
         if earlier + ceiling > project.approved_estimate:
-            raise refuse("IMPL-01", f"招标最高限价合计 {earlier + ceiling} 元超过项目概算价 {project.approved_estimate} 元",
-                         field="ceiling")
-        tender = Tender.objects.create(project=project, title=title, ceiling=ceiling, published_on=published_on,
-                                       method=method)
+            raise refuse(
+                "IMPL-01",
+                f"招标最高限价合计 {earlier + ceiling} 元超过项目概算价 {project.approved_estimate} 元",
+                field="ceiling",
+            )
+        tender = Tender.objects.create(
+            project=project, title=title, ceiling=ceiling, published_on=published_on, method=method
+        )
         step.record(tender_id=tender.pk, ceiling=ceiling, published_on=published_on)
     return tender
 
 
 def record_contract(
-    project_id: int, *, actor: User, tender_id: int, supplier: str, amount: Decimal, signed_on: dt.date,
+    project_id: int,
+    *,
+    actor: User,
+    tender_id: int,
+    supplier: str,
+    amount: Decimal,
+    signed_on: dt.date,
     signing_unit_id: int | None = None,
 ) -> Contract:
     """A contract under a tender: dated after the approval (ORG-02), within the tender ceiling (IMPL-01).
@@ -65,15 +81,33 @@ def record_contract(
             if signing_unit is None:
                 raise InvalidInput("签约单位：不存在", field="signing_unit_id")
         if signed_on < project.approved_on:
-            raise refuse("ORG-02", f"合同签订日期 {signed_on} 早于初步设计批复日期 {project.approved_on}（不得未批先建）",
-                         field="signed_on")
+            raise refuse(
+                "ORG-02",
+                f"合同签订日期 {signed_on} 早于初步设计批复日期 {project.approved_on}（不得未批先建）",
+                field="signed_on",
+            )
         signed = tender.contracts.aggregate(total=Sum("amount"))["total"] or ZERO
         if signed + amount > tender.ceiling:
-            raise refuse("IMPL-01", f"合同金额合计 {signed + amount} 元超过招标最高限价 {tender.ceiling} 元", field="amount")
-        contract = Contract.objects.create(project=project, tender=tender, supplier=supplier, amount=amount,
-                                           signed_on=signed_on, signing_unit=signing_unit)
-        step.record(contract_id=contract.pk, tender_id=tender.pk, amount=amount, signed_on=signed_on,
-                    signing_unit=signing_unit.name)
+            raise refuse(
+                "IMPL-01",
+                f"合同金额合计 {signed + amount} 元超过招标最高限价 {tender.ceiling} 元",
+                field="amount",
+            )
+        contract = Contract.objects.create(
+            project=project,
+            tender=tender,
+            supplier=supplier,
+            amount=amount,
+            signed_on=signed_on,
+            signing_unit=signing_unit,
+        )
+        step.record(
+            contract_id=contract.pk,
+            tender_id=tender.pk,
+            amount=amount,
+            signed_on=signed_on,
+            signing_unit=signing_unit.name,
+        )
     return contract
 
 

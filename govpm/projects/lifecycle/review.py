@@ -24,7 +24,9 @@ from .base import lock_project, refuse, require_text, transition
 from .records import issue_document
 
 
-def open_scheme(project_id: int, *, actor: User, merge_ids: list[int] | None = None, note: str = "") -> Project:
+def open_scheme(
+    project_id: int, *, actor: User, merge_ids: list[int] | None = None, note: str = ""
+) -> Project:
     """smart_office starts the scheme; other pooled needs may be merged into this project (PLAN-02)."""
     merge_ids = sorted(set(merge_ids or []) - {project_id})
     with transition(project_id, actor=actor, action="open_scheme") as step:
@@ -32,22 +34,35 @@ def open_scheme(project_id: int, *, actor: User, merge_ids: list[int] | None = N
         merged = [lock_project(other_id) for other_id in merge_ids]
         for index, other in enumerate(merged):
             if other.stage != Stage.POOLED:
-                raise InvalidInput(f"需求「{other.name}」不在已入库阶段，不能合并", field=f"merge_ids.{index}")
+                raise InvalidInput(
+                    f"需求「{other.name}」不在已入库阶段，不能合并", field=f"merge_ids.{index}"
+                )
         for other in merged:
             other.merged_into = step.project
             other.stage = Stage.TERMINATED
             other.save(update_fields=["merged_into", "stage"])
-            Event.objects.create(project=other, actor=actor, actor_role=actor.role,
-                                 actor_unit=actor.unit.name if actor.unit_id else "", action="open_scheme",
-                                 from_stage=Stage.POOLED, to_stage=Stage.TERMINATED,
-                                 payload={"merged_into": step.project.pk})
+            Event.objects.create(
+                project=other,
+                actor=actor,
+                actor_role=actor.role,
+                actor_unit=actor.unit.name if actor.unit_id else "",
+                action="open_scheme",
+                from_stage=Stage.POOLED,
+                to_stage=Stage.TERMINATED,
+                payload={"merged_into": step.project.pk},
+            )
         step.move(Stage.SCHEME)
         step.record(merged=[other.pk for other in merged], note=note)
     return step.project
 
 
 def submit_scheme(
-    project_id: int, *, actor: User, requested_estimate: Decimal, modules: list[str], experts: list[int],
+    project_id: int,
+    *,
+    actor: User,
+    requested_estimate: Decimal,
+    modules: list[str],
+    experts: list[int],
     scheme_summary: str,
 ) -> Project:
     """One combined scheme (COORD-01); one review task per joint-review unit and chosen expert (COORD-02)."""
@@ -62,7 +77,11 @@ def submit_scheme(
     with transition(project_id, actor=actor, action="submit_scheme") as step:
         project = step.project
         if not project.facts.get("architecture_layers"):
-            raise refuse("PLAN-03", "方案须按“四横三纵”要求设计，请在申报事实中注明架构层级", field="facts.architecture_layers")
+            raise refuse(
+                "PLAN-03",
+                "方案须按“四横三纵”要求设计，请在申报事实中注明架构层级",
+                field="facts.architecture_layers",
+            )
         expert_users = list(User.objects.filter(pk__in=experts, role="expert", is_active=True))
         if len(expert_users) != len(set(experts)):
             missing = sorted(set(experts) - {user.pk for user in expert_users})
@@ -72,15 +91,22 @@ def submit_scheme(
         project.review_round += 1
         round_no = project.review_round
         project.modules.filter(accepted_on__isnull=True).delete()
-        Module.objects.bulk_create([Module(project=project, name=name, position=i) for i, name in enumerate(names)])
+        Module.objects.bulk_create(
+            [Module(project=project, name=name, position=i) for i, name in enumerate(names)]
+        )
         reviewers = [project.owner_unit if code == "owner" else units[code] for code in JOINT_REVIEW_UNITS]
         ReviewTask.objects.bulk_create(
             [ReviewTask(project=project, round=round_no, unit=unit) for unit in reviewers]
             + [ReviewTask(project=project, round=round_no, expert=user) for user in expert_users]
         )
         step.move(Stage.JOINT_REVIEW)
-        step.record(round=round_no, requested_estimate=requested_estimate, modules=names,
-                    experts=sorted(user.pk for user in expert_users), scheme_summary=scheme_summary)
+        step.record(
+            round=round_no,
+            requested_estimate=requested_estimate,
+            modules=names,
+            experts=sorted(user.pk for user in expert_users),
+            scheme_summary=scheme_summary,
+        )
     return step.project
 
 
@@ -105,7 +131,9 @@ def record_opinion(
 ) -> ReviewTask:
     """A joint reviewer's opinion on its own task; an amendment keeps the earlier answer in history."""
     if opinion not in ReviewTask.Opinion.values:
-        raise InvalidInput("评审意见：应为 agree（同意）、conditional（有条件同意）或 disagree（不同意）", field="opinion")
+        raise InvalidInput(
+            "评审意见：应为 agree（同意）、conditional（有条件同意）或 disagree（不同意）", field="opinion"
+        )
     comment = require_text(comment, "comment", "评审说明")
     with transition(project_id, actor=actor, action="record_opinion") as step:
         task = _own_task(step.project, actor, task_id)
@@ -113,7 +141,9 @@ def record_opinion(
         task.opinion, task.comment, task.answered_by, task.answered_at = opinion, comment, actor, clock.now()
         task.save(update_fields=["opinion", "comment", "answered_by", "answered_at"])
         OpinionRevision.objects.create(task=task, opinion=opinion, comment=comment, actor=actor)
-        step.record(task_id=task.pk, reviewer=task.reviewer_name, opinion=opinion, comment=comment, amended=amended)
+        step.record(
+            task_id=task.pk, reviewer=task.reviewer_name, opinion=opinion, comment=comment, amended=amended
+        )
     return task
 
 
@@ -121,7 +151,11 @@ def remind_reviewers(project_id: int, *, actor: User, message: str = "") -> list
     """市智慧办召集 — smart_office reminds every reviewer whose opinion is still missing in this round."""
     with transition(project_id, actor=actor, action="remind_reviewers") as step:
         project = step.project
-        missing = list(project.review_tasks.filter(round=project.review_round, opinion="").select_related("unit", "expert"))
+        missing = list(
+            project.review_tasks.filter(round=project.review_round, opinion="").select_related(
+                "unit", "expert"
+            )
+        )
         if not missing:
             raise Conflict("各评审方均已出具意见，无需催办", code="already_done")
         text = message.strip() or f"请尽快对「{project.name}」出具并联审核意见。"
@@ -132,20 +166,31 @@ def remind_reviewers(project_id: int, *, actor: User, message: str = "") -> list
     return reminders
 
 
-def issue_consultation(project_id: int, *, actor: User, approved_estimate: Decimal, opinion_text: str) -> Project:
+def issue_consultation(
+    project_id: int, *, actor: User, approved_estimate: Decimal, opinion_text: str
+) -> Project:
     """Every task answered; the approved estimate fixed; the 决策咨询意见 issued (COORD-02, COORD-03)."""
     opinion_text = require_text(opinion_text, "opinion_text", "决策咨询意见")
     if approved_estimate <= 0:
         raise InvalidInput("概算价：须大于0", field="approved_estimate")
     with transition(project_id, actor=actor, action="issue_consultation") as step:
         project = step.project
-        missing = [task.reviewer_name for task in project.review_tasks.filter(round=project.review_round, opinion="")
-                   .select_related("unit", "expert")]
+        missing = [
+            task.reviewer_name
+            for task in project.review_tasks.filter(round=project.review_round, opinion="").select_related(
+                "unit", "expert"
+            )
+        ]
         if missing:
             raise refuse("COORD-02", f"尚有评审方未出具意见：{'、'.join(missing)}")
         project.approved_estimate = approved_estimate
-        document = issue_document(project, kind=IssuedDocument.Kind.CONSULTATION_OPINION, issuer_code="smart_office",
-                                  body=opinion_text, amount=approved_estimate)
+        document = issue_document(
+            project,
+            kind=IssuedDocument.Kind.CONSULTATION_OPINION,
+            issuer_code="smart_office",
+            body=opinion_text,
+            amount=approved_estimate,
+        )
         step.move(Stage.CONSULTATION)
         step.record(approved_estimate=approved_estimate, document=document.number)
     return step.project
@@ -155,12 +200,19 @@ def leading_group_decide(project_id: int, *, actor: User, decision: str, reason:
     """审定: approve, revise (back to the owner's scheme, then a new joint review) or reject (COORD-03)."""
     targets = {"approve": Stage.APPROVAL, "revise": Stage.SCHEME, "reject": Stage.TERMINATED}
     if decision not in targets:
-        raise InvalidInput("审定结论：应为 approve（同意）、revise（修改方案）或 reject（不同意）", field="decision")
+        raise InvalidInput(
+            "审定结论：应为 approve（同意）、revise（修改方案）或 reject（不同意）", field="decision"
+        )
     if decision != "approve":
         reason = require_text(reason, "reason", "审定理由")
     with transition(project_id, actor=actor, action="leading_group_decide") as step:
-        Decision.objects.create(project=step.project, kind=Decision.Kind.LEADING_GROUP, outcome=decision,
-                                reason=reason.strip(), actor=actor)
+        Decision.objects.create(
+            project=step.project,
+            kind=Decision.Kind.LEADING_GROUP,
+            outcome=decision,
+            reason=reason.strip(),
+            actor=actor,
+        )
         step.move(targets[decision])
         step.record(decision=decision, reason=reason.strip())
     return step.project

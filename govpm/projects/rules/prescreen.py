@@ -37,13 +37,20 @@ def scope_03(ctx: Context) -> Hit | None:
     layers = set(ctx.facts.get("architecture_layers", []))
     if layers & {"app_support", "data_resource", "infrastructure"}:
         return None
-    return Hit("SCOPE-03", "县（市、区）项目须为共建共享的应用支撑平台、公共数据资源或新基础设施，请在“四横三纵”层级中注明",
-               {"level": "county", "architecture_layers": sorted(layers)})
+    return Hit(
+        "SCOPE-03",
+        "县（市、区）项目须为共建共享的应用支撑平台、公共数据资源或新基础设施，请在“四横三纵”层级中注明",
+        {"level": "county", "architecture_layers": sorted(layers)},
+    )
 
 
 def rej_01(ctx: Context) -> Hit | None:
     if ctx.facts.get("province_unified"):
-        return Hit("REJ-01", "省级统建平台和省、市联动项目按相关文件要求做好配合，不再单独申报", {"province_unified": True})
+        return Hit(
+            "REJ-01",
+            "省级统建平台和省、市联动项目按相关文件要求做好配合，不再单独申报",
+            {"province_unified": True},
+        )
     return None
 
 
@@ -68,8 +75,11 @@ def rej_04(ctx: Context) -> Hit | None:
 def rej_05(ctx: Context) -> Hit | None:
     build_type = ctx.facts.get("build_type")
     if build_type in {"new", "renovation", "expansion"} and ctx.facts.get("deploys_on_city_cloud") is False:
-        return Hit("REJ-05", "新建、升级改造项目未部署、迁移到衢州市云计算中心，不予受理",
-                   {"build_type": build_type, "deploys_on_city_cloud": False})
+        return Hit(
+            "REJ-05",
+            "新建、升级改造项目未部署、迁移到衢州市云计算中心，不予受理",
+            {"build_type": build_type, "deploys_on_city_cloud": False},
+        )
     return None
 
 
@@ -84,8 +94,11 @@ def rej_06(ctx: Context) -> Hit | None:
 def rej_09(ctx: Context) -> Hit | None:
     # "2年内不得申报": the bar ends on bar_ends_on, so applying on that very day is allowed.
     if ctx.unit_bar_ends_on and ctx.today < ctx.unit_bar_ends_on:
-        return Hit("REJ-09", f"本单位有系统列入“僵尸系统”，{date_zh(ctx.unit_bar_ends_on)}前不得申报数字化项目需求",
-                   {"unit_bar_ends_on": ctx.unit_bar_ends_on.isoformat(), "today": ctx.today.isoformat()})
+        return Hit(
+            "REJ-09",
+            f"本单位有系统列入“僵尸系统”，{date_zh(ctx.unit_bar_ends_on)}前不得申报数字化项目需求",
+            {"unit_bar_ends_on": ctx.unit_bar_ends_on.isoformat(), "today": ctx.today.isoformat()},
+        )
     return None
 
 
@@ -108,6 +121,10 @@ def evaluate(ctx: Context) -> list[Hit]:
 def priority_grounds(facts: dict) -> list[Hit]:
     """The priority grounds (PRI-01..04) a project claims, each as a record with its evidence."""
     return [
-        Hit(PRIORITY_RULES[claim["code"]], f"优先列入：{PRIORITY_CLAIMS[claim['code']]}", {"evidence": claim["evidence"]})
+        Hit(
+            PRIORITY_RULES[claim["code"]],
+            f"优先列入：{PRIORITY_CLAIMS[claim['code']]}",
+            {"evidence": claim["evidence"]},
+        )
         for claim in facts.get("priority_claims", [])
     ]

@@ -8,4 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = process_deadlines()
-        self.stdout.write(f"逾期 {report.overdue} 项，新提醒 {report.reminders} 条，解除限制 {report.lifted} 项")
+        self.stdout.write(
+            f"逾期 {report.overdue} 项，新提醒 {report.reminders} 条，解除限制 {report.lifted} 项"
+        )

@@ -1,4 +1,4 @@
-"""Downloads of documents, exports and open data for the web UI (session login), at /documents/."""
+"""Downloads of documents, exports and open data for the web UI (signed-in users), at /documents/."""
 
 from django.urls import path
 

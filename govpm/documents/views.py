@@ -1,4 +1,4 @@
-"""Downloads for the web UI (session login): documents, Excel exports, the needs import form and open
+"""Downloads for the web UI (signed-in users): documents, Excel exports, the needs import form and open
 data. Each view parses, calls one function of services/needs_import, and sends the result."""
 
 from __future__ import annotations

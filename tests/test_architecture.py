@@ -63,3 +63,18 @@ def test_api_views_hold_no_writes():
 @pytest.mark.django_db
 def test_migrations_match_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_an_action_saves_what_it_changed_even_when_it_edits_the_facts_in_place(cast):
+    """The audit write saves changed columns only; an in-place edit of the facts JSON is still a change."""
+    from govpm.projects.lifecycle.base import transition
+    from govpm.projects.models import Project
+
+    from .factories import draft
+
+    project = draft(cast.owner)
+    with transition(project.pk, actor=cast.owner, action="update") as step:
+        step.project.facts["category"] = 4
+
+    assert Project.objects.get(pk=project.pk).facts["category"] == 4

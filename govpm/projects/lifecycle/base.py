@@ -13,6 +13,7 @@ Everything inside the block is one transaction: a refusal anywhere leaves no tra
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -133,7 +134,8 @@ def transition(project_id: int, *, actor: User, action: str) -> Iterator[Step]:
 
 
 def _values(project: Project) -> dict:
-    return {f.attname: getattr(project, f.attname) for f in project._meta.concrete_fields}
+    # Copies, not references: an action that edits the facts dict in place must still count as a change.
+    return {f.attname: copy.deepcopy(getattr(project, f.attname)) for f in project._meta.concrete_fields}
 
 
 def write_event(

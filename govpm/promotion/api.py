@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govpm.core import clock
-from govpm.core.errors import Forbidden, InvalidInput
+from govpm.core.errors import Forbidden
 from govpm.projects.api.inputs import Strict, parse
 
 from . import services
@@ -21,10 +21,7 @@ SUPERVISORS = {"smart_office", "bdb", "bizenv", "ndrc", "finance", "regulator", 
 
 
 def _year(request: Request) -> int:
-    raw = request.query_params.get("year") or str(clock.today().year)
-    if not raw.isdigit() or not 2020 <= int(raw) <= 2100:
-        raise InvalidInput("年度：应为2020年以后的四位年份", field="year")
-    return int(raw)
+    return services.parse_year(request.query_params.get("year"), today=clock.today())
 
 
 def _supervisor(request: Request) -> None:

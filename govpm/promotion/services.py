@@ -22,6 +22,14 @@ PERIODS = {
 SHOWCASES_PER_YEAR = 2  # PROMO-03, TIME-06
 
 
+def parse_year(raw: str | None, *, today: dt.date) -> int:
+    """A `year` query parameter: this year when absent, a four-digit year from 2020 otherwise."""
+    text = raw or str(today.year)
+    if not text.isdigit() or not 2020 <= int(text) <= 2100:
+        raise InvalidInput("年度：应为2020年以后的四位年份", field="year")
+    return int(text)
+
+
 def _period_end(kind: str, year: int, period: int) -> dt.date:
     months_per_period = 12 // PERIODS[kind]
     last_month = period * months_per_period

@@ -27,6 +27,8 @@ from govpm.projects.facts import (
 from govpm.projects.models import CATEGORY_LABELS, BuildType, Inspection, Level, Project, ReviewTask
 from govpm.projects.scenarios import DICTIONARY
 from govpm.projects.stages import ACTIONS
+from govpm.promotion import api as promotion_api
+from govpm.promotion.models import Publicity
 
 from . import presenters, queries
 
@@ -475,3 +477,51 @@ def _put_answer(data: dict, name: str, hit: bool, reason: str) -> None:
 
 def action_form(action: str, project: Project, user, data: QueryDict | None = None) -> Form:
     return Form(action_controls(action, project, user), data, action=action)
+
+
+# Which role records which promotion item (四). govpm.promotion.services checks it on every call; this
+# only decides which forms the 推广与考核 page offers.
+PROMOTION_RECORDERS = {"publicity": "smart_office", "showcase": "smart_office", "case": "bdb"}
+PROMOTION_INPUTS = {
+    "publicity": promotion_api.PublicityIn,
+    "showcase": promotion_api.ShowcaseIn,
+    "case": promotion_api.CaseIn,
+}
+
+
+def promotion_controls(kind: str, year: int, initial: QueryDict | None = None) -> list[Control]:
+    """The controls of one promotion form; `initial` prefills a publicity period (the grid's links)."""
+    serializer = PROMOTION_INPUTS[kind]
+    if kind == "publicity":
+        prefill = initial or QueryDict()
+        return [
+            _c(serializer, "kind", "select", choices=Publicity.Kind.choices, initial=prefill.get("kind")),
+            _c(serializer, "year", "number", initial=year),
+            _c(
+                serializer,
+                "period",
+                "number",
+                initial=prefill.get("period"),
+                help="月份1–12、季度1–4、半年1–2或年度1",
+            ),
+            _c(serializer, "title", "text"),
+            _c(serializer, "published_on", "date", initial=_today()),
+            _c(serializer, "channel", "text"),
+        ]
+    if kind == "showcase":
+        return [
+            _c(serializer, "title", "text"),
+            _c(serializer, "held_on", "date", initial=_today()),
+            _c(serializer, "audience", "text"),
+        ]
+    return [
+        _c(serializer, "title", "text"),
+        _c(serializer, "presented_to", "text", help="国家、省级有关部门"),
+        _c(serializer, "presented_on", "date", initial=_today()),
+    ]
+
+
+def promotion_form(
+    kind: str, year: int, data: QueryDict | None = None, initial: QueryDict | None = None
+) -> Form:
+    return Form(promotion_controls(kind, year, initial), data, action=kind)

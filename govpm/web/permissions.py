@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from govpm.accounts.roles import Role
+from govpm.promotion.api import SUPERVISORS
 
 EVERYONE = frozenset(Role.values)
 # Roles that take part in the lifecycle's reviews and decisions, or watch them.
@@ -29,7 +30,12 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "needs_review": frozenset({"bdb", "smart_office", "observer"}),
     "zombies": EVERYONE,
     "dashboard": EVERYONE,
+    "promotion": frozenset(SUPERVISORS),  # the API's rule: the 1+1+N units and observers (ORG-01)
 }
+
+
+def may_open(user, page: str) -> bool:
+    return getattr(user, "role", None) in PAGE_ROLES[page]
 
 
 def role_required(page: str):

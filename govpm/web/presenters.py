@@ -21,6 +21,8 @@ from govpm.projects.facts import (
 )
 from govpm.projects.models import CATEGORY_LABELS, BuildType, Deadline, Level, Project
 from govpm.projects.stages import ACTIONS, MAIN_PATH, ActionSpec, Stage, actions_for
+from govpm.promotion.models import Publicity
+from govpm.promotion.services import PERIODS, Cadence
 
 ZERO = Decimal("0.00")
 
@@ -243,3 +245,71 @@ def dashboard_charts(data: dict) -> list[tuple[str, str, str, str, list]]:
         ("rejections", "不予受理情形命中（按规则）", "个项目", "#a05a00", data["rejections"]),
         ("layers", "“四横三纵”架构层级", "个", "#5b4b9a", data["layers"]),
     ]
+
+
+# --- 推广与考核 (四, 五) --------------------------------------------------------------------------
+
+PERIOD_LABELS = {
+    "theme": [f"{month}月" for month in range(1, 13)],
+    "release": ["第一季度", "第二季度", "第三季度", "第四季度"],
+    "summary": ["上半年", "下半年"],
+    "synthesis": ["全年"],
+}
+
+
+@dataclass
+class PeriodCell:
+    """One period of the publicity cadence: what was recorded for it, or whether it is overdue."""
+
+    kind: str
+    period: int
+    label: str
+    item: Publicity | None  # the publicity recorded for this period
+    missing: bool  # the period has ended with nothing recorded (TIME-05)
+
+
+@dataclass
+class CadenceRow:
+    kind: str
+    label: str
+    cells: list[PeriodCell]
+
+
+def publicity_grid(cadence: Cadence, items: list[Publicity]) -> list[CadenceRow]:
+    """The year's 12 months, 4 quarters, 2 halves and 1 year, each recorded, missing or still to come.
+    Which periods have ended is `cadence`'s answer, not re-derived here."""
+    recorded = {(item.kind, item.period): item for item in items}
+    return [
+        CadenceRow(
+            kind=kind,
+            label=Publicity.Kind(kind).label,
+            cells=[
+                PeriodCell(
+                    kind=kind,
+                    period=period,
+                    label=PERIOD_LABELS[kind][period - 1],
+                    item=recorded.get((kind, period)),
+                    missing=period in cadence.missing[kind],
+                )
+                for period in range(1, count + 1)
+            ],
+        )
+        for kind, count in PERIODS.items()
+    ]
+
+
+# The columns of unit_performance (ORG-03), shared by the page's table and its XLSX export.
+PERFORMANCE_COLUMNS = [
+    ("unit", "单位"),
+    ("submitted", "提交需求"),
+    ("rejected", "不予受理"),
+    ("completed", "建成运行"),
+    ("overdue", "逾期未办"),
+    ("late", "逾期办结"),
+    ("zombies", "列入僵尸系统"),
+    ("rule_hits", "规则命中"),
+]
+
+
+def performance_rows(units: list[dict]) -> list[list]:
+    return [[unit[key] for key, _label in PERFORMANCE_COLUMNS] for unit in units]

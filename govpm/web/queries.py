@@ -28,6 +28,7 @@ from govpm.projects.models import (
     ZombieListing,
 )
 from govpm.projects.stages import Stage
+from govpm.promotion.models import CasePresentation, Publicity, Showcase
 
 
 def project_list(user: User, params) -> QuerySet[Project]:
@@ -204,4 +205,13 @@ def dashboard(user: User) -> dict:
         "overdue": by_deadline,
         "rejections": by_rule,
         "layers": by_layer,
+    }
+
+
+def promotion_records(year: int) -> dict:
+    """The year's publicity, showcases and cases presented upward (四): one query each."""
+    return {
+        "publicity": list(Publicity.objects.filter(year=year)),
+        "showcases": list(Showcase.objects.filter(held_on__year=year).order_by("held_on")),
+        "cases": list(CasePresentation.objects.filter(presented_on__year=year)),
     }

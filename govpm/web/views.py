@@ -1,7 +1,8 @@
 """The web UI's views: parse, check the role rule, call one lifecycle function or selector, render.
 
-Nothing here decides a rule: every change goes through govpm.projects.lifecycle (a test parses this
-file and fails on any model write), and every read through the selectors and govpm.web.queries."""
+Nothing here decides a rule: every change goes through govpm.projects.lifecycle or
+govpm.promotion.services (a test parses this file and fails on any model write), and every read
+through the selectors and govpm.web.queries."""
 
 from __future__ import annotations
 
@@ -13,16 +14,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from govpm.accounts.codes import REGIONS
+from govpm.core import clock
 from govpm.core.errors import GovpmError, InvalidInput, NotFound
-from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES
+from govpm.documents.services import content_disposition
+from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES, citation
 from govpm.projects import lifecycle, selectors
 from govpm.projects.api import inputs
 from govpm.projects.facts import ARCHITECTURE_LAYERS
 from govpm.projects.models import CATEGORY_LABELS, Level
 from govpm.projects.stages import ACTIONS, Stage
+from govpm.promotion import services as promotion
+from govpm.promotion.performance import unit_performance
+from govpm.targets.exchange import to_xlsx
 
 from . import forms, presenters, queries, workbench
 from .permissions import role_required
@@ -252,3 +259,103 @@ def zombies_view(request):
 def dashboard_view(request):
     charts = presenters.dashboard_charts(queries.dashboard(request.user))
     return render(request, "web/dashboard.html", {"chart_list": charts, "pool_url": reverse("web:pool")})
+
+
+# --- 推广与考核: publicity cadence, showcases, cases (四) and units' performance (五, ORG-03) ----------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROMOTION_RECORDS = {
+    "publicity": promotion.record_publicity,
+    "showcase": promotion.record_showcase,
+    "case": promotion.record_case,
+}
+PROMOTION_DONE = {
+    "publicity": gettext_lazy("主题宣传已登记。"),
+    "showcase": gettext_lazy("推介专场已登记。"),
+    "case": gettext_lazy("典型案例推介已登记。"),
+}
+# After recording, the page returns to the year of what was recorded.
+PROMOTION_YEAR = {
+    "publicity": lambda item: item.year,
+    "showcase": lambda item: item.held_on.year,
+    "case": lambda item: item.presented_on.year,
+}
+
+
+def _promotion_year(request) -> int:
+    """The `year` query parameter, read as the promotion API reads it; this year when absent."""
+    return promotion.parse_year(request.GET.get("year"), today=clock.today())
+
+
+def _promotion_page(request, failed: forms.Form | None = None, status: int = 200):
+    today, error = clock.today(), None
+    try:
+        year = _promotion_year(request)
+    except InvalidInput as exc:
+        year, error, status = today.year, presenters.error_view(exc), 400
+    role = request.user.role
+    record_forms = {
+        kind: failed
+        if failed and failed.action == kind
+        else forms.promotion_form(kind, year, initial=request.GET if kind == "publicity" else None)
+        for kind, recorder in forms.PROMOTION_RECORDERS.items()
+        if recorder == role or (failed and failed.action == kind)
+    }
+    cadence = promotion.cadence(year, today=today)
+    records = queries.promotion_records(year)
+    return render(
+        request,
+        "web/promotion.html",
+        {
+            "year": year,
+            "years": range(2020, today.year + 2),
+            "error": error,
+            "cadence": cadence,
+            "missing_total": sum(len(periods) for periods in cadence.missing.values()),
+            "grid": presenters.publicity_grid(cadence, records["publicity"]),
+            "showcases": records["showcases"],
+            "cases": records["cases"],
+            "columns": presenters.PERFORMANCE_COLUMNS,
+            "units": unit_performance(year),
+            "record_forms": record_forms,
+            "can_record_publicity": forms.PROMOTION_RECORDERS["publicity"] == role,
+            "citations": {code: citation(code) for code in ["PROMO-02", "PROMO-03", "ORG-03"]},
+        },
+        status=status,
+    )
+
+
+@role_required("promotion")
+def promotion_view(request):
+    return _promotion_page(request)
+
+
+@require_POST
+@role_required("promotion")
+def promotion_record(request, kind):
+    """Record one publicity item, showcase or case through govpm.promotion.services, which checks the role."""
+    if kind not in PROMOTION_RECORDS:
+        raise Http404(_("没有这种推广记录"))
+    form = forms.promotion_form(kind, clock.today().year, request.POST)
+    try:
+        data = inputs.parse(forms.PROMOTION_INPUTS[kind], form.payload())
+        item = PROMOTION_RECORDS[kind](actor=request.user, **data)
+    except GovpmError as error:
+        form.fail(error)
+        return _promotion_page(request, failed=form, status=error.status)
+    messages.success(request, PROMOTION_DONE[kind])
+    return redirect(f"{reverse('web:promotion')}?year={PROMOTION_YEAR[kind](item)}")
+
+
+@role_required("promotion")
+def promotion_units_xlsx(request):
+    """ORG-03: the year's table of units' performance, as the page shows it, for the assessors."""
+    try:
+        year = _promotion_year(request)
+    except InvalidInput as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    headers = [label for _key, label in presenters.PERFORMANCE_COLUMNS]
+    content = to_xlsx(headers, presenters.performance_rows(unit_performance(year)), f"{year}年各单位工作情况")
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition(f"{year}年各单位数字化项目工作情况.xlsx")
+    return response

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from govpm.core.money import format_wan, format_yuan
 
-from .. import presenters
+from .. import permissions, presenters
 
 register = template.Library()
 
@@ -55,6 +55,12 @@ def query(context, **changes) -> str:
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.filter
+def may_open(user, page: str) -> bool:
+    """{% if user|may_open:"promotion" %}: a nav link only for the roles its page admits."""
+    return permissions.may_open(user, page)
 
 
 @register.filter

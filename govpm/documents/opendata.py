@@ -25,7 +25,7 @@ from govpm.projects.models import (
     Project,
     Tender,
 )
-from govpm.projects.stages import Stage
+from govpm.projects.stages import MAIN_PATH, Stage
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 CURRENCY = "CNY"
@@ -34,18 +34,7 @@ OC4IDS_VERSION = "0.9"
 
 # Published: approved by the leading group, and not withdrawn or rejected. A terminated project stays
 # published once it was approved (its record explains what was spent).
-PUBLISHED_STAGES = frozenset(
-    {
-        Stage.APPROVAL,
-        Stage.FUNDED,
-        Stage.PROCUREMENT,
-        Stage.IMPLEMENTATION,
-        Stage.FINAL_ACCEPTANCE,
-        Stage.OPERATION,
-        Stage.EVALUATED,
-        Stage.TERMINATED,
-    }
-)
+PUBLISHED_STAGES = frozenset(MAIN_PATH[MAIN_PATH.index(Stage.APPROVAL) :]) | {Stage.TERMINATED}
 
 # Tender.method (what officials write) → OCDS method.csv (closed codelist); the Chinese term stays in
 # procurementMethodDetails.

@@ -5,6 +5,7 @@ value stays in the history (`is_current=False`, linked by `replaces`). Nothing i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from govpm.core import clock
 from govpm.core.errors import InvalidInput
 
 from . import permissions
-from .models import Indicator, Judgement, Observation, Verdict
+from .models import CorrectedRecord, Indicator, Judgement, Observation, Verdict
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -58,6 +59,24 @@ def clean_text(value, *, field: str, label: str, required: bool = True, max_leng
     return text
 
 
+def supersede_current(
+    records, *, reason: str, taken: Callable[[CorrectedRecord], str]
+) -> CorrectedRecord | None:
+    """Lock the current record of one series (an indicator's year, a county's year) and retire it: a new
+    value there is a correction and must give a reason. Returns the retired record, or None.
+
+    The lock makes two people correcting the same year queue instead of both superseding it (the partial
+    unique constraint would refuse the second anyway)."""
+    previous = records.select_for_update().filter(is_current=True).first()
+    if previous is None:
+        return None
+    if not reason:
+        raise InvalidInput(taken(previous), field="correction_reason")
+    previous.is_current = False
+    previous.save(update_fields=["is_current"])
+    return previous
+
+
 def record_observation(
     indicator: Indicator,
     *,
@@ -78,21 +97,12 @@ def record_observation(
         correction_reason, field="correction_reason", label="更正理由", required=False, max_length=300
     )
     with transaction.atomic():
-        # Lock the current row so two people correcting the same year queue instead of both
-        # superseding it (the partial unique constraint would refuse the second anyway).
-        previous = (
-            Observation.objects.select_for_update()
-            .filter(indicator=indicator, period=year, is_current=True)
-            .first()
+        previous = supersede_current(
+            Observation.objects.filter(indicator=indicator, period=year),
+            reason=reason,
+            taken=lambda earlier: f"{year}年度已有观测值{earlier.value}，更正须填写更正理由",
         )
-        if previous is not None:
-            if not reason:
-                raise InvalidInput(
-                    f"{year}年度已有观测值{previous.value}，更正须填写更正理由", field="correction_reason"
-                )
-            previous.is_current = False
-            previous.save(update_fields=["is_current"])
-        elif reason:
+        if previous is None and reason:
             raise InvalidInput("该年度尚无观测值，无需填写更正理由", field="correction_reason")
         return Observation.objects.create(
             indicator=indicator,

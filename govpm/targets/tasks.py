@@ -18,7 +18,7 @@ from govpm.core.errors import InvalidInput
 
 from . import parsing, permissions
 from .models import Task, TaskProgress, TaskShare
-from .observations import clean_decimal, clean_text, clean_year
+from .observations import clean_decimal, clean_text, clean_year, supersede_current
 
 
 @dataclass(frozen=True)
@@ -170,19 +170,11 @@ def record_progress(
         correction_reason, field="correction_reason", label="更正理由", required=False, max_length=300
     )
     with transaction.atomic():
-        previous = (
-            TaskProgress.objects.select_for_update()
-            .filter(task=task, region_code=region_code, year=the_year, is_current=True)
-            .first()
+        previous = supersede_current(
+            TaskProgress.objects.filter(task=task, region_code=region_code, year=the_year),
+            reason=reason,
+            taken=lambda earlier: f"{REGIONS[region_code]}{the_year}年已有完成量，更正须填写更正理由",
         )
-        if previous is not None:
-            if not reason:
-                raise InvalidInput(
-                    f"{REGIONS[region_code]}{the_year}年已有完成量，更正须填写更正理由",
-                    field="correction_reason",
-                )
-            previous.is_current = False
-            previous.save(update_fields=["is_current"])
         return TaskProgress.objects.create(
             task=task,
             region_code=region_code,

@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from govpm.documents.pdf import warm_pdf_cache
+from govpm.documents.issuing import warm_pdf_cache
 from govpm.projects.lifecycle import process_deadlines
 
 # Each job is idempotent: deadlines by reminder uniqueness, PDFs by their content hash.

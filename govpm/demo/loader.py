@@ -15,11 +15,10 @@ from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
 from govpm.core import clock
 from govpm.core.models import Holiday
-
-from . import lifecycle
-from .lifecycle.deadlines import process_deadlines
-from .models import Project, ReviewTask
-from .scenarios import ALL_CLEAR, GOOD_FACTS, Cast, advance
+from govpm.projects import lifecycle
+from govpm.projects.lifecycle.deadlines import process_deadlines
+from govpm.projects.models import Project, ReviewTask
+from govpm.projects.scenarios import ALL_CLEAR, GOOD_FACTS, Cast, advance
 
 PASSWORD = "govpm-demo"
 

@@ -21,6 +21,7 @@ from ..models import Event
 from ..rules.prescreen import Hit
 from ..stages import ACTIONS
 from . import inputs, outputs
+from .schema import LIST_PARAMS
 
 
 class TokenInput(inputs.Strict):
@@ -44,19 +45,6 @@ class ObtainToken(APIView):
             raise InvalidInput("用户名或密码不正确", field="password", code="invalid_credentials")
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
-
-
-LIST_PARAMS = [
-    OpenApiParameter("stage", str, description="阶段代码，可逗号分隔多个"),
-    OpenApiParameter("unit", str, description="业主单位 id 或代码"),
-    OpenApiParameter("level", str, enum=["city", "county"]),
-    OpenApiParameter("category", int, description="项目类别 1–7"),
-    OpenApiParameter("priority", bool, description="是否有优先列入情形"),
-    OpenApiParameter("overdue", bool, description="是否有逾期事项"),
-    OpenApiParameter("layer", str, description="“四横三纵”层级"),
-    OpenApiParameter("q", str, description="名称、概述或项目代码中的关键词"),
-    OpenApiParameter("ordering", str, enum=list(selectors.ORDERINGS)),
-]
 
 
 def detail_response(request: Request, project_id: int, status: int = 200, **extra) -> Response:

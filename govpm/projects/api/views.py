@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govpm.accounts.requests import SignedInRequest
 from govpm.core.api import Pagination
 from govpm.core.errors import InvalidInput, NotFound
 from govpm.core.schema import ERRORS
@@ -47,7 +48,7 @@ class ObtainToken(APIView):
         return Response({"token": token.key})
 
 
-def detail_response(request: Request, project_id: int, status: int = 200, **extra) -> Response:
+def detail_response(request: SignedInRequest, project_id: int, status: int = 200, **extra) -> Response:
     project = selectors.project_detail(request.user, project_id)
     body = {"project": outputs.ProjectDetail(project, context={"user": request.user}).data, **extra}
     return Response(body, status=status)
@@ -59,7 +60,7 @@ class ProjectList(APIView):
         responses={200: outputs.ProjectListItem(many=True), **ERRORS},
         summary="项目列表（需求库）",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         projects = selectors.project_list(request.user, request.query_params)
         paginator = Pagination()
         page = paginator.paginate_queryset(projects, request, view=self)
@@ -70,7 +71,7 @@ class ProjectList(APIView):
         responses={201: outputs.ProjectDetail, **ERRORS},
         summary="填报项目需求（草稿）",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         data = inputs.parse(inputs.CreateProject, request.data)
         project = lifecycle.create_project(actor=request.user, **data)
         project_data = outputs.ProjectDetail(
@@ -81,7 +82,7 @@ class ProjectList(APIView):
 
 class ProjectDetailView(APIView):
     @extend_schema(responses={200: outputs.ProjectDetail, **ERRORS}, summary="项目详情")
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_detail(request.user, project_id)
         return Response(outputs.ProjectDetail(project, context={"user": request.user}).data)
 
@@ -90,7 +91,7 @@ class ProjectDetailView(APIView):
         responses={200: outputs.ProjectDetail, **ERRORS},
         summary="修改需求（草稿或退回修改）",
     )
-    def patch(self, request: Request, project_id: int) -> Response:
+    def patch(self, request: SignedInRequest, project_id: int) -> Response:
         data = inputs.parse(inputs.UpdateDraft, request.data)
         lifecycle.update_draft(project_id, actor=request.user, **data)
         project = selectors.project_detail(request.user, project_id)
@@ -123,7 +124,7 @@ class ProjectAction(APIView):
         summary="执行生命周期动作",
         description="请求体按动作而定，见 docs/lifecycle.md；每个动作调用 govpm.projects.lifecycle 中的同名函数。",
     )
-    def post(self, request: Request, project_id: int, action: str) -> Response:
+    def post(self, request: SignedInRequest, project_id: int, action: str) -> Response:
         if action not in lifecycle.ACTION_FUNCTIONS:
             raise NotFound(f"没有名为 {action} 的动作", field="action")
         data = inputs.parse(inputs.ACTION_INPUTS[action], request.data)
@@ -133,7 +134,7 @@ class ProjectAction(APIView):
 
 class ProjectEvents(APIView):
     @extend_schema(responses={200: outputs.EventOut(many=True), **ERRORS}, summary="操作记录（审计轨迹）")
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.visible_projects(request.user).filter(pk=project_id).first()
         if project is None:
             raise NotFound("项目不存在或无权查看")

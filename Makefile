@@ -21,11 +21,14 @@ demo: $(STAMP)
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The whole suite, on SQLite and then on PostgreSQL (DATABASE_URL=$(PG_URL)).
+# Cheap checks first (lint, import layers, migrations, types), then the whole suite on SQLite and
+# then on PostgreSQL (DATABASE_URL=$(PG_URL)).
 test: $(STAMP)
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/python scripts/mypy_check.py
 	$(BIN)/pytest -q --ds=config.settings.test -m "not postgres"
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ds=config.settings.test
 
@@ -36,9 +39,12 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ds=config.settings.test
 
+# ruff; the import layers of pyproject.toml; mypy against scripts/mypy-baseline.txt (which may only shrink).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/mypy_check.py
 
 bench: $(STAMP)
 	DATABASE_URL=$(PG_URL) bash scripts/bench.sh

@@ -24,7 +24,7 @@ def render() -> str:
         "# The lifecycle as the code runs it",
         "",
         "Generated from `govpm/projects/stages.py` by `scripts/lifecycle_doc.py`; a test keeps it current and "
-        "checks the table against `../shared/spec/lifecycle.md`.",
+        "checks the table against `spec/lifecycle.md`.",
         "",
         "```mermaid",
         "stateDiagram-v2",

@@ -1,4 +1,5 @@
-"""The code against the spec: every requirement ID has a test, the docs are current, the state machine is the spec's."""
+"""The code against the spec: every requirement ID has a test, the docs are current, the state machine is the spec's.
+The spec is the repository's copy in spec/ (issue 8 item 7: the tests need nothing outside the repository)."""
 
 import re
 import subprocess
@@ -8,7 +9,7 @@ from pathlib import Path
 from govpm.projects.stages import ACTIONS, Stage
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT.parent / "shared" / "spec" / "lifecycle.md"
+SPEC = ROOT / "spec" / "lifecycle.md"
 
 
 def test_every_requirement_id_of_the_spec_has_a_test_and_docs_requirements_md_is_current():
@@ -59,3 +60,36 @@ def test_each_actions_target_stages_are_the_specs():
             set() if "no change" in right else {s for s in re.findall(r"[a-z_]+", right) if s in Stage.values}
         )
         assert set(ACTIONS[name].targets) == expected, name
+
+
+def _requirements_doc():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import requirements_doc
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    return requirements_doc
+
+
+def test_the_check_reads_all_three_spec_pages_and_only_landed_additions_issue_8_item_7(monkeypatch):
+    """Issue 8 item 7: lifecycle.md and targets.md are checked in full; an ID that only
+    additions-2026-12.md names enters the check once it is listed as landed, and not before."""
+    doc = _requirements_doc()
+    new_ids = [
+        r
+        for r in doc.ids_of(doc.SPEC, "additions-2026-12.md")
+        if r not in doc.ids_of(doc.SPEC, "lifecycle.md")
+    ]
+    new_ids = [r for r in new_ids if r not in doc.ids_of(doc.SPEC, "targets.md")]
+    assert "DOC-01" in new_ids
+    assert doc.ids_of(doc.SPEC, "lifecycle.md")[0] in doc.spec_ids()["lifecycle.md"]
+    assert set(doc.spec_ids().get("additions-2026-12.md", [])) == set(new_ids) & doc.LANDED_ADDITIONS
+    monkeypatch.setattr(doc, "LANDED_ADDITIONS", doc.LANDED_ADDITIONS | {"DOC-01"})
+    assert "DOC-01" in doc.spec_ids()["additions-2026-12.md"]
+    monkeypatch.setattr(doc, "LANDED_ADDITIONS", frozenset({"XYZ-01"}))
+    try:
+        doc.spec_ids()
+    except SystemExit as refused:
+        assert "XYZ-01" in str(refused)
+    else:
+        raise AssertionError("an unknown landed ID must be refused")

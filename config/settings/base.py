@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "govpm.documents",
     "govpm.promotion",
     "govpm.web",
+    "govpm.demo",
 ]
 
 MIDDLEWARE = [

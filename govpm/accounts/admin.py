@@ -16,5 +16,5 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "unit", "role", "is_active"]
     list_filter = ["role", "unit", "is_active"]
     search_fields = ["username", "display_name"]
-    fieldsets = BaseUserAdmin.fieldsets + (("岗位", {"fields": ("display_name", "unit", "role")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("岗位", {"fields": ("display_name", "unit", "role")}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("岗位", {"fields": ("display_name", "unit", "role")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("岗位", {"fields": ("display_name", "unit", "role")}))

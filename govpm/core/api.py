@@ -74,8 +74,10 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.APIException):
         code, message = _DRF_MESSAGES.get(type(exc), ("error", str(exc.detail)))
         headers = {}
-        if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header
+        auth_header = getattr(exc, "auth_header", None)
+        if auth_header:
+            headers["WWW-Authenticate"] = auth_header
+        status_code: int
         if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
             status_code = status.HTTP_401_UNAUTHORIZED
         else:

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import Combinable
 
 CENT = Decimal("0.01")
 
@@ -44,6 +45,11 @@ def format_wan(amount: Decimal | None) -> str:
 
 class MoneyField(models.BigIntegerField):
     """Decimal 元 stored as integer 分."""
+
+    # What django-stubs reads as the attribute's types: set in 元 (Decimal, or an int of whole 元), read
+    # as Decimal. Without these it would take the BIGINT's int for both.
+    _pyi_private_set_type: Decimal | int | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     description = "金额（元，以分存储）"
 

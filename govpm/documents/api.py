@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govpm.core.errors import InvalidInput
-from govpm.projects.api.views import ERRORS, LIST_PARAMS
+from govpm.core.schema import ERRORS
+from govpm.projects.api.schema import LIST_PARAMS
 
 from . import needs_import, services
 from .views import send

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from django.urls import reverse
 
@@ -14,8 +13,8 @@ from govpm.core.errors import NotFound
 from govpm.projects import selectors
 from govpm.projects.models import IssuedDocument, Project
 
-from . import opendata, pdf, workbooks
-from .issuing import docx_bytes, verify
+from . import opendata, workbooks
+from .issuing import docx_bytes, ensure_pdf, verify
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -68,7 +67,7 @@ def docx_download(user, pk) -> Download:
 def pdf_download(user, pk) -> Download:
     document = document_for(user, pk)
     return Download(
-        pdf.ensure_pdf(document).read_bytes(), _filename(document, "pdf"), "application/pdf", document.sha256
+        ensure_pdf(document).read_bytes(), _filename(document, "pdf"), "application/pdf", document.sha256
     )
 
 
@@ -145,9 +144,3 @@ def published_oc4ids(*, uri: str, build_absolute_uri) -> dict:
 
 def json_bytes(package: dict) -> bytes:
     return json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def content_disposition(filename: str, *, inline: bool = False) -> str:
-    """RFC 6266 with an ASCII fallback: Chinese file names survive every browser."""
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"download.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"

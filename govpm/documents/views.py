@@ -9,14 +9,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from govpm.core.errors import Forbidden, GovpmError, NotFound
+from govpm.core.http import content_disposition
+from govpm.officialdoc.pdf import ConversionFailed
 
 from . import needs_import, services
-from .pdf import ConversionFailed
 
 
 def send(download: services.Download, *, inline: bool = False) -> HttpResponse:
     response = HttpResponse(download.data, content_type=download.content_type)
-    response["Content-Disposition"] = services.content_disposition(download.filename, inline=inline)
+    response["Content-Disposition"] = content_disposition(download.filename, inline=inline)
     if download.sha256:
         response["X-Content-SHA256"] = download.sha256
     return response
@@ -95,7 +96,7 @@ def import_needs(request):
 
 def _json(package: dict, filename: str) -> HttpResponse:
     response = HttpResponse(services.json_bytes(package), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = services.content_disposition(filename, inline=True)
+    response["Content-Disposition"] = content_disposition(filename, inline=True)
     return response
 
 

@@ -99,6 +99,7 @@ def _joint_review(project: Project, cast: Cast, shift: Shift) -> None:
         lifecycle.record_opinion(
             project.pk, actor=cast.reviewer_for(task), opinion="agree", comment="同意方案"
         )
+    assert project.requested_estimate is not None  # the scheme submitted it
     approved = (project.requested_estimate * Decimal("0.9")).quantize(Decimal("0.01"))
     lifecycle.issue_consultation(
         project.pk,
@@ -122,6 +123,7 @@ def _fund(project: Project, cast: Cast, shift: Shift) -> None:
         project.pk, actor=cast.owner, project_code=f"{today.year}-330800-65-01-{project.pk % 100000:05d}1"
     )
     project.refresh_from_db()
+    assert project.approved_estimate is not None  # the design approval set it
     lifecycle.record_funding(
         project.pk,
         actor=cast.finance,
@@ -137,6 +139,7 @@ def _start_procurement(project: Project, cast: Cast, shift: Shift) -> None:
 
 def _procure(project: Project, cast: Cast, shift: Shift) -> None:
     shift(dt.timedelta(days=7))
+    assert project.approved_estimate is not None  # the design approval set it
     tender = lifecycle.record_tender(
         project.pk,
         actor=cast.owner,
@@ -160,6 +163,7 @@ def _procure(project: Project, cast: Cast, shift: Shift) -> None:
 def _implement(project: Project, cast: Cast, shift: Shift) -> None:
     shift(dt.timedelta(days=30))
     contract = project.contracts.first()
+    assert contract is not None  # procurement signed one
     lifecycle.record_inspection(
         project.pk, actor=cast.bdb, inspected_on=clock.today(), result="on_track", findings="进度符合计划"
     )

@@ -10,14 +10,13 @@ from rest_framework.views import APIView
 
 from govpm.core import clock
 from govpm.core.errors import Forbidden
-from govpm.projects.api.inputs import Strict, parse
+from govpm.projects.api.inputs import parse
 
 from . import services
+from .inputs import CaseIn, PublicityIn, ShowcaseIn
 from .models import CasePresentation, Publicity, Showcase
 from .performance import unit_performance
-
-# Who may read supervision figures: the 1+1+N units (ORG-01) and observers.
-SUPERVISORS = {"smart_office", "bdb", "bizenv", "ndrc", "finance", "regulator", "observer", "leading_group"}
+from .services import SUPERVISORS
 
 
 def _year(request: Request) -> int:
@@ -29,37 +28,16 @@ def _supervisor(request: Request) -> None:
         raise Forbidden("无权查看推广与考核情况")
 
 
-class PublicityIn(Strict):
-    kind = serializers.ChoiceField(label="类型", choices=Publicity.Kind.choices)
-    year = serializers.IntegerField(label="年度", min_value=2020, max_value=2100)
-    period = serializers.IntegerField(label="期次", min_value=1, max_value=12)
-    title = serializers.CharField(label="标题", max_length=200)
-    published_on = serializers.DateField(label="发布日期")
-    channel = serializers.CharField(label="宣传机构或渠道", max_length=100, required=False, default="")
-
-
 class PublicityOut(serializers.ModelSerializer):
     class Meta:
         model = Publicity
         fields = ["id", "kind", "year", "period", "title", "published_on", "channel"]
 
 
-class CaseIn(Strict):
-    title = serializers.CharField(label="典型案例", max_length=200)
-    presented_to = serializers.CharField(label="推介对象", max_length=100)
-    presented_on = serializers.DateField(label="推介日期")
-
-
 class CaseOut(serializers.ModelSerializer):
     class Meta:
         model = CasePresentation
         fields = ["id", "title", "presented_to", "presented_on", "project_id"]
-
-
-class ShowcaseIn(Strict):
-    title = serializers.CharField(label="推介专场", max_length=200)
-    held_on = serializers.DateField(label="举办日期")
-    audience = serializers.CharField(label="面向地区", max_length=200, required=False, default="")
 
 
 class ShowcaseOut(serializers.ModelSerializer):

@@ -19,6 +19,8 @@ PERIODS = {
     Publicity.Kind.SUMMARY: 2,
     Publicity.Kind.SYNTHESIS: 1,
 }
+# Who may read supervision figures: the 1+1+N units (ORG-01) and observers.
+SUPERVISORS = {"smart_office", "bdb", "bizenv", "ndrc", "finance", "regulator", "observer", "leading_group"}
 SHOWCASES_PER_YEAR = 2  # PROMO-03, TIME-06
 
 

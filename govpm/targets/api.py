@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from govpm.core import clock
 from govpm.core.api import Pagination
 from govpm.core.errors import InvalidInput, NotFound
+from govpm.core.http import content_disposition
 from govpm.core.schema import BAD_INPUT, ERROR, ERRORS, FORBIDDEN, NOT_FOUND, NOT_LOGGED_IN
-from govpm.documents.services import content_disposition
 
 from . import permissions, reports, selectors, tasks
 from .assessment import assess_year

@@ -17,9 +17,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from govpm.core import clock
-from govpm.documents import pdf
-from govpm.documents.compose import Outline, Report
-from govpm.documents.render import render_report
+from govpm.officialdoc import pdf
+from govpm.officialdoc.composition import Outline, Report
+from govpm.officialdoc.render import render_report
 
 from . import parsing, selectors, tasks
 from .assessment import Assessment, assess_year, summary
@@ -333,7 +333,7 @@ def assessment_docx(year: int, document: Document) -> ReportFile:
 
 def assessment_pdf(year: int, document: Document) -> ReportFile:
     """The DOCX converted by LibreOffice; the same DOCX bytes are converted only once (cached by hash).
-    Raises documents.pdf.ConversionFailed (503) when LibreOffice is missing or fails."""
+    Raises officialdoc.pdf.ConversionFailed (503) when LibreOffice is missing or fails."""
     docx = render_report(assessment_report(year, document))
     path = pdf.cached_pdf(docx, folder=PDF_FOLDER)
     return ReportFile(path.read_bytes(), _filename(year, document, "pdf"), "application/pdf")

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from govpm.core import clock
 from govpm.core.errors import GovpmError
-from govpm.documents.pdf import ConversionFailed
-from govpm.documents.services import content_disposition
+from govpm.core.http import content_disposition
+from govpm.officialdoc.pdf import ConversionFailed
 
 from . import exchange, permissions, reports, selectors, tasks
 from .assessment import assess_year, summary

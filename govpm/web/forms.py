@@ -27,7 +27,7 @@ from govpm.projects.facts import (
 from govpm.projects.models import CATEGORY_LABELS, BuildType, Inspection, Level, Project, ReviewTask
 from govpm.projects.scenarios import DICTIONARY
 from govpm.projects.stages import ACTIONS
-from govpm.promotion import api as promotion_api
+from govpm.promotion import inputs as promotion_inputs
 from govpm.promotion.models import Publicity
 
 from . import presenters, queries
@@ -483,9 +483,9 @@ def action_form(action: str, project: Project, user, data: QueryDict | None = No
 # only decides which forms the 推广与考核 page offers.
 PROMOTION_RECORDERS = {"publicity": "smart_office", "showcase": "smart_office", "case": "bdb"}
 PROMOTION_INPUTS = {
-    "publicity": promotion_api.PublicityIn,
-    "showcase": promotion_api.ShowcaseIn,
-    "case": promotion_api.CaseIn,
+    "publicity": promotion_inputs.PublicityIn,
+    "showcase": promotion_inputs.ShowcaseIn,
+    "case": promotion_inputs.CaseIn,
 }
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from govpm.accounts.roles import Role
-from govpm.promotion.api import SUPERVISORS
+from govpm.promotion.services import SUPERVISORS
 
 EVERYONE = frozenset(Role.values)
 # Roles that take part in the lifecycle's reviews and decisions, or watch them.

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from govpm.accounts.codes import REGIONS
 from govpm.core import clock
 from govpm.core.errors import GovpmError, InvalidInput, NotFound
-from govpm.documents.services import content_disposition
+from govpm.core.http import content_disposition
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES, citation
 from govpm.projects import lifecycle, selectors
 from govpm.projects.api import inputs

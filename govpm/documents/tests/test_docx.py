@@ -10,9 +10,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from govpm.core.clock import date_zh
-from govpm.documents import layout
 from govpm.documents.issuing import docx_bytes, render_docx, verify
 from govpm.documents.models import DocumentFile
+from govpm.officialdoc import layout
 from govpm.projects.models import IssuedDocument
 from tests.factories import UserFactory, api_for
 

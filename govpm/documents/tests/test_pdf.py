@@ -8,8 +8,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from govpm.documents import pdf
-from govpm.documents.issuing import docx_bytes
+from govpm.documents.issuing import docx_bytes, ensure_pdf, pdf_path
+from govpm.officialdoc import pdf
 from govpm.projects.models import IssuedDocument
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_pdf_of_the_acceptance_report_shows_title_and_number_in_the_mapped_fonts
     response = client.get(f"/documents/{document.pk}/pdf/")
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    path = pdf.pdf_path(document)
+    path = pdf_path(document)
     assert path.exists() and path.read_bytes() == response.content
     text = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True
@@ -48,7 +48,7 @@ def test_pdf_of_the_acceptance_report_shows_title_and_number_in_the_mapped_fonts
 
     # the cached file is served again without converting
     modified = path.stat().st_mtime_ns
-    assert pdf.ensure_pdf(document) == path and path.stat().st_mtime_ns == modified
+    assert ensure_pdf(document) == path and path.stat().st_mtime_ns == modified
     assert client.get(f"/documents/{document.pk}/pdf/").content == response.content
 
 

@@ -8,9 +8,9 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from govpm.documents import layout
-from govpm.documents.compose import Outline, Report, Table
-from govpm.documents.render import TABLE_TEXT, render_report
+from govpm.officialdoc import layout
+from govpm.officialdoc.composition import Outline, Report, Table
+from govpm.officialdoc.render import TABLE_TEXT, render_report
 
 MM = 36000  # EMU per millimetre
 

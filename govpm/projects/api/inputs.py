@@ -148,7 +148,7 @@ class RecordFunding(Strict):
     amount = Money("安排资金")
     decided_on = serializers.DateField(label="落实日期")
     om_amount = Money("运维费用", required=False)
-    source = serializers.CharField(
+    source = serializers.CharField(  # type: ignore[assignment]  # a field, not Field.source
         label="资金来源", required=False, allow_blank=True, default="", max_length=100
     )
     shares = serializers.ListField(label="分级负担", child=Share(), required=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from rest_framework import serializers
 
@@ -11,7 +12,7 @@ from govpm.policy.catalog import RULES
 from ..models import Deadline, Event, IssuedDocument, Project, ReviewTask
 from ..stages import actions_for
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "read_only": True, "allow_null": True}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2, "read_only": True, "allow_null": True}
 
 
 class UnitRef(serializers.Serializer):
@@ -64,7 +65,7 @@ class FindingOut(serializers.Serializer):
 
 
 class DeadlineOut(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_code_display")
+    label = serializers.CharField(source="get_code_display")  # type: ignore[assignment]  # a field, not Field.label
     citation = serializers.SerializerMethodField()
 
     class Meta:
@@ -136,7 +137,7 @@ class ProjectDetail(ProjectListItem):
             for task in project.review_tasks.all()
             if task.round == project.review_round and not task.opinion
         ]
-        return TaskOut(current, many=True).data
+        return list(TaskOut(current, many=True).data)
 
     def get_modules(self, project) -> list[dict]:
         return [{"id": m.id, "name": m.name, "accepted_on": m.accepted_on} for m in project.modules.all()]

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govpm.accounts.requests import SignedInRequest
 from govpm.core.api import Pagination
 from govpm.core.errors import InvalidInput, NotFound
 from govpm.core.schema import ERRORS
@@ -21,6 +22,7 @@ from ..models import Event
 from ..rules.prescreen import Hit
 from ..stages import ACTIONS
 from . import inputs, outputs
+from .schema import LIST_PARAMS
 
 
 class TokenInput(inputs.Strict):
@@ -46,20 +48,7 @@ class ObtainToken(APIView):
         return Response({"token": token.key})
 
 
-LIST_PARAMS = [
-    OpenApiParameter("stage", str, description="阶段代码，可逗号分隔多个"),
-    OpenApiParameter("unit", str, description="业主单位 id 或代码"),
-    OpenApiParameter("level", str, enum=["city", "county"]),
-    OpenApiParameter("category", int, description="项目类别 1–7"),
-    OpenApiParameter("priority", bool, description="是否有优先列入情形"),
-    OpenApiParameter("overdue", bool, description="是否有逾期事项"),
-    OpenApiParameter("layer", str, description="“四横三纵”层级"),
-    OpenApiParameter("q", str, description="名称、概述或项目代码中的关键词"),
-    OpenApiParameter("ordering", str, enum=list(selectors.ORDERINGS)),
-]
-
-
-def detail_response(request: Request, project_id: int, status: int = 200, **extra) -> Response:
+def detail_response(request: SignedInRequest, project_id: int, status: int = 200, **extra) -> Response:
     project = selectors.project_detail(request.user, project_id)
     body = {"project": outputs.ProjectDetail(project, context={"user": request.user}).data, **extra}
     return Response(body, status=status)
@@ -71,7 +60,7 @@ class ProjectList(APIView):
         responses={200: outputs.ProjectListItem(many=True), **ERRORS},
         summary="项目列表（需求库）",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         projects = selectors.project_list(request.user, request.query_params)
         paginator = Pagination()
         page = paginator.paginate_queryset(projects, request, view=self)
@@ -82,7 +71,7 @@ class ProjectList(APIView):
         responses={201: outputs.ProjectDetail, **ERRORS},
         summary="填报项目需求（草稿）",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         data = inputs.parse(inputs.CreateProject, request.data)
         project = lifecycle.create_project(actor=request.user, **data)
         project_data = outputs.ProjectDetail(
@@ -93,7 +82,7 @@ class ProjectList(APIView):
 
 class ProjectDetailView(APIView):
     @extend_schema(responses={200: outputs.ProjectDetail, **ERRORS}, summary="项目详情")
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_detail(request.user, project_id)
         return Response(outputs.ProjectDetail(project, context={"user": request.user}).data)
 
@@ -102,7 +91,7 @@ class ProjectDetailView(APIView):
         responses={200: outputs.ProjectDetail, **ERRORS},
         summary="修改需求（草稿或退回修改）",
     )
-    def patch(self, request: Request, project_id: int) -> Response:
+    def patch(self, request: SignedInRequest, project_id: int) -> Response:
         data = inputs.parse(inputs.UpdateDraft, request.data)
         lifecycle.update_draft(project_id, actor=request.user, **data)
         project = selectors.project_detail(request.user, project_id)
@@ -135,7 +124,7 @@ class ProjectAction(APIView):
         summary="执行生命周期动作",
         description="请求体按动作而定，见 docs/lifecycle.md；每个动作调用 govpm.projects.lifecycle 中的同名函数。",
     )
-    def post(self, request: Request, project_id: int, action: str) -> Response:
+    def post(self, request: SignedInRequest, project_id: int, action: str) -> Response:
         if action not in lifecycle.ACTION_FUNCTIONS:
             raise NotFound(f"没有名为 {action} 的动作", field="action")
         data = inputs.parse(inputs.ACTION_INPUTS[action], request.data)
@@ -145,7 +134,7 @@ class ProjectAction(APIView):
 
 class ProjectEvents(APIView):
     @extend_schema(responses={200: outputs.EventOut(many=True), **ERRORS}, summary="操作记录（审计轨迹）")
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.visible_projects(request.user).filter(pk=project_id).first()
         if project is None:
             raise NotFound("项目不存在或无权查看")

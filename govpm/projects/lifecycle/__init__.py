@@ -1,5 +1,8 @@
 """The lifecycle of 衢政办发〔2020〕8号: one function per action, called by the API and the web UI alike."""
 
+from collections.abc import Callable
+from typing import Any
+
 from .acceptance import apply_final_acceptance, decide_final_acceptance, file_external_acceptance
 from .approval import (
     accept_application,
@@ -29,7 +32,7 @@ from .review import (
 )
 
 # Action code (stages.ACTIONS) → the one function that carries it out.
-ACTION_FUNCTIONS = {
+ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "update": update_draft,
     "precheck": precheck,
     "submit": submit,

@@ -52,6 +52,7 @@ def decide_final_acceptance(project_id: int, *, actor: User, decision: str, reas
     with transition(project_id, actor=actor, action="decide_final_acceptance") as step:
         project = step.project
         application = project.final_acceptances.filter(outcome=FinalAcceptance.Outcome.PENDING).last()
+        assert application is not None  # the stage is final_acceptance only while one is pending
         today = clock.today()
         application.outcome = (
             FinalAcceptance.Outcome.PASSED if decision == "pass" else FinalAcceptance.Outcome.FAILED
@@ -91,6 +92,7 @@ def file_external_acceptance(
     with transition(project_id, actor=actor, action="file_external_acceptance") as step:
         project = step.project
         application = project.final_acceptances.filter(outcome=FinalAcceptance.Outcome.PENDING).last()
+        assert application is not None  # the stage is final_acceptance only while one is pending
         application.outcome, application.decided_on = FinalAcceptance.Outcome.EXTERNAL, accepted_on
         application.external_body, application.reason = body, reference.strip()
         application.save(update_fields=["outcome", "decided_on", "external_body", "reason"])

@@ -75,6 +75,7 @@ def issue_design_approval(project_id: int, *, actor: User, approval_text: str) -
         )
         project.approved_on = document.issued_on
         deadline = close_deadline(project, Deadline.Code.TIME_01, done_on=document.issued_on)
+        assert deadline is not None  # TIME-01 opened when the design was submitted
         step.record(
             document=document.number,
             late=deadline.status == Deadline.Status.DONE_LATE,
@@ -139,6 +140,7 @@ def record_funding(
             raise refuse("COORD-04", "尚未出具价格评审意见书，不能落实资金")
         if not project.classified and not project.project_code:
             raise refuse("COORD-05", "尚未登记投资项目在线审批监管平台生成的项目代码")
+        assert project.approved_estimate is not None  # set by the design approval, before any funding
         if amount > project.approved_estimate:
             raise refuse(
                 "IMPL-03", f"安排资金 {amount} 元超过概算价 {project.approved_estimate} 元", field="amount"

@@ -161,7 +161,7 @@ def write_event(
         project=project,
         actor=actor,
         actor_role=actor.role,
-        actor_unit=actor.unit.name if actor.unit_id else "",
+        actor_unit=actor.unit.name if actor.unit else "",
         action=action,
         from_stage=from_stage,
         to_stage=project.stage,

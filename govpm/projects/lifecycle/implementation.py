@@ -28,6 +28,7 @@ def record_inspection(
     findings = require_text(findings, "findings", "检查情况")
     not_in_future(inspected_on, "inspected_on", "检查日期")
     with transition(project_id, actor=actor, action="record_inspection") as step:
+        assert actor.unit is not None  # inspections are by bdb or bizenv, both units
         inspection = Inspection.objects.create(
             project=step.project, unit=actor.unit, inspected_on=inspected_on, result=result, findings=findings
         )
@@ -60,6 +61,7 @@ def record_payment(
         contract = Contract.objects.filter(project=project, pk=contract_id).first()
         if contract is None:
             raise InvalidInput("合同：本项目没有该合同", field="contract_id")
+        assert project.approved_on is not None  # set by the approval, before any payment
         if paid_on < project.approved_on:
             raise refuse("ORG-02", "支付日期早于初步设计批复日期（不得未批先建）", field="paid_on")
         paid = contract.payments.aggregate(total=Sum("amount"))["total"] or ZERO

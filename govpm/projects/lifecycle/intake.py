@@ -58,7 +58,7 @@ def create_project(
             project=project,
             actor=actor,
             actor_role=actor.role,
-            actor_unit=actor.unit.name,
+            actor_unit=actor.unit.name if actor.unit else "",
             action="create",
             from_stage=Stage.DRAFT,
             to_stage=Stage.DRAFT,

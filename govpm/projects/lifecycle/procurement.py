@@ -38,6 +38,8 @@ def record_tender(
         raise InvalidInput("招标最高限价：须大于0", field="ceiling")
     with transition(project_id, actor=actor, action="record_tender") as step:
         project = step.project
+        # The stage table lets these actions run only after the approval, which set both.
+        assert project.approved_on is not None and project.approved_estimate is not None
         if published_on < project.approved_on:
             raise refuse("ORG-02", "招标发布日期早于初步设计批复日期（不得未批先建）", field="published_on")
         earlier = project.tenders.aggregate(total=Sum("ceiling"))["total"] or ZERO
@@ -77,9 +79,11 @@ def record_contract(
             raise InvalidInput("招标：本项目没有该招标记录", field="tender_id")
         signing_unit = project.owner_unit
         if signing_unit_id is not None:
-            signing_unit = Unit.objects.filter(pk=signing_unit_id).first()
-            if signing_unit is None:
+            chosen = Unit.objects.filter(pk=signing_unit_id).first()
+            if chosen is None:
                 raise InvalidInput("签约单位：不存在", field="signing_unit_id")
+            signing_unit = chosen
+        assert project.approved_on is not None  # set by the approval, before any contract
         if signed_on < project.approved_on:
             raise refuse(
                 "ORG-02",

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from govpm.accounts.models import Unit
 from govpm.core import calendar, clock
-from govpm.documents import issuing
-from govpm.documents.numbering import next_number
 
 from ..models import Deadline, IssuedDocument, Project
+
+# Numbering, rendering and keeping the DOCX belong to govpm.documents, a layer above projects: it
+# registers its sealer here when Django starts (DocumentsConfig.ready).
+_sealer: Callable[[IssuedDocument], None] | None = None
+
+
+def register_sealer(sealer: Callable[[IssuedDocument], None]) -> None:
+    global _sealer
+    _sealer = sealer
 
 
 def unit_by_code(code: str) -> Unit:
@@ -24,23 +33,19 @@ def issue_document(
 ) -> IssuedDocument:
     """A numbered document, with its DOCX rendered now and kept with its SHA-256: what was issued can be
     shown byte for byte later, whatever happens to the project's records afterwards."""
-    issuer = unit_by_code(issuer_code)
-    today = clock.today()
+    if _sealer is None:
+        raise ImproperlyConfigured("govpm.documents is not installed: nothing can number and seal a document")
     label = IssuedDocument.Kind(kind).label
     document = IssuedDocument(
         project=project,
         kind=kind,
         title=f"关于{project.name}的{label}",
-        number=next_number(issuer, today.year),
-        issuer=issuer,
-        issued_on=today,
+        issuer=unit_by_code(issuer_code),
+        issued_on=clock.today(),
         amount=amount,
         body=body,
     )
-    data = issuing.render_docx(document)
-    document.sha256 = issuing.sha256(data)
-    document.save()
-    issuing.keep(document, data)
+    _sealer(document)  # numbers, renders, hashes, saves and keeps the DOCX
     return document
 
 

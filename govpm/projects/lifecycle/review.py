@@ -45,7 +45,7 @@ def open_scheme(
                 project=other,
                 actor=actor,
                 actor_role=actor.role,
-                actor_unit=actor.unit.name if actor.unit_id else "",
+                actor_unit=actor.unit.name if actor.unit else "",
                 action="open_scheme",
                 from_stage=Stage.POOLED,
                 to_stage=Stage.TERMINATED,
@@ -115,7 +115,7 @@ def _own_task(project: Project, actor: User, task_id: int | None) -> ReviewTask:
     if actor.role == "expert":
         mine = tasks.filter(expert=actor)
     else:
-        mine = tasks.filter(unit_id=actor.unit_id)
+        mine = tasks.filter(unit=actor.unit)
     if task_id is not None:
         if not tasks.filter(pk=task_id).exists():
             raise NotFound("评审任务不存在", field="task_id")

@@ -14,8 +14,8 @@ from govpm.targets.parsing import parse_baseline, parse_target
 
 @pytest.fixture
 def gazette_path() -> Path:
-    # CI lays shared/ beside the repository clone.
-    return Path(settings.BASE_DIR).parent / "shared" / "seeds" / "000_bc2f34306525a79a.txt"
+    # The repository's copy of the seed gazette (spec/README.md: where it came from).
+    return Path(settings.BASE_DIR) / "seeds" / "000_bc2f34306525a79a.txt"
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from django.test import Client
 from docx import Document as Docx
 from docx.oxml.ns import qn
 
-from govpm.documents import layout
-from govpm.documents import pdf as pdf_module
+from govpm.officialdoc import layout
+from govpm.officialdoc import pdf as pdf_module
 from govpm.targets import reports, tasks
 from govpm.targets.models import Document, Indicator, Task
 from govpm.targets.observations import record_observation

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from govpm.projects import demo
+from govpm.demo import loader as demo
 
 
 class Command(BaseCommand):

@@ -26,7 +26,7 @@ from docx.shared import Pt, RGBColor
 from govpm.core.clock import date_zh
 
 from . import layout
-from .compose import Composition, Report, Table
+from .composition import Composition, Report, Table
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 TABLE_TEXT = "GovpmTableText"  # the paragraph style of table cells

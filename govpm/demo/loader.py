@@ -15,11 +15,10 @@ from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
 from govpm.core import clock
 from govpm.core.models import Holiday
-
-from . import lifecycle
-from .lifecycle.deadlines import process_deadlines
-from .models import Project, ReviewTask
-from .scenarios import ALL_CLEAR, GOOD_FACTS, Cast, advance
+from govpm.projects import lifecycle
+from govpm.projects.lifecycle.deadlines import process_deadlines
+from govpm.projects.models import Project, ReviewTask
+from govpm.projects.scenarios import ALL_CLEAR, GOOD_FACTS, Cast, advance
 
 PASSWORD = "govpm-demo"
 
@@ -89,7 +88,7 @@ HOLIDAYS_2026 = {
 MAKE_UP_DAYS_2026 = ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]
 
 # name, owner username, facts, stage to reach, days ago it started, estimate (元)
-PROJECTS = [
+PROJECTS: list[tuple[str, str, dict, str, int, str]] = [
     (
         "衢州市全民健康信息平台升级",
         "owner",
@@ -335,6 +334,7 @@ def _targets(entered_by: User) -> None:
     ):
         # A year on from the baseline: most indicators moved a little, some the wrong way.
         step = Decimal("1.03") if index % 4 else Decimal("0.97")
+        assert indicator.baseline_value is not None  # filtered above
         record_observation(
             indicator,
             actor=entered_by,

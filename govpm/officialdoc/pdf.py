@@ -1,11 +1,12 @@
-"""PDF of an issued document, converted from its kept DOCX by LibreOffice headless.
+"""PDF of a DOCX laid out by render.py, converted by LibreOffice headless.
 
 Conversion takes seconds, so it happens on demand (a download, or the worker warming the cache) and
-the result is cached under MEDIA_ROOT by the DOCX's SHA-256: an issued document never changes, so a
-cached PDF never goes stale. Each run gets its own LibreOffice profile (two conversions sharing one
-fail) and the fontconfig file that maps the official font names to installed fonts. `cached_pdf`
-does the same for any DOCX another module renders (e.g. a yearly assessment report), keyed by the
-SHA-256 of its bytes: changed content is a new file, unchanged content is never converted twice."""
+the result is cached under MEDIA_ROOT by the DOCX's SHA-256: the same bytes never change, so a cached
+PDF never goes stale. Each run gets its own LibreOffice profile (two conversions sharing one fail)
+and the fontconfig file that maps the official font names to installed fonts. `cached_pdf` serves any
+DOCX (e.g. a yearly assessment report); issued documents keep theirs by the SHA-256 recorded at issue
+(govpm.documents.issuing.ensure_pdf). Changed content is a new file, unchanged content is never
+converted twice."""
 
 from __future__ import annotations
 
@@ -23,9 +24,6 @@ from django.conf import settings
 from lxml import etree
 
 from govpm.core.errors import GovpmError
-from govpm.projects.models import IssuedDocument
-
-from .issuing import docx_bytes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FONTCONFIG_FILE = Path(settings.BASE_DIR) / "deploy" / "fontconfig" / "govpm-fonts.conf"
@@ -46,10 +44,6 @@ def soffice() -> str:
 
 def fontconfig_file() -> Path:
     return Path(os.environ.get("GOVPM_FONTCONFIG_FILE", FONTCONFIG_FILE))
-
-
-def pdf_path(document: IssuedDocument) -> Path:
-    return Path(settings.MEDIA_ROOT) / "documents" / "pdf" / f"{document.sha256}.pdf"
 
 
 def _q(tag: str) -> str:
@@ -120,16 +114,7 @@ def convert(docx: bytes) -> bytes:
         return target.read_bytes()
 
 
-def ensure_pdf(document: IssuedDocument) -> Path:
-    """The cached PDF of a document, converting it first if needed. Safe to call from the worker and
-    from several requests at once: each writes a private file and renames it into place."""
-    path = pdf_path(document)
-    if path.exists():
-        return path
-    return _store(path, convert(docx_bytes(document)))
-
-
-def _store(path: Path, data: bytes) -> Path:
+def store(path: Path, data: bytes) -> Path:
     """Write a private file and rename it into place: concurrent writers never leave half a PDF."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{uuid.uuid4().hex}.part")
@@ -144,16 +129,4 @@ def cached_pdf(docx: bytes, *, folder: str) -> Path:
     path = Path(settings.MEDIA_ROOT) / folder / f"{hashlib.sha256(docx).hexdigest()}.pdf"
     if path.exists():
         return path
-    return _store(path, convert(docx))
-
-
-def warm_pdf_cache(limit: int = 20) -> int:
-    """A worker job: convert documents whose PDF is not cached yet, a few at a time. Returns how many."""
-    done = 0
-    for document in IssuedDocument.objects.exclude(sha256="").order_by("-id").only("id", "sha256")[:500]:
-        if done >= limit:
-            break
-        if not pdf_path(document).exists():
-            ensure_pdf(document)
-            done += 1
-    return done
+    return store(path, convert(docx))

@@ -4,14 +4,18 @@ and runs in one transaction."""
 
 import signal
 import time
+from collections.abc import Callable
 
 from django.core.management.base import BaseCommand
 
-from govpm.documents.pdf import warm_pdf_cache
+from govpm.documents.issuing import warm_pdf_cache
 from govpm.projects.lifecycle import process_deadlines
 
 # Each job is idempotent: deadlines by reminder uniqueness, PDFs by their content hash.
-JOBS = [("process_deadlines", process_deadlines), ("warm_pdf_cache", warm_pdf_cache)]
+JOBS: list[tuple[str, Callable[[], object]]] = [
+    ("process_deadlines", process_deadlines),
+    ("warm_pdf_cache", warm_pdf_cache),
+]
 
 
 class Command(BaseCommand):

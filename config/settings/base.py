@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "govpm.documents",
     "govpm.promotion",
     "govpm.web",
+    "govpm.ops",
 ]
 
 MIDDLEWARE = [

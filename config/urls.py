@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,7 +9,7 @@ urlpatterns = [
     path("api/v1/", include("govpm.projects.api.urls")),
     path("api/v1/", include("govpm.promotion.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("targets/", include("govpm.targets.urls")),
     path("documents/", include("govpm.documents.urls")),
     path("", include("govpm.web.urls")),

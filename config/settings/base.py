@@ -119,7 +119,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
-        "OPTIONS": {"password_list_path": BASE_DIR / "govpm" / "accounts" / "data" / "common-passwords-zh.txt"},
+        "OPTIONS": {
+            "password_list_path": BASE_DIR / "govpm" / "accounts" / "data" / "common-passwords-zh.txt"
+        },
     },
     {"NAME": "govpm.accounts.passwords.NotADateValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

@@ -52,7 +52,9 @@ def lockout_response(request: HttpRequest, response=None, credentials=None, *arg
     message = LOCKED_OUT_MESSAGE.format(minutes=cooloff_minutes())
     if request.path.startswith("/api/"):
         error = {"code": "locked_out", "message": message, "rule": None, "citation": None, "field": None}
-        return JsonResponse({"error": error}, status=429, headers={"Retry-After": str(cooloff_minutes() * 60)})
+        return JsonResponse(
+            {"error": error}, status=429, headers={"Retry-After": str(cooloff_minutes() * 60)}
+        )
     return render(request, "registration/locked_out.html", {"message": message}, status=429)
 
 
@@ -64,7 +66,9 @@ def client_ip(request: HttpRequest) -> str | None:
     and is not trusted. Without proxies, REMOTE_ADDR."""
     count = settings.GOVPM_PROXY_COUNT
     if count > 0:
-        chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        chain = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
         if len(chain) >= count:
             return chain[-count]
     return request.META.get("REMOTE_ADDR")

@@ -283,3 +283,17 @@ def test_token_endpoint_refuses_unknown_fields_in_chinese(db):
     response = APIClient().post(TOKEN_URL, body, format="json")
     assert response.status_code == 400 and response.json()["error"]["field"] == "remember"
     assert "不识别的字段" in response.json()["error"]["message"]
+
+
+def test_admin_lists_tokens_without_their_secrets_and_can_revoke_one(db):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    user = UserFactory()
+    token = sign_in(user, device="lost-phone")
+    stored = tokens_of(user).get()
+    client = Client()
+    client.force_login(admin)
+    listing = client.get("/admin/accounts/authtoken/").content.decode()
+    assert "lost-phone" in listing and token not in listing
+    change_url = f"/admin/accounts/authtoken/{stored.pk}/delete/"
+    assert client.post(change_url, {"post": "yes"}).status_code == 302
+    assert with_token(token).get("/api/v1/projects/").status_code == 401

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
 from knox.models import get_token_model
@@ -40,6 +42,16 @@ class TokenAuthentication(KnoxTokenAuthentication):
                 raise AuthenticationFailed("账号已停用")
             return auth_token.user, auth_token
         raise AuthenticationFailed("令牌无效")
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI document's description of TokenAuthentication: `Authorization: Token <key>`."""
+
+    target_class = "govpm.core.auth.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
 
 
 def cooloff_minutes() -> int:

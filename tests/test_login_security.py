@@ -297,3 +297,40 @@ def test_admin_lists_tokens_without_their_secrets_and_can_revoke_one(db):
     change_url = f"/admin/accounts/authtoken/{stored.pk}/delete/"
     assert client.post(change_url, {"post": "yes"}).status_code == 302
     assert with_token(token).get("/api/v1/projects/").status_code == 401
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_sign_ins_from_one_device_leave_one_token():
+    """One token per device holds under a race: the user row lock serialises the replace."""
+    import threading
+
+    assert connection.vendor == "postgresql"
+    user = UserFactory()
+    barrier = threading.Barrier(4)
+    codes: list[int] = []
+
+    def worker():
+        try:
+            barrier.wait()
+            body = {"username": user.username, "password": PASSWORD, "device": "office-pc"}
+            codes.append(APIClient().post(TOKEN_URL, body, format="json").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert codes == [200] * 4
+    assert tokens_of(user).count() == 1
+
+
+def test_deeply_nested_json_on_the_token_endpoint_is_a_400_not_a_500(db):
+    """Issue 13: deeply nested JSON on the anonymous token endpoint gave a 500."""
+    body = "[" * 100_000 + "]" * 100_000
+    client = APIClient(raise_request_exception=False)
+    response = client.post(TOKEN_URL, body, content_type="application/json")
+    assert response.status_code == 400
+    assert any("\u4e00" <= char <= "\u9fff" for char in response.json()["error"]["message"])

@@ -142,6 +142,9 @@ GOVPM_PROXY_COUNT = int(os.environ.get("GOVPM_PROXY_COUNT", "0"))
 # API tokens (django-rest-knox): only a hash is stored; each expires; one per device of a user.
 GOVPM_TOKEN_TTL = timedelta(hours=float(os.environ.get("GOVPM_TOKEN_TTL_HOURS", "8")))
 KNOX_TOKEN_MODEL = "accounts.AuthToken"
+# knox's migrations create its own token table even when the model is swapped for ours; unused, and its
+# foreign key to the user table would only block PostgreSQL's TRUNCATE. Our table is accounts_authtoken.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"TOKEN_TTL": GOVPM_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token"}
 
 LANGUAGE_CODE = "zh-hans"

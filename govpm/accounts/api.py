@@ -61,7 +61,13 @@ class ObtainToken(APIView):
         summary="获取访问令牌（每台设备一个，到期失效）",
     )
     def post(self, request: Request) -> Response:
-        data = _parse(request.data)
+        try:
+            body = request.data
+        except RecursionError:
+            # Deeply nested JSON on this anonymous endpoint was a 500 (issue 13). The shared JSON parser
+            # is being given a depth limit (govpm/core/parsers.py); this guard keeps the endpoint safe alone.
+            raise InvalidInput("请求体嵌套过深，不是合法的登录请求") from None
+        data = _parse(body)
         # The Django request, not DRF's wrapper: django-axes counts the failure and flags the lockout on it.
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:

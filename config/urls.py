@@ -2,8 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from govpm.accounts import api as accounts_api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/auth/token/", accounts_api.ObtainToken.as_view(), name="api-token"),
+    path("api/v1/auth/logout/", accounts_api.Logout.as_view(), name="api-logout"),
+    path("api/v1/auth/logout-all/", accounts_api.LogoutAll.as_view(), name="api-logout-all"),
     path("api/v1/targets/", include("govpm.targets.api_urls")),
     path("api/v1/", include("govpm.documents.api_urls")),
     path("api/v1/", include("govpm.projects.api.urls")),

@@ -1,6 +1,7 @@
 """Settings shared by every deployment. Everything that differs between machines comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,7 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the lockout flag the authentication backend sets and answers with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,10 +107,50 @@ DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+# Axes first: it refuses a locked-out account or client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Applied wherever Django validates a new password: the admin, the web password change, createsuperuser.
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name", "first_name", "last_name", "email")},
+    },
+    # 12 characters for real accounts; a demo deployment (GOVPM_DEMO) keeps Django's 8 for its shared password.
+    {"NAME": "govpm.accounts.passwords.AccountMinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
+        "OPTIONS": {
+            "password_list_path": BASE_DIR / "govpm" / "accounts" / "data" / "common-passwords-zh.txt"
+        },
+    },
+    {"NAME": "govpm.accounts.passwords.NotADateValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login throttling (issue 13 item 2): django-axes counts failures in the database, so every app server
+# behind the proxy sees the same count. 20 failures lock the account (from anywhere) or the client
+# (on any account) for the cool-off; a failure during the lockout starts the cool-off again.
+AXES_FAILURE_LIMIT = int(os.environ.get("GOVPM_LOGIN_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GOVPM_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "govpm.core.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "govpm.core.auth.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+# How many reverse proxies append to X-Forwarded-For in front of the app; 0 trusts REMOTE_ADDR only.
+GOVPM_PROXY_COUNT = int(os.environ.get("GOVPM_PROXY_COUNT", "0"))
+
+# API tokens (django-rest-knox): only a hash is stored; each expires; one per device of a user.
+GOVPM_TOKEN_TTL = timedelta(hours=float(os.environ.get("GOVPM_TOKEN_TTL_HOURS", "8")))
+KNOX_TOKEN_MODEL = "accounts.AuthToken"
+# knox's migrations create its own token table even when the model is swapped for ours; unused, and its
+# foreign key to the user table would only block PostgreSQL's TRUNCATE. Our table is accounts_authtoken.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_TTL": GOVPM_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token"}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -30,3 +30,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Production stands behind the buffering nginx of deploy/nginx/ (README): one trusted proxy, whose
+# X-Forwarded-For entry is the client's address for the login lockout.
+GOVPM_PROXY_COUNT = int(os.environ.get("GOVPM_PROXY_COUNT", "1"))

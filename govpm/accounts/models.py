@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from knox.models import AbstractAuthToken
 
 from .codes import REGIONS, validate_credit_code, validate_region
 from .roles import Role
@@ -52,7 +53,7 @@ class Unit(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # knox (untyped) declares the token relation
     """A person who works in the platform, holding one role in one unit."""
 
     unit = models.ForeignKey(Unit, verbose_name="所在单位", null=True, blank=True, on_delete=models.PROTECT)
@@ -68,3 +69,25 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+    def save(self, *args, **kwargs):
+        # Every password change goes through set_password (the admin, the web form, changepassword) and
+        # then save: a new password revokes every API token, so a stolen token dies with the old password.
+        # (Sessions die too: Django keys them to the password hash.)
+        password_changed = self.pk is not None and getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            AuthToken.objects.filter(user=self).delete()
+
+
+class AuthToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its SHA-512 digest is stored, so a copied database or a
+    restored backup yields no usable token. It expires (settings.GOVPM_TOKEN_TTL); a user holds at most
+    one per `device`, so signing in again from the same device replaces that device's token. Logging out
+    deletes it; a password change deletes all of the user's tokens (User.save)."""
+
+    device = models.CharField("设备", max_length=100, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "访问令牌"
+        indexes = [models.Index(fields=["user", "device"], name="accounts_token_user_device")]

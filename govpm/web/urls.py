@@ -13,6 +13,17 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/accounts/login/"), name="logout"),
+    # Django's form runs AUTH_PASSWORD_VALIDATORS; the new password revokes the user's API tokens (User.save).
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/accounts/password/done/"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("", views.workbench_view, name="workbench"),
     path("projects/", views.pool_view, name="pool"),
     path("projects/new/", views.project_new, name="project_new"),

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govpm.accounts.requests import SignedInRequest
 from govpm.core.api import Pagination
-from govpm.core.errors import InvalidInput, NotFound
+from govpm.core.errors import NotFound
 from govpm.core.schema import ERRORS
 
 from .. import lifecycle, selectors
@@ -23,29 +19,6 @@ from ..rules.prescreen import Hit
 from ..stages import ACTIONS
 from . import inputs, outputs
 from .schema import LIST_PARAMS
-
-
-class TokenInput(inputs.Strict):
-    username = serializers.CharField(label="用户名")
-    password = serializers.CharField(label="密码")
-
-
-class ObtainToken(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
-    @extend_schema(
-        request=TokenInput,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()}), **ERRORS},
-        summary="获取访问令牌",
-    )
-    def post(self, request: Request) -> Response:
-        data = inputs.parse(TokenInput, request.data)
-        user = authenticate(request, username=data["username"], password=data["password"])
-        if user is None or not user.is_active:
-            raise InvalidInput("用户名或密码不正确", field="password", code="invalid_credentials")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 def detail_response(request: SignedInRequest, project_id: int, status: int = 200, **extra) -> Response:

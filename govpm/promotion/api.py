@@ -8,16 +8,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from govpm.core import clock
-from govpm.core.errors import Forbidden
+from govpm.core import access, clock
 from govpm.projects.api.inputs import Strict, parse
 
 from . import services
 from .models import CasePresentation, Publicity, Showcase
 from .performance import unit_performance
-
-# Who may read supervision figures: the 1+1+N units (ORG-01) and observers.
-SUPERVISORS = {"smart_office", "bdb", "bizenv", "ndrc", "finance", "regulator", "observer", "leading_group"}
 
 
 def _year(request: Request) -> int:
@@ -25,8 +21,8 @@ def _year(request: Request) -> int:
 
 
 def _supervisor(request: Request) -> None:
-    if request.user.role not in SUPERVISORS:
-        raise Forbidden("无权查看推广与考核情况")
+    # Who may read supervision figures: the 1+1+N units (ORG-01) and observers.
+    access.require(request.user, "promotion.read", "无权查看推广与考核情况")
 
 
 class PublicityIn(Strict):

@@ -66,3 +66,15 @@ def test_promotion_records_and_reads_go_through_the_capability_table(cast):
     assert access.roles_for("promotion.record_case") == {"bdb"}
     assert api_for(cast.owner).get("/api/v1/promotion/cadence/").status_code == 403
     assert api_for(cast.bdb).get("/api/v1/promotion/cadence/").status_code == 200
+
+
+@pytest.mark.urls("config.bench_urls")
+def test_the_bench_uses_the_one_visibility_rule(cast, clock, client):
+    """The bench's copy had drifted: an expert saw every project there. Now it lists only those it reviews."""
+    from rest_framework.authtoken.models import Token
+
+    reviewed = advance(draft(cast.owner, name="评审中"), cast, to="joint_review", shift=clock.shift)
+    advance(draft(cast.owner, name="已入库"), cast, to="pooled")
+    token = Token.objects.create(user=cast.experts[0])
+    body = client.get("/bench/bare/projects/", HTTP_AUTHORIZATION=f"Token {token.key}").json()
+    assert [row["id"] for row in body["results"]] == [reviewed.pk]

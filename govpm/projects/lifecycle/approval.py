@@ -43,10 +43,6 @@ def validate_project_code(code: str) -> str:
     return code
 
 
-def _document(project: Project, kind: str) -> IssuedDocument | None:
-    return project.documents.filter(kind=kind).first()
-
-
 def accept_application(project_id: int, *, actor: User) -> Project:
     """ndrc accepts (受理) the approval application: the 3-day clock for the design approval starts."""
     with transition(project_id, actor=actor, action="accept_application") as step:

@@ -26,9 +26,11 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from govpm.accounts.models import User
+from govpm.core import access
 from govpm.policy.catalog import RULES
+from govpm.projects import selectors
 from govpm.projects.models import Contract, Deadline, Event, Inspection, IssuedDocument, Project, ReviewTask
-from govpm.projects.stages import ACTIONS, Stage, actions_for
+from govpm.projects.stages import ACTIONS, actions_for
 
 from .urls import urlpatterns as normal_urlpatterns
 
@@ -69,10 +71,8 @@ def _money(value: Decimal | None) -> str | None:
 
 
 def _visible(user: User):
-    projects = Project.objects.all()
-    if user.role == "owner":
-        return projects.filter(owner_unit_id=user.unit_id)
-    return projects.exclude(stage=Stage.DRAFT)
+    # The one visibility rule (an earlier copy here had drifted: it showed experts every project).
+    return selectors.visible_projects(user)
 
 
 def _list_item(project: Project) -> dict:
@@ -202,7 +202,7 @@ def _detail(user: User, project_id: int) -> dict | None:
             ],
             "tenders_list": [{"id": t.id, "title": t.title, "ceiling": str(t.ceiling)} for t in tenders],
         },
-        "available_actions": [spec.code for spec in actions_for(project.stage, user.role)],
+        "available_actions": [spec.code for spec in actions_for(project.stage, user)],
     }
 
 
@@ -268,7 +268,7 @@ def bare_record_inspection(request, project_id: int) -> JsonResponse:
             project = Project.objects.select_for_update().select_related("owner_unit").get(pk=project_id)
         except Project.DoesNotExist:
             return _error(404, "not_found", "项目不存在或无权查看")
-        if user.role not in spec.roles or project.stage not in spec.sources:
+        if not access.can_act(user, "record_inspection") or project.stage not in spec.sources:
             return _error(409, "wrong_stage", "不能进行此操作")
         inspection = Inspection.objects.create(
             project=project,

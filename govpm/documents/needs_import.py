@@ -17,6 +17,7 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from govpm.accounts.models import User
+from govpm.core import access
 from govpm.core.errors import Forbidden, GovpmError, InvalidInput
 from govpm.core.money import to_yuan
 from govpm.projects import lifecycle
@@ -244,7 +245,7 @@ def _header_of(field_path: str | None) -> str:
 
 def import_needs(data: bytes, *, actor: User) -> list[Project]:
     """All rows as drafts of the actor's unit, or ImportRefused naming every bad row."""
-    if actor.role != "owner" or actor.unit_id is None:
+    if not access.can(actor, "project.import_needs") or actor.unit_id is None:
         raise Forbidden("只有业主单位可以导入项目需求")
     rows, errors = read_rows(data)
     if errors:

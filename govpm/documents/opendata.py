@@ -2,7 +2,7 @@
 lifecycle's records. Auditors and the public read these with their own tools, so the tests check
 them with the standards' own validators (libcoveocds, libcoveoc4ids), not with our reading.
 
-Which projects are published is decided here once (`published_projects`); ADR 0201 says why."""
+Which projects are published is the selectors' one rule (`selectors.public_projects`); ADR 0201 says why."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 
 from govpm.accounts.models import Unit
 from govpm.core import clock
+from govpm.projects import selectors
 from govpm.projects.models import (
     CATEGORY_LABELS,
     Contract,
@@ -25,16 +26,13 @@ from govpm.projects.models import (
     Project,
     Tender,
 )
-from govpm.projects.stages import MAIN_PATH, Stage
+from govpm.projects.stages import Stage
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 CURRENCY = "CNY"
 OCDS_VERSION = "1.1"
 OC4IDS_VERSION = "0.9"
 
-# Published: approved by the leading group, and not withdrawn or rejected. A terminated project stays
-# published once it was approved (its record explains what was spent).
-PUBLISHED_STAGES = frozenset(MAIN_PATH[MAIN_PATH.index(Stage.APPROVAL) :]) | {Stage.TERMINATED}
 
 # Tender.method (what officials write) → OCDS method.csv (closed codelist); the Chinese term stays in
 # procurementMethodDetails.
@@ -74,11 +72,8 @@ DOCUMENT_TYPES = {IssuedDocument.Kind.ACCEPTANCE_REPORT: "completionCertificate"
 
 
 def published_projects() -> QuerySet[Project]:
-    return Project.objects.filter(stage__in=PUBLISHED_STAGES)
-
-
-def is_published(project: Project) -> bool:
-    return project.stage in PUBLISHED_STAGES
+    """The public feeds' projects: approved ones only (selectors.public_projects, ADR 0201)."""
+    return selectors.public_projects()
 
 
 def with_records(projects: QuerySet[Project]) -> QuerySet[Project]:
@@ -196,16 +191,17 @@ class Parties:
         return list(self.parties.values())
 
 
-def _document(document: IssuedDocument, url: str) -> dict:
+def _document(document: IssuedDocument, url: str | None) -> dict:
     entry = {
         "id": document.number,
         "title": document.title,
         "description": f"{document.get_kind_display()}，{document.issuer.name}发文，SHA-256 {document.sha256}",
-        "url": url,
         "datePublished": day_time(document.issued_on),
         "format": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "language": "zh",
     }
+    if url:  # left out where the reader could not open it (a public feed; the download needs a login)
+        entry["url"] = url
     if document.kind in DOCUMENT_TYPES:
         entry["documentType"] = DOCUMENT_TYPES[document.kind]
     return entry

@@ -99,47 +99,61 @@ def project_workbook_download(user: User, project_id) -> Download:
     )
 
 
-def _open_projects(user, project_id):
-    """One project's open data: public once published; before that only for those who may see it."""
+def _open_projects(user, project_id) -> tuple:
+    """One project's open data, and whether its document links may be given: to a signed-in user who
+    may see the project (before publication too), with links; to anyone else only once it is public
+    (selectors.public_projects), without links, since the downloads need a login (ADR 0201)."""
     try:
         pk = int(project_id)
     except (TypeError, ValueError):
         raise NotFound("项目不存在或无权查看") from None
-    published = opendata.published_projects().filter(pk=pk)
-    if published.exists():
-        return opendata.with_records(published)
-    if signed_in(user) and selectors.visible_projects(user).filter(pk=pk).exists():
-        return opendata.with_records(selectors.visible_projects(user).filter(pk=pk))
+    if signed_in(user):
+        mine = selectors.visible_projects(user).filter(pk=pk)
+        if mine.exists():
+            return opendata.with_records(mine), True
+    public = selectors.public_projects().filter(pk=pk)
+    if public.exists():
+        return opendata.with_records(public), False
     raise NotFound("项目不存在或无权查看")
 
 
-def document_url(build_absolute_uri):
-    def url(document: IssuedDocument) -> str:
+def document_url(build_absolute_uri, *, linked: bool = True):
+    """The download address of a document, or None where the reader could not open it (public feeds)."""
+
+    def url(document: IssuedDocument) -> str | None:
+        if not linked:
+            return None
         return build_absolute_uri(reverse("documents:docx", kwargs={"pk": document.pk}))
 
     return url
 
 
 def ocds_package(user, project_id, *, uri: str, build_absolute_uri) -> dict:
+    projects, linked = _open_projects(user, project_id)
     return opendata.release_package(
-        _open_projects(user, project_id), uri=uri, document_url=document_url(build_absolute_uri)
+        projects, uri=uri, document_url=document_url(build_absolute_uri, linked=linked)
     )
 
 
 def oc4ids_package(user, project_id, *, uri: str, build_absolute_uri) -> dict:
+    projects, linked = _open_projects(user, project_id)
     return opendata.project_package(
-        _open_projects(user, project_id), uri=uri, document_url=document_url(build_absolute_uri)
+        projects, uri=uri, document_url=document_url(build_absolute_uri, linked=linked)
     )
 
 
 def published_ocds(*, uri: str, build_absolute_uri) -> dict:
     projects = opendata.with_records(opendata.published_projects().order_by("id"))
-    return opendata.release_package(projects, uri=uri, document_url=document_url(build_absolute_uri))
+    return opendata.release_package(
+        projects, uri=uri, document_url=document_url(build_absolute_uri, linked=False)
+    )
 
 
 def published_oc4ids(*, uri: str, build_absolute_uri) -> dict:
     projects = opendata.with_records(opendata.published_projects().order_by("id"))
-    return opendata.project_package(projects, uri=uri, document_url=document_url(build_absolute_uri))
+    return opendata.project_package(
+        projects, uri=uri, document_url=document_url(build_absolute_uri, linked=False)
+    )
 
 
 def json_bytes(package: dict) -> bytes:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from govpm.core import access
 from govpm.core.errors import Forbidden, GovpmError, NotFound
 from govpm.core.http import content_disposition
 from govpm.officialdoc.pdf import ConversionFailed
@@ -75,7 +76,7 @@ def import_template(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_needs(request):
-    if request.user.role != "owner":
+    if not access.can(request.user, "project.import_needs"):
         raise Http404("只有业主单位可以导入项目需求")  # the page does not exist for other roles
     context: dict = {"max_rows": needs_import.MAX_ROWS}
     status = 200

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from govpm.accounts.models import User
+from govpm.core import access
 from govpm.core.errors import InvalidInput, NotFound
 
 from .facts import ARCHITECTURE_LAYERS
-from .models import Contract, Deadline, IssuedDocument, Level, Project, ReviewTask
-from .stages import Stage
+from .models import Contract, Deadline, Decision, IssuedDocument, Level, Project, ReviewTask
+from .stages import MAIN_PATH, Stage
 
 ORDERINGS = {
     "priority": ["-priority_score", "id"],
@@ -20,15 +21,37 @@ ORDERINGS = {
 }
 
 
-def visible_projects(user: User) -> QuerySet[Project]:
-    """What a user may see: an owner unit only its own projects; an outside expert only the projects it
-    was asked to review; nobody else any draft."""
+def visible_projects(user) -> QuerySet[Project]:
+    """What a user may see, the one rule for pages, the API, exports, open data, the bench and the
+    lifecycle's check (`.filter(pk=…)`): an owner unit only its own projects; an outside expert only the
+    projects it was asked to review; nobody else any draft; anonymous or deactivated users nothing.
+    Which scope a user has is `access.project_scope`."""
     projects = Project.objects.all()
-    if user.role == "owner":
+    scope = access.project_scope(user)
+    if scope == access.OWN_UNIT:
         return projects.filter(owner_unit_id=user.unit_id)
-    if user.role == "expert":
+    if scope == access.REVIEWED:
         return projects.filter(pk__in=ReviewTask.objects.filter(expert=user).values("project_id"))
-    return projects.exclude(stage=Stage.DRAFT)
+    if scope == access.ALL_BUT_DRAFTS:
+        return projects.exclude(stage=Stage.DRAFT)
+    return projects.none()
+
+
+# Public (ADR 0201): approved by the leading group (stage `approval` or later on the main path). A
+# terminated project stays public only if it had been approved (its record explains what was spent);
+# one terminated before approval — refused by the leading group, stopped early, merged into another
+# need — never was public.
+APPROVED_STAGES = frozenset(MAIN_PATH[MAIN_PATH.index(Stage.APPROVAL) :])
+
+
+def public_projects() -> QuerySet[Project]:
+    """What anyone may read without signing in: the open data of approved projects."""
+    approved = Decision.objects.filter(
+        project=OuterRef("pk"), kind=Decision.Kind.LEADING_GROUP, outcome="approve"
+    )
+    return Project.objects.filter(
+        Q(stage__in=APPROVED_STAGES) | Q(stage=Stage.TERMINATED, merged_into__isnull=True) & Exists(approved)
+    )
 
 
 def _truthy(value: str, field: str, label: str) -> bool:

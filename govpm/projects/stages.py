@@ -5,9 +5,14 @@ docs/lifecycle.md is generated from this table and a test checks it against life
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
+
+from govpm.core import access, clock
+from govpm.core.clock import date_zh
 
 
 class Stage(models.TextChoices):
@@ -71,6 +76,137 @@ REVIEWER_ROLES = frozenset(
 
 
 @dataclass(frozen=True)
+class Precondition:
+    """What must hold of a project, known before any input, for an action to be taken.
+
+    `holds` reads a project whose relations the caller prefetched (the pages) or will query (the
+    lifecycle, under the row lock). The lifecycle refuses with the first that fails; the project page
+    and the workbench show the action disabled with the same reason. `done` marks a step already
+    taken (409 already_done); otherwise the refusal is a rule violation (400) of `rule`."""
+
+    name: str
+    rule: str
+    reason: str | Callable[[Any], str]  # Chinese, shown as is; a function when it names dates or rows
+    holds: Callable[[Any], bool]  # over a Project with its relations prefetched
+    done: bool = False
+
+    def reason_for(self, project) -> str:
+        return self.reason(project) if callable(self.reason) else self.reason
+
+
+def _kinds(project) -> set[str]:
+    return {document.kind for document in project.documents.all()}
+
+
+def _clock(project, code: str):
+    return next((deadline for deadline in project.deadlines.all() if deadline.code == code), None)
+
+
+def _open_tasks(project) -> list:
+    return [t for t in project.review_tasks.all() if t.round == project.review_round and not t.opinion]
+
+
+def _waiting_modules(project) -> list:
+    return [module for module in project.modules.all() if module.accepted_on is None]
+
+
+def _time_02_due(project) -> str:
+    due = _clock(project, "TIME-02")
+    return f"全部模块于{date_zh(due.starts_on)}完成初验，{date_zh(due.due_on)}起方可申请终验"
+
+
+def _time_03_due(project) -> str:
+    due = _clock(project, "TIME-03")
+    return f"项目于{date_zh(due.starts_on)}完成终验，正式运行1年后（{date_zh(due.due_on)}起）方可后评估"
+
+
+P = Precondition
+NOT_YET_ACCEPTED = P(
+    "application_not_accepted", "TIME-01", "审批申请已受理", lambda p: not _clock(p, "TIME-01"), True
+)
+APPLICATION_ACCEPTED = P(
+    "application_accepted",
+    "COORD-04",
+    "须先受理审批申请，再出具初步设计批复",
+    lambda p: bool(_clock(p, "TIME-01")),
+)
+DESIGN_APPROVAL_NOT_ISSUED = P(
+    "design_approval_not_issued",
+    "COORD-04",
+    "初步设计批复已出具；如需更正请另行发文",
+    lambda p: "design_approval" not in _kinds(p),
+    True,
+)
+PRICE_REVIEW_NOT_ISSUED = P(
+    "price_review_not_issued",
+    "COORD-04",
+    "价格评审意见书已出具",
+    lambda p: "price_review" not in _kinds(p),
+    True,
+)
+DESIGN_APPROVAL_ISSUED = P(
+    "design_approval_issued",
+    "COORD-04",
+    "尚未出具初步设计批复，不能落实资金",
+    lambda p: "design_approval" in _kinds(p),
+)
+PRICE_REVIEW_ISSUED = P(
+    "price_review_issued",
+    "COORD-04",
+    "尚未出具价格评审意见书，不能落实资金",
+    lambda p: "price_review" in _kinds(p),
+)
+PROJECT_CODE_RECORDED = P(
+    "project_code_recorded",
+    "COORD-05",
+    "尚未登记投资项目在线审批监管平台生成的项目代码",
+    lambda p: bool(p.classified or p.project_code),
+)
+REVIEWERS_MISSING = P(
+    "reviewers_missing", "COORD-02", "各评审方均已出具意见，无需催办", lambda p: bool(_open_tasks(p)), True
+)
+ALL_OPINIONS_IN = P(
+    "all_opinions_in",
+    "COORD-02",
+    lambda p: f"尚有评审方未出具意见：{'、'.join(t.reviewer_name for t in _open_tasks(p))}",
+    lambda p: not _open_tasks(p),
+)
+CONTRACT_SIGNED = P(
+    "contract_signed", "IMPL-02", "尚未登记合同，不能启动实施", lambda p: bool(p.contracts.all())
+)
+MODULES_WAITING = P(
+    "modules_waiting", "IMPL-05", "全部模块均已通过初验", lambda p: bool(_waiting_modules(p)), True
+)
+MODULES_ACCEPTED = P(
+    "modules_accepted",
+    "IMPL-06",
+    lambda p: f"尚有模块未通过初验：{'、'.join(m.name for m in _waiting_modules(p)) or '未列模块'}",
+    lambda p: bool(p.modules.all()) and not _waiting_modules(p),
+)
+THREE_MONTHS_AFTER_MODULES = P(
+    "three_months_after_modules",
+    "TIME-02",
+    _time_02_due,
+    lambda p: _clock(p, "TIME-02") is not None and clock.today() >= _clock(p, "TIME-02").due_on,
+)
+DATA_DICTIONARY_SUBMITTED = P(
+    "data_dictionary_submitted",
+    "IMPL-04",
+    "尚未向市大数据局提交数据字典",
+    lambda p: bool(p.data_dictionaries.all()),
+)
+ONE_YEAR_IN_OPERATION = P(
+    "one_year_in_operation",
+    "SUPV-04",
+    _time_03_due,
+    lambda p: _clock(p, "TIME-03") is not None and clock.today() >= _clock(p, "TIME-03").due_on,
+)
+NOT_YET_ZOMBIE = P(
+    "not_yet_listed", "REJ-09", "该系统已列入僵尸系统", lambda p: not p.zombie_listings.all(), True
+)
+
+
+@dataclass(frozen=True)
 class ActionSpec:
     code: str
     label: str
@@ -79,11 +215,23 @@ class ActionSpec:
     targets: tuple[str, ...]  # empty: the action does not change the stage
     rules: tuple[str, ...]
     irreversible: bool = False
+    preconditions: tuple[Precondition, ...] = ()  # checked in this order; the first failure refuses
+
+    def failing(self, project) -> Precondition | None:
+        """The first precondition that does not hold of this project, or None."""
+        return next((pre for pre in self.preconditions if not pre.holds(project)), None)
 
 
-def _a(code, label, roles, sources, targets=(), rules=(), irreversible=False) -> ActionSpec:
+def _a(code, label, roles, sources, targets=(), rules=(), irreversible=False, pre=()) -> ActionSpec:
     return ActionSpec(
-        code, label, frozenset(roles), frozenset(sources), tuple(targets), tuple(rules), irreversible
+        code,
+        label,
+        frozenset(roles),
+        frozenset(sources),
+        tuple(targets),
+        tuple(rules),
+        irreversible,
+        tuple(pre),
     )
 
 
@@ -142,7 +290,15 @@ ACTIONS: dict[str, ActionSpec] = {
             ["COORD-01", "COORD-02", "PLAN-03"],
         ),
         _a("record_opinion", "出具评审意见", REVIEWER_ROLES, [S.JOINT_REVIEW], (), ["COORD-02"]),
-        _a("remind_reviewers", "催办评审意见", ["smart_office"], [S.JOINT_REVIEW], (), ["COORD-02"]),
+        _a(
+            "remind_reviewers",
+            "催办评审意见",
+            ["smart_office"],
+            [S.JOINT_REVIEW],
+            (),
+            ["COORD-02"],
+            pre=[REVIEWERS_MISSING],
+        ),
         _a(
             "issue_consultation",
             "出具决策咨询意见",
@@ -151,6 +307,7 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.CONSULTATION],
             ["COORD-02", "COORD-03"],
             irreversible=True,
+            pre=[ALL_OPINIONS_IN],
         ),
         _a(
             "leading_group_decide",
@@ -161,7 +318,15 @@ ACTIONS: dict[str, ActionSpec] = {
             ["COORD-03"],
             irreversible=True,
         ),
-        _a("accept_application", "受理审批申请", ["ndrc"], [S.APPROVAL], (), ["TIME-01", "COORD-04"]),
+        _a(
+            "accept_application",
+            "受理审批申请",
+            ["ndrc"],
+            [S.APPROVAL],
+            (),
+            ["TIME-01", "COORD-04"],
+            pre=[NOT_YET_ACCEPTED],
+        ),
         _a(
             "issue_design_approval",
             "出具初步设计批复",
@@ -170,6 +335,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (),
             ["COORD-04", "TIME-01"],
             irreversible=True,
+            pre=[APPLICATION_ACCEPTED, DESIGN_APPROVAL_NOT_ISSUED],
         ),
         _a(
             "issue_price_review",
@@ -179,6 +345,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (),
             ["COORD-04"],
             irreversible=True,
+            pre=[PRICE_REVIEW_NOT_ISSUED],
         ),
         _a(
             "record_project_code",
@@ -195,6 +362,7 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.APPROVAL],
             [S.FUNDED],
             ["COORD-04", "COORD-05", "COORD-06"],
+            pre=[DESIGN_APPROVAL_ISSUED, PRICE_REVIEW_ISSUED, PROJECT_CODE_RECORDED],
         ),
         _a("start_procurement", "启动招标采购", ["owner"], [S.FUNDED], [S.PROCUREMENT], ["IMPL-01"]),
         _a("record_tender", "登记招标", ["owner"], [S.PROCUREMENT], (), ["IMPL-01"]),
@@ -206,7 +374,15 @@ ACTIONS: dict[str, ActionSpec] = {
             (),
             ["IMPL-01", "COORD-06", "ORG-02"],
         ),
-        _a("start_implementation", "启动实施", ["owner"], [S.PROCUREMENT], [S.IMPLEMENTATION], ["IMPL-02"]),
+        _a(
+            "start_implementation",
+            "启动实施",
+            ["owner"],
+            [S.PROCUREMENT],
+            [S.IMPLEMENTATION],
+            ["IMPL-02"],
+            pre=[CONTRACT_SIGNED],
+        ),
         _a("record_inspection", "登记“1+1”督查", ["bdb", "bizenv"], [S.IMPLEMENTATION], (), ["IMPL-02"]),
         _a("record_midterm_review", "登记中期监管", ["smart_office"], [S.IMPLEMENTATION], (), ["SUPV-02"]),
         _a(
@@ -218,7 +394,15 @@ ACTIONS: dict[str, ActionSpec] = {
             ["SUPV-03", "IMPL-03", "ORG-02"],
         ),
         _a("submit_data_dictionary", "提交数据字典", ["owner"], [S.IMPLEMENTATION], (), ["IMPL-04"]),
-        _a("pass_module_acceptance", "模块初验通过", ["owner"], [S.IMPLEMENTATION], (), ["IMPL-05"]),
+        _a(
+            "pass_module_acceptance",
+            "模块初验通过",
+            ["owner"],
+            [S.IMPLEMENTATION],
+            (),
+            ["IMPL-05"],
+            pre=[MODULES_WAITING],
+        ),
         _a(
             "apply_final_acceptance",
             "申请终验",
@@ -226,6 +410,7 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.IMPLEMENTATION],
             [S.FINAL_ACCEPTANCE],
             ["IMPL-06", "TIME-02", "IMPL-04"],
+            pre=[MODULES_ACCEPTED, THREE_MONTHS_AFTER_MODULES, DATA_DICTIONARY_SUBMITTED],
         ),
         _a(
             "decide_final_acceptance",
@@ -253,6 +438,7 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.EVALUATED],
             ["SUPV-04", "TIME-03"],
             irreversible=True,
+            pre=[ONE_YEAR_IN_OPERATION],
         ),
         _a(
             "list_zombie",
@@ -262,6 +448,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (),
             ["REJ-09", "TIME-04"],
             irreversible=True,
+            pre=[NOT_YET_ZOMBIE],
         ),
         _a("withdraw", "撤回", ["owner"], WITHDRAWABLE, [S.WITHDRAWN], (), irreversible=True),
         _a("terminate", "终止", ["smart_office"], OPEN_STAGES, [S.TERMINATED], (), irreversible=True),
@@ -269,6 +456,10 @@ ACTIONS: dict[str, ActionSpec] = {
 }
 
 
-def actions_for(stage: str, role: str) -> list[ActionSpec]:
-    """The actions a role may take in a stage, by the table alone (object checks come on top)."""
-    return [spec for spec in ACTIONS.values() if stage in spec.sources and role in spec.roles]
+# The access module's capability table reads each action's roles from here (`project.action.<code>`).
+access.register_actions((spec.code, spec.roles) for spec in ACTIONS.values())
+
+
+def actions_for(stage: str, user) -> list[ActionSpec]:
+    """The actions a user may take in a stage, by the table alone (object checks come on top)."""
+    return [spec for spec in ACTIONS.values() if stage in spec.sources and access.can_act(user, spec.code)]

@@ -8,15 +8,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from govpm.core import clock
-from govpm.core.errors import Forbidden
+from govpm.core import access, clock
 from govpm.projects.api.inputs import parse
 
 from . import services
 from .inputs import CaseIn, PublicityIn, ShowcaseIn
 from .models import CasePresentation, Publicity, Showcase
 from .performance import unit_performance
-from .services import SUPERVISORS
 
 
 def _year(request: Request) -> int:
@@ -24,8 +22,8 @@ def _year(request: Request) -> int:
 
 
 def _supervisor(request: Request) -> None:
-    if request.user.role not in SUPERVISORS:
-        raise Forbidden("无权查看推广与考核情况")
+    # Who may read supervision figures: the 1+1+N units (ORG-01) and observers.
+    access.require(request.user, "promotion.read", "无权查看推广与考核情况")
 
 
 class PublicityOut(serializers.ModelSerializer):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from govpm.accounts.models import User
-from govpm.core.errors import Conflict, Forbidden, InvalidInput
+from govpm.core import access
+from govpm.core.errors import Conflict, InvalidInput
 from govpm.policy.catalog import citation
 
 from .models import CasePresentation, Publicity, Showcase
@@ -19,8 +20,6 @@ PERIODS = {
     Publicity.Kind.SUMMARY: 2,
     Publicity.Kind.SYNTHESIS: 1,
 }
-# Who may read supervision figures: the 1+1+N units (ORG-01) and observers.
-SUPERVISORS = {"smart_office", "bdb", "bizenv", "ndrc", "finance", "regulator", "observer", "leading_group"}
 SHOWCASES_PER_YEAR = 2  # PROMO-03, TIME-06
 
 
@@ -43,8 +42,13 @@ def record_publicity(
     *, actor: User, kind: str, year: int, period: int, title: str, published_on: dt.date, channel: str = ""
 ) -> Publicity:
     """市智慧办联合各宣传机构 — one item per period of the cadence (PROMO-01)."""
-    if actor.role != "smart_office":
-        raise Forbidden("只有市智慧办可以登记主题宣传", rule="PROMO-01", citation=citation("PROMO-01"))
+    access.require(
+        actor,
+        "promotion.record_publicity",
+        "只有市智慧办可以登记主题宣传",
+        rule="PROMO-01",
+        citation=citation("PROMO-01"),
+    )
     if kind not in PERIODS:
         raise InvalidInput("类型：应为 theme、release、summary 或 synthesis", field="kind")
     if not 1 <= period <= PERIODS[kind]:
@@ -69,8 +73,13 @@ def record_case(
     *, actor: User, title: str, presented_to: str, presented_on: dt.date, project=None
 ) -> CasePresentation:
     """市大数据局积极与国家、省级有关部门对接 (PROMO-02)."""
-    if actor.role != "bdb":
-        raise Forbidden("只有市大数据局可以登记典型案例推介", rule="PROMO-02", citation=citation("PROMO-02"))
+    access.require(
+        actor,
+        "promotion.record_case",
+        "只有市大数据局可以登记典型案例推介",
+        rule="PROMO-02",
+        citation=citation("PROMO-02"),
+    )
     if not title.strip() or not presented_to.strip():
         raise InvalidInput(
             "典型案例和推介对象：不能为空", field="title" if not title.strip() else "presented_to"
@@ -86,8 +95,13 @@ def record_case(
 
 def record_showcase(*, actor: User, title: str, held_on: dt.date, audience: str = "") -> Showcase:
     """市智慧办牵头谋划每年2场推介专场 (PROMO-03)."""
-    if actor.role != "smart_office":
-        raise Forbidden("只有市智慧办可以登记推介专场", rule="PROMO-03", citation=citation("PROMO-03"))
+    access.require(
+        actor,
+        "promotion.record_showcase",
+        "只有市智慧办可以登记推介专场",
+        rule="PROMO-03",
+        citation=citation("PROMO-03"),
+    )
     if not title.strip():
         raise InvalidInput("推介专场：不能为空", field="title")
     return Showcase.objects.create(title=title.strip(), held_on=held_on, audience=audience, recorded_by=actor)

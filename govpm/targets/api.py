@@ -41,7 +41,7 @@ from .serializers import (
 
 
 class RoleAllows(BasePermission):
-    """Deny unless the role rule for the view's action on this method allows (permissions.RULES)."""
+    """Deny unless the role rule for the view's action on this method allows (access: targets.*)."""
 
     def has_permission(self, request, view):
         action = getattr(view, "role_actions", {}).get(request.method, "view")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from govpm.core import clock
+from govpm.core import access, clock
 from govpm.core.errors import GovpmError
 from govpm.policy.catalog import RULES
 from govpm.projects.facts import (
@@ -174,34 +174,48 @@ SEPARATE_PAGES = {"update"}
 
 
 def own_open_tasks(project: Project, user) -> list:
+    own_name = access.answers_in_own_name(user)
     return [
         task
         for task in project.review_tasks.all()
         if task.round == project.review_round
         and (
-            task.expert_id == user.pk
-            if user.role == "expert"
-            else task.expert_id is None and task.unit_id == user.unit_id
+            task.expert_id == user.pk if own_name else task.expert_id is None and task.unit_id == user.unit_id
         )
     ]
 
 
+@dataclass
+class BlockedAction:
+    """An action the user's role may take in this stage, refused in advance by a precondition."""
+
+    spec: ActionSpec
+    reason: str  # the precondition's Chinese reason, the same the lifecycle refuses with
+
+
+def _table_actions(project: Project, user) -> list[ActionSpec]:
+    return [spec for spec in actions_for(project.stage, user) if spec.code not in SEPARATE_PAGES]
+
+
 def available_actions(project: Project, user) -> list[ActionSpec]:
-    """The actions of stages.ACTIONS this user may take now, less those already done (a document
-    issued once, an application accepted once). The lifecycle function still decides."""
-    documents = {doc.kind for doc in project.documents.all()}
-    deadlines = {deadline.code for deadline in project.deadlines.all()}
-    still_open = {
-        "record_opinion": lambda: bool(own_open_tasks(project, user)),
-        "accept_application": lambda: "TIME-01" not in deadlines,
-        "issue_design_approval": lambda: "TIME-01" in deadlines and "design_approval" not in documents,
-        "issue_price_review": lambda: "price_review" not in documents,
-    }
+    """The actions of stages.ACTIONS this user may take now: the table's roles and stages, then each
+    action's preconditions (the lifecycle refuses with the same ones), then the user's own review task."""
     return [
         spec
-        for spec in actions_for(project.stage, user.role)
-        if spec.code not in SEPARATE_PAGES and still_open.get(spec.code, lambda: True)()
+        for spec in _table_actions(project, user)
+        if spec.failing(project) is None
+        and (spec.code != "record_opinion" or bool(own_open_tasks(project, user)))
     ]
+
+
+def blocked_actions(project: Project, user) -> list[BlockedAction]:
+    """The actions the page shows disabled, each with the reason its first failing precondition gives."""
+    blocked = []
+    for spec in _table_actions(project, user):
+        failed = spec.failing(project)
+        if failed is not None:
+            blocked.append(BlockedAction(spec, failed.reason_for(project)))
+    return blocked
 
 
 def action_label(code: str) -> str:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from govpm.accounts.codes import REGIONS
-from govpm.core import clock
+from govpm.core import access, clock
 from govpm.core.errors import GovpmError, InvalidInput, NotFound
 from govpm.core.http import content_disposition
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES, citation
@@ -150,17 +150,13 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
     extras = queries.project_extras(project)
     context = {
         "project": project,
+        "blocked_actions": presenters.blocked_actions(project, request.user),
         "facts": presenters.fact_rows(project.facts),
         "timeline": presenters.timeline(project, extras["events"]),
         "money": presenters.money_summary(project),
         "action_forms": action_forms,
         "failed": failed,
-        "can_edit": "update"
-        in {
-            spec.code
-            for spec in ACTIONS.values()
-            if project.stage in spec.sources and request.user.role in spec.roles
-        },
+        "can_edit": project.stage in ACTIONS["update"].sources and access.can_act(request.user, "update"),
         **extras,
     }
     return render(request, "web/project.html", context, status=status)
@@ -175,7 +171,7 @@ def project_view(request, pk):
 @role_required("action")
 def project_action(request, pk, action):
     spec = ACTIONS.get(action)
-    if spec is None or action in presenters.SEPARATE_PAGES or request.user.role not in spec.roles:
+    if spec is None or action in presenters.SEPARATE_PAGES or not access.can_act(request.user, action):
         raise PermissionDenied(_("当前角色不能进行此操作"))
     project = _project(request, pk)
     form = forms.action_form(action, project, request.user, request.POST)
@@ -215,6 +211,11 @@ def joint_review_view(request, pk):
             "project": project,
             **queries.joint_review(project),
             "action_forms": opinion_forms,
+            "blocked_actions": [
+                blocked
+                for blocked in presenters.blocked_actions(project, request.user)
+                if blocked.spec.code in {"remind_reviewers", "issue_consultation"}
+            ],
         },
     )
 
@@ -293,13 +294,12 @@ def _promotion_page(request, failed: forms.Form | None = None, status: int = 200
         year = _promotion_year(request)
     except InvalidInput as exc:
         year, error, status = today.year, presenters.error_view(exc), 400
-    role = request.user.role
     record_forms = {
         kind: failed
         if failed and failed.action == kind
         else forms.promotion_form(kind, year, initial=request.GET if kind == "publicity" else None)
-        for kind, recorder in forms.PROMOTION_RECORDERS.items()
-        if recorder == role or (failed and failed.action == kind)
+        for kind in forms.PROMOTION_RECORDERS
+        if access.can(request.user, f"promotion.record_{kind}") or (failed and failed.action == kind)
     }
     cadence = promotion.cadence(year, today=today)
     records = queries.promotion_records(year)
@@ -318,7 +318,7 @@ def _promotion_page(request, failed: forms.Form | None = None, status: int = 200
             "columns": presenters.PERFORMANCE_COLUMNS,
             "units": unit_performance(year),
             "record_forms": record_forms,
-            "can_record_publicity": forms.PROMOTION_RECORDERS["publicity"] == role,
+            "can_record_publicity": access.can(request.user, "promotion.record_publicity"),
             "citations": {code: citation(code) for code in ["PROMO-02", "PROMO-03", "ORG-03"]},
         },
         status=status,

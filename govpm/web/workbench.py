@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch, Q
 
 from govpm.accounts.models import User
-from govpm.core import clock
+from govpm.core import access, clock
 from govpm.projects import selectors
 from govpm.projects.models import Deadline, IssuedDocument, Project, ReviewTask
 from govpm.projects.stages import ACTIONS, Stage
@@ -67,6 +67,7 @@ class Item:
     note: str = ""
     deadline: presenters.DeadlineState | None = None
     since: dt.datetime | None = None
+    blocked: bool = False  # a precondition refuses it for now; `note` says why
 
     @property
     def label(self) -> str:
@@ -83,57 +84,51 @@ class Item:
         return (overdue, days, list(SECTIONS).index(self.section), self.project.pk)
 
 
+def _progress(action: str, project: Project) -> str:
+    """How far a step has come, for the row's note."""
+    if action == "issue_consultation":
+        tasks = [task for task in project.review_tasks.all() if task.round == project.review_round]
+        return f"已出具意见 {sum(1 for task in tasks if task.opinion)}/{len(tasks)}"
+    if action == "record_payment":
+        contracted = sum((c.amount for c in project.contracts.all()), presenters.ZERO)
+        paid = sum((p.amount for p in project.payments.all()), presenters.ZERO)
+        return f"合同 ¥{contracted:,.2f}，已付 ¥{paid:,.2f}，未付 ¥{contracted - paid:,.2f}"
+    if action == "pass_module_acceptance":
+        return f"待初验：{'、'.join(m.name for m in project.modules.all() if m.accepted_on is None)}"
+    return ""
+
+
 def _pending(action: str, project: Project) -> tuple[bool, str]:
-    """Whether the step is still to be taken on this project, and a note for the row."""
-    documents = {doc.kind for doc in project.documents.all()}
-    deadlines = {deadline.code for deadline in project.deadlines.all()}
-    modules = list(project.modules.all())
-    if action == "accept_application":
-        return "TIME-01" not in deadlines, ""
-    if action == "issue_design_approval":
-        return "TIME-01" in deadlines and "design_approval" not in documents, ""
-    if action == "issue_price_review":
-        return "price_review" not in documents, ""
+    """Whether the step still waits on this project, and a note for the row.
+
+    What the lifecycle would refuse is the table's business: a step already taken (a `done`
+    precondition fails) is not listed; a step refused for another reason is listed with that reason,
+    the same the project page shows beside the disabled action. What remains here is only whether a
+    repeatable step is still expected (a first tender, a first contract, money still unpaid)."""
+    progress = _progress(action, project)
+    failed = ACTIONS[action].failing(project)
+    if failed is not None:
+        reason = failed.reason_for(project)
+        return (not failed.done), f"{progress}；{reason}" if progress else reason
     if action == "record_project_code":
         return not project.project_code and not project.classified, ""
     if action == "record_funding":
-        missing = [
-            label
-            for kind, label in [("design_approval", "初步设计批复"), ("price_review", "价格评审意见书")]
-            if kind not in documents
-        ]
-        if not project.project_code and not project.classified:
-            missing.append("项目代码")
-        return True, f"待{'、'.join(missing)}" if missing else "批复齐备，可落实资金"
-    if action == "issue_consultation":
-        tasks = [task for task in project.review_tasks.all() if task.round == project.review_round]
-        answered = sum(1 for task in tasks if task.opinion)
-        return True, f"已出具意见 {answered}/{len(tasks)}"
+        return True, "批复齐备，可落实资金"
     if action == "record_tender":
         return not project.tenders.all(), ""
     if action == "record_contract":
         return bool(project.tenders.all()) and not project.contracts.all(), ""
     if action == "submit_data_dictionary":
         return not project.data_dictionaries.all(), ""
-    if action == "start_implementation":
-        return bool(project.contracts.all()), ""
     if action == "record_payment":
         contracted = sum((c.amount for c in project.contracts.all()), presenters.ZERO)
         paid = sum((p.amount for p in project.payments.all()), presenters.ZERO)
-        return (
-            contracted > paid,
-            f"合同 ¥{contracted:,.2f}，已付 ¥{paid:,.2f}，未付 ¥{contracted - paid:,.2f}",
-        )
-    if action == "pass_module_acceptance":
-        waiting = [m.name for m in modules if m.accepted_on is None]
-        return bool(waiting), f"待初验：{'、'.join(waiting)}"
-    if action == "apply_final_acceptance":
-        return bool(modules) and all(m.accepted_on for m in modules), ""
-    return True, ""
+        return contracted > paid, progress
+    return True, progress
 
 
-def _stages_for(role: str) -> set[str]:
-    return {stage for code in WAITING if role in ACTIONS[code].roles for stage in ACTIONS[code].sources} - {
+def _stages_for(user: User) -> set[str]:
+    return {stage for code in WAITING if access.can_act(user, code) for stage in ACTIONS[code].sources} - {
         Stage.REJECTED,
         Stage.WITHDRAWN,
         Stage.TERMINATED,
@@ -145,7 +140,9 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
     today = clock.today()
     result: list[Item] = []
 
-    mine = Q(expert=user) if user.role == "expert" else Q(expert__isnull=True, unit_id=user.unit_id)
+    mine = (
+        Q(expert=user) if access.answers_in_own_name(user) else Q(expert__isnull=True, unit_id=user.unit_id)
+    )
     tasks = (
         ReviewTask.objects.filter(
             mine, opinion="", project__stage=Stage.JOINT_REVIEW, round=F("project__review_round")
@@ -166,7 +163,7 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
 
     projects = (
         selectors.visible_projects(user)
-        .filter(stage__in=_stages_for(user.role))
+        .filter(stage__in=_stages_for(user))
         .select_related("owner_unit")
         .prefetch_related(
             Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on")),
@@ -175,7 +172,8 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
             "tenders",
             "contracts",
             "payments",
-            "review_tasks",
+            # Named in a blocked consultation's reason ("尚有评审方未出具意见：…"), so no query per task.
+            Prefetch("review_tasks", queryset=ReviewTask.objects.select_related("unit", "expert")),
             "data_dictionaries",
         )
         .order_by("id")
@@ -184,11 +182,12 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
         clocks = {deadline.code: deadline for deadline in project.deadlines.all()}
         for code, section_code in WAITING.items():
             spec = ACTIONS[code]
-            if user.role not in spec.roles or project.stage not in spec.sources:
+            if project.stage not in spec.sources or not access.can_act(user, code):
                 continue
             pending, note = _pending(code, project)
             if not pending:
                 continue
+            blocked = spec.failing(project) is not None
             deadline = clocks.get(CLOCKS.get(code, ""))
             result.append(
                 Item(
@@ -198,6 +197,7 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
                     note=note,
                     since=project.stage_changed_at,
                     deadline=presenters.deadline_state(deadline, today) if deadline else None,
+                    blocked=blocked,
                 )
             )
     if q:

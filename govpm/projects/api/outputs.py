@@ -172,7 +172,7 @@ class ProjectDetail(ProjectListItem):
         user = self.context.get("user")
         if user is None:
             return []
-        return [spec.code for spec in actions_for(project.stage, user.role)]
+        return [spec.code for spec in actions_for(project.stage, user)]
 
 
 class EventOut(serializers.ModelSerializer):

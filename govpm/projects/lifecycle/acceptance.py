@@ -6,31 +6,20 @@ import datetime as dt
 
 from govpm.accounts.models import User
 from govpm.core import clock
-from govpm.core.clock import date_zh
 from govpm.core.errors import InvalidInput
 
 from ..models import Deadline, Decision, FinalAcceptance, IssuedDocument, Project
 from ..stages import Stage
-from .base import not_in_future, refuse, require_text, transition
+from .base import not_in_future, require_text, transition
 from .records import close_deadline, issue_document, open_deadline
 
 
 def apply_final_acceptance(project_id: int, *, actor: User) -> Project:
     """The owner applies to smart_office: every module passed, 3 months elapsed (TIME-02), data dictionary in (IMPL-04)."""
     with transition(project_id, actor=actor, action="apply_final_acceptance") as step:
+        # Modules accepted, 3 months elapsed, data dictionary in: the table's preconditions.
         project = step.project
-        pending = list(project.modules.filter(accepted_on__isnull=True).values_list("name", flat=True))
-        if pending or not project.modules.exists():
-            raise refuse("IMPL-06", f"尚有模块未通过初验：{'、'.join(pending) or '未列模块'}")
-        clock_02 = project.deadlines.get(code=Deadline.Code.TIME_02)
         today = clock.today()
-        if today < clock_02.due_on:
-            raise refuse(
-                "TIME-02",
-                f"全部模块于{date_zh(clock_02.starts_on)}完成初验，{date_zh(clock_02.due_on)}起方可申请终验",
-            )
-        if not project.data_dictionaries.exists():
-            raise refuse("IMPL-04", "尚未向市大数据局提交数据字典")
         FinalAcceptance.objects.create(project=project, applied_on=today)
         close_deadline(project, Deadline.Code.TIME_02, done_on=today)
         step.move(Stage.FINAL_ACCEPTANCE)

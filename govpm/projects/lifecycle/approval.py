@@ -10,7 +10,7 @@ from django.db.models import Sum
 from govpm.accounts.codes import REGIONS
 from govpm.accounts.models import User
 from govpm.core import clock
-from govpm.core.errors import Conflict, InvalidInput
+from govpm.core.errors import InvalidInput
 
 from ..models import CostShare, Deadline, Funding, IssuedDocument, Project
 from ..stages import Stage
@@ -43,15 +43,9 @@ def validate_project_code(code: str) -> str:
     return code
 
 
-def _document(project: Project, kind: str) -> IssuedDocument | None:
-    return project.documents.filter(kind=kind).first()
-
-
 def accept_application(project_id: int, *, actor: User) -> Project:
     """ndrc accepts (受理) the approval application: the 3-day clock for the design approval starts."""
     with transition(project_id, actor=actor, action="accept_application") as step:
-        if step.project.deadlines.filter(code=Deadline.Code.TIME_01).exists():
-            raise Conflict("审批申请已受理", code="already_done")
         deadline = open_deadline(step.project, Deadline.Code.TIME_01, starts_on=clock.today())
         step.record(due_on=deadline.due_on, counting=deadline.counting)
     return step.project
@@ -61,11 +55,7 @@ def issue_design_approval(project_id: int, *, actor: User, approval_text: str) -
     """初步设计批复 from the consultation opinion. Issued late, it is issued and marked late (TIME-01)."""
     approval_text = require_text(approval_text, "approval_text", "批复内容")
     with transition(project_id, actor=actor, action="issue_design_approval") as step:
-        project = step.project
-        if not project.deadlines.filter(code=Deadline.Code.TIME_01).exists():
-            raise refuse("COORD-04", "须先受理审批申请，再出具初步设计批复")
-        if _document(project, IssuedDocument.Kind.DESIGN_APPROVAL):
-            raise Conflict("初步设计批复已出具；如需更正请另行发文", code="already_done")
+        project = step.project  # accepted, not yet issued: the table's preconditions
         document = issue_document(
             project,
             kind=IssuedDocument.Kind.DESIGN_APPROVAL,
@@ -96,8 +86,6 @@ def issue_price_review(
                 f"价格评审意见书须按决策咨询意见中的概算价 {project.approved_estimate} 元出具",
                 field="amount",
             )
-        if _document(project, IssuedDocument.Kind.PRICE_REVIEW):
-            raise Conflict("价格评审意见书已出具", code="already_done")
         document = issue_document(
             project,
             kind=IssuedDocument.Kind.PRICE_REVIEW,
@@ -133,13 +121,7 @@ def record_funding(
     if amount <= 0:
         raise InvalidInput("安排资金：须大于0", field="amount")
     with transition(project_id, actor=actor, action="record_funding") as step:
-        project = step.project
-        if not _document(project, IssuedDocument.Kind.DESIGN_APPROVAL):
-            raise refuse("COORD-04", "尚未出具初步设计批复，不能落实资金")
-        if not _document(project, IssuedDocument.Kind.PRICE_REVIEW):
-            raise refuse("COORD-04", "尚未出具价格评审意见书，不能落实资金")
-        if not project.classified and not project.project_code:
-            raise refuse("COORD-05", "尚未登记投资项目在线审批监管平台生成的项目代码")
+        project = step.project  # both documents and the code are in: the table's preconditions
         assert project.approved_estimate is not None  # set by the design approval, before any funding
         if amount > project.approved_estimate:
             raise refuse(

@@ -23,12 +23,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from govpm.accounts.models import User
-from govpm.core import clock
+from govpm.core import access, clock
 from govpm.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from govpm.policy.catalog import citation
 
-from ..models import Event, Project, ReviewTask
-from ..stages import ACTIONS, ActionSpec, Stage
+from ..models import Event, Project
+from ..selectors import visible_projects
+from ..stages import ACTIONS, ActionSpec
 
 
 def jsonable(value):
@@ -45,13 +46,8 @@ def jsonable(value):
 
 
 def visible_to(project: Project, actor: User) -> bool:
-    """Owners see their own unit's projects only; experts those they review; nobody but the owner unit sees
-    a draft. Mirrors selectors.visible_projects for one row."""
-    if actor.role == "owner" or project.stage == Stage.DRAFT:
-        return actor.role == "owner" and project.owner_unit_id == actor.unit_id
-    if actor.role == "expert":
-        return ReviewTask.objects.filter(project=project, expert=actor).exists()
-    return True
+    """The one visibility rule (selectors.visible_projects), asked for one row."""
+    return visible_projects(actor).filter(pk=project.pk).exists()
 
 
 def refuse(rule: str, message: str, *, field: str | None = None) -> RuleViolation:
@@ -76,7 +72,7 @@ def _authorize(actor: User, spec: ActionSpec, project: Project) -> None:
         raise Forbidden("账号已停用")
     if not visible_to(project, actor):
         raise NotFound("项目不存在或无权查看")
-    if actor.role not in spec.roles:
+    if not access.can_act(actor, spec.code):
         raise Forbidden(f"{actor.get_role_display()}无权进行「{spec.label}」")
     if project.stage not in spec.sources:
         raise Conflict(
@@ -84,6 +80,18 @@ def _authorize(actor: User, spec: ActionSpec, project: Project) -> None:
             code="wrong_stage",
             field="stage",
         )
+    refuse_unless_ready(spec, project)
+
+
+def refuse_unless_ready(spec: ActionSpec, project: Project) -> None:
+    """The action's named preconditions (stages.py), the first that fails refusing with its rule."""
+    failed = spec.failing(project)
+    if failed is None:
+        return
+    reason = failed.reason_for(project)
+    if failed.done:
+        raise Conflict(reason, code="already_done", rule=failed.rule, citation=citation(failed.rule))
+    raise refuse(failed.rule, reason)
 
 
 @dataclass

@@ -6,12 +6,11 @@ from decimal import Decimal
 
 from govpm.accounts.models import User
 from govpm.core import clock
-from govpm.core.clock import date_zh
-from govpm.core.errors import Conflict, InvalidInput
+from govpm.core.errors import InvalidInput
 
 from ..models import Deadline, IssuedDocument, PostEvaluation, ZombieListing
 from ..stages import Stage
-from .base import refuse, require_text, transition
+from .base import require_text, transition
 from .records import close_deadline, issue_document, open_deadline
 
 
@@ -25,14 +24,8 @@ def record_post_evaluation(
     if not Decimal("0") <= score <= Decimal("100"):
         raise InvalidInput("评分：应在0至100之间", field="score")
     with transition(project_id, actor=actor, action="record_post_evaluation") as step:
-        project = step.project
+        project = step.project  # a year in operation: the table's precondition
         today = clock.today()
-        due = project.deadlines.get(code=Deadline.Code.TIME_03)
-        if today < due.due_on:
-            raise refuse(
-                "SUPV-04",
-                f"项目于{date_zh(due.starts_on)}完成终验，正式运行1年后（{date_zh(due.due_on)}起）方可后评估",
-            )
         evaluation = PostEvaluation.objects.create(
             project=project,
             evaluated_on=today,
@@ -58,8 +51,6 @@ def list_zombie(project_id: int, *, actor: User, reason: str) -> ZombieListing:
     reason = require_text(reason, "reason", "检查情况")
     with transition(project_id, actor=actor, action="list_zombie") as step:
         project = step.project
-        if project.zombie_listings.exists():
-            raise Conflict("该系统已列入僵尸系统", code="already_done")
         today = clock.today()
         deadline = open_deadline(project, Deadline.Code.TIME_04, starts_on=today)
         listing = ZombieListing.objects.create(

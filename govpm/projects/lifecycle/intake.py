@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from govpm.accounts.models import User
-from govpm.core import clock
+from govpm.core import access, clock
 from govpm.core.errors import Forbidden, InvalidInput
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES
 from govpm.policy.models import Finding
@@ -40,7 +40,7 @@ def create_project(
     requested_estimate: Decimal | None = None,
 ) -> Project:
     """A unit's new need, as a draft only its own unit can see (PLAN-01)."""
-    if actor.role != "owner" or actor.unit_id is None:
+    if not access.can(actor, "project.create") or actor.unit_id is None:
         raise Forbidden("只有业主单位可以填报项目需求")
     name = require_text(name, "name", "项目名称")
     cleaned = clean_facts(facts or {}, partial=True)

@@ -118,7 +118,5 @@ def record_contract(
 def start_implementation(project_id: int, *, actor: User) -> Project:
     """项目采购招标结束后 (IMPL-02): at least one contract signed."""
     with transition(project_id, actor=actor, action="start_implementation") as step:
-        if not step.project.contracts.exists():
-            raise refuse("IMPL-02", "尚未登记合同，不能启动实施")
         step.move(Stage.IMPLEMENTATION)
     return step.project

@@ -1,0 +1,132 @@
+"""Who may do what: one capability table and one `can(user, capability)`.
+
+Every role decision of the platform is read here (`tests/test_architecture.py` fails on a `.role`
+comparison anywhere else). A capability is a dotted name:
+
+- `page.<name>`: whether a page of the web UI opens at all;
+- `project.create`, `project.import_needs`: an owner unit writing its needs;
+- `project.action.<code>`: a lifecycle action; its roles are the stage table's (`projects/stages.py`
+  registers them when it is imported, so `core` does not import `projects`);
+- `targets.<view|enter|judge|import>`: the targets module;
+- `promotion.<read|record_publicity|record_case|record_showcase>`: promotion and assessment (四, 五).
+
+Which *projects* a user sees is `project_scope(user)`, turned into one query by
+`govpm.projects.selectors.visible_projects`. Deny by default: anonymous or inactive users, unknown
+capabilities and roles not named get False. There is no staff bypass: Django's `is_staff` opens the
+admin site, not the platform's work (the admin edits rows there, audited by Django's own log).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .errors import Forbidden
+
+EVERYONE = frozenset(
+    {
+        "owner",
+        "bdb",
+        "smart_office",
+        "bizenv",
+        "cac",
+        "ndrc",
+        "finance",
+        "regulator",
+        "review_center",
+        "expert",
+        "leading_group",
+        "observer",
+    }
+)
+# Who may read supervision figures: the 1+1+N units (ORG-01) and observers.
+SUPERVISORS = frozenset(
+    {"smart_office", "bdb", "bizenv", "ndrc", "finance", "regulator", "observer", "leading_group"}
+)
+# Entering and judging targets is the work of 市大数据局 and 市智慧办; the leading group and observers read.
+TARGET_KEEPERS = frozenset({"bdb", "smart_office"})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Pages of the web UI. Which projects and actions a page then shows is decided below and in the
+    # stage table; these only say whether the page opens.
+    "page.workbench": EVERYONE,
+    "page.pool": EVERYONE,
+    "page.project": EVERYONE,
+    "page.project_new": frozenset({"owner"}),
+    "page.project_edit": frozenset({"owner"}),
+    "page.action": EVERYONE,  # narrowed per action by project.action.<code>
+    "page.joint_review": EVERYONE,
+    "page.needs_review": frozenset({"bdb", "smart_office", "observer"}),
+    "page.zombies": EVERYONE,
+    "page.dashboard": EVERYONE,
+    "page.promotion": SUPERVISORS,
+    # Owner units write their own needs, one by one or from the Excel form.
+    "project.create": frozenset({"owner"}),
+    "project.import_needs": frozenset({"owner"}),
+    # Targets (衢政发〔2020〕10号 and the gazette's tables).
+    "targets.view": TARGET_KEEPERS | {"leading_group", "observer"},
+    "targets.enter": TARGET_KEEPERS,  # observations, task progress
+    "targets.judge": TARGET_KEEPERS,  # verdicts on qualitative targets
+    "targets.import": TARGET_KEEPERS,  # uploads of indicator tables and observations
+    # Promotion (四) and the yearly performance of units (ORG-03).
+    "promotion.read": SUPERVISORS,
+    "promotion.record_publicity": frozenset({"smart_office"}),  # PROMO-01
+    "promotion.record_case": frozenset({"bdb"}),  # PROMO-02
+    "promotion.record_showcase": frozenset({"smart_office"}),  # PROMO-03
+}
+
+ACTION_PREFIX = "project.action."
+
+
+def register_actions(actions: Iterable[tuple[str, Iterable[str]]]) -> None:
+    """The stage table feeds its action roles in: `project.action.<code>` → the roles of its row."""
+    for code, roles in actions:
+        CAPABILITIES[ACTION_PREFIX + code] = frozenset(roles)
+
+
+def role_of(user) -> str | None:
+    """The role a user acts in, or None for anonymous and deactivated accounts."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    return getattr(user, "role", None) or None
+
+
+def roles_for(capability: str) -> frozenset[str]:
+    return CAPABILITIES.get(capability, frozenset())
+
+
+def can(user, capability: str) -> bool:
+    role = role_of(user)
+    return role is not None and role in roles_for(capability)
+
+
+def require(user, capability: str, message: str = "无权进行此操作", **details) -> None:
+    """Raises the platform's Forbidden (403, Chinese message) unless `can` allows."""
+    if not can(user, capability):
+        raise Forbidden(message, **details)
+
+
+def can_act(user, action: str) -> bool:
+    """May this user's role take this lifecycle action at all (the stage table's roles)?"""
+    return can(user, ACTION_PREFIX + action)
+
+
+# -- which projects a user sees ------------------------------------------------------------------------
+
+OWN_UNIT = "own_unit"  # its own unit's projects, drafts included (an owner unit)
+REVIEWED = "reviewed"  # only the projects it was asked to review (an outside expert)
+ALL_BUT_DRAFTS = "all_but_drafts"  # every project but the drafts (the officials and observers)
+NOTHING = "nothing"  # anonymous, deactivated, or a role not named
+
+SCOPES: dict[str, str] = {role: ALL_BUT_DRAFTS for role in EVERYONE} | {
+    "owner": OWN_UNIT,
+    "expert": REVIEWED,
+}
+
+
+def project_scope(user) -> str:
+    return SCOPES.get(role_of(user) or "", NOTHING)
+
+
+def answers_in_own_name(user) -> bool:
+    """An expert answers review tasks assigned to the person; everyone else those of the unit."""
+    return role_of(user) == "expert"

@@ -20,12 +20,13 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
+from govpm.core import spreadsheets
 from govpm.core.errors import GovpmError, InvalidInput
 
 from . import parsing, permissions, storing
-from .models import Direction, Document, Indicator, Nature, Observation, Source
+from .models import Direction, Document, Indicator, Nature, Observation, Source, Target
 from .observations import clean_decimal, clean_text, clean_year, record_observation
 
 INDICATOR_COLUMNS = [
@@ -56,6 +57,11 @@ OBSERVATION_COLUMNS = [
     "当前有效",
     "更正理由",
 ]
+# Upload limits: every document's indicators with their observations fit many times over.
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+MAX_SHARED_STRINGS = 200_000
 TARGET_COLUMN = re.compile(r"^(\d{4})年目标值$")
 NATURE_BY_LABEL = {label: value for value, label in Nature.choices}
 DIRECTION_BY_LABEL = {label: value for value, label in Direction.choices if value}
@@ -196,22 +202,19 @@ def _cell(value) -> str:
 
 
 def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(row number, {header: text}) for every non-empty data row; the header is row 1."""
+    """(row number, {header: text}) for every non-empty data row; the header is row 1.
+
+    Read within the limits below (govpm.core.spreadsheets): a file over them is refused before it is
+    parsed, with 413 for its size and 400 for the rest."""
     name = (filename or "").lower()
-    try:
-        if name.endswith(".csv"):
-            lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        elif name.endswith(".xlsx"):
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            lines = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        else:
-            raise InvalidInput("文件须为 .xlsx 或 .csv", field="file")
-    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError) as exc:
-        if isinstance(exc, GovpmError):
-            raise
-        raise InvalidInput(
-            "无法读取文件，请确认是 UTF-8 编码的 CSV 或 Excel（.xlsx）文件", field="file"
-        ) from None
+    limits = {"max_bytes": MAX_BYTES, "max_rows": MAX_ROWS, "max_cols": MAX_COLUMNS}
+    if name.endswith(".csv"):
+        lines = list(spreadsheets.read_csv(data, **limits))
+    elif name.endswith(".xlsx"):
+        rows = spreadsheets.open_xlsx(data, **limits, max_shared_strings=MAX_SHARED_STRINGS)
+        lines = [[_cell(v) for v in row] for row in rows]
+    else:
+        raise InvalidInput("文件须为 .xlsx 或 .csv", field="file")
     if not lines:
         raise InvalidInput("文件为空", field="file")
     headers = [h.strip() for h in lines[0]]
@@ -257,6 +260,13 @@ def import_indicators(filename: str, data: bytes, *, actor) -> ImportResult:
     return result
 
 
+def _bounded(row: dict[str, str], header: str, model, field_name: str) -> str:
+    """The column's text within its model field's max_length: SQLite does not enforce it and PostgreSQL
+    answers a DataError, so both databases refuse it here alike, naming the column."""
+    limit = model._meta.get_field(field_name).max_length
+    return clean_text(row.get(header, ""), field=header, label=header, required=False, max_length=limit)
+
+
 def _import_indicator_row(row: dict[str, str], documents: dict[str, Document]) -> bool:
     document = documents.get(row.get("文号", ""))
     if document is None:
@@ -270,22 +280,23 @@ def _import_indicator_row(row: dict[str, str], documents: dict[str, Document]) -
     if direction_label and direction_label not in DIRECTION_BY_LABEL:
         raise InvalidInput("方向须为“越高越好”或“越低越好”", field="方向")
     baseline_year = clean_year(row["基期年份"], field="基期年份") if row.get("基期年份") else None
-    baseline_raw = row.get("基期原文", "")
+    baseline_raw = _bounded(row, "基期原文", Indicator, "baseline_raw")
     targets = {}
     for header, raw in row.items():
         match = TARGET_COLUMN.match(header)
         if match and raw:
+            _bounded(row, header, Target, "raw_text")
             if parsing.looks_like_artefact(raw):
                 raise InvalidInput(f"{header}“{raw}”含无法解读的字符", field=header)
             targets[int(match.group(1))] = parsing.parse_target(raw)
     fields = {
         "name": name,
-        "unit": row.get("单位", ""),
-        "action_group": row.get("所属行动", ""),
-        "clause": row.get("条款", ""),
+        "unit": _bounded(row, "单位", Indicator, "unit"),
+        "action_group": _bounded(row, "所属行动", Indicator, "action_group"),
+        "clause": _bounded(row, "条款", Indicator, "clause"),
         "nature": NATURE_BY_LABEL.get(nature_label, ""),
         "direction": DIRECTION_BY_LABEL.get(direction_label, ""),
-        "department": row.get("责任部门", ""),
+        "department": _bounded(row, "责任部门", Indicator, "department"),
         "baseline_year": baseline_year,
         "raw_text": row.get("原文", ""),
         "note": row.get("审核说明", ""),

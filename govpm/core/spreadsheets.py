@@ -126,9 +126,9 @@ def open_xlsx(
 
 def _rows(book, worksheet, limits: Limits) -> Iterator[tuple]:
     try:
-        # The scan already refused rows and columns over the limits; max_row/max_col also stop openpyxl
-        # from filling the gap up to a far row or column a sheet may name.
-        for values in worksheet.iter_rows(max_row=limits.max_rows, max_col=limits.max_cols, values_only=True):
+        # The scan already refused rows and columns over the limits; max_row also stops openpyxl from
+        # filling the gap up to a far row a sheet may name.
+        for values in worksheet.iter_rows(max_row=limits.max_rows, values_only=True):
             for value in values:
                 if isinstance(value, str) and len(value) > limits.max_cell_chars:
                     raise _cell_too_long(limits)
@@ -317,6 +317,9 @@ def _csv_rows(text: str, limits: Limits) -> Iterator[list[str]]:
 # --- writing -------------------------------------------------------------------------------------------
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A signed number written as text (the targets exports write numbers as text so they come back digit
+# for digit) is data in every spreadsheet program, so it keeps its sign and needs no apostrophe.
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
 def safe_cell(value):
@@ -328,10 +331,17 @@ def safe_cell(value):
     if not isinstance(value, str):
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(FORMULA_START):
+    if value.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(value):
         return "'" + value
     return value
 
 
 def safe_row(values) -> list:
     return [safe_cell(value) for value in values]
+
+
+def unquote_cell(text: str) -> str:
+    """The inverse of `safe_cell` for a file the platform exported and someone re-imports."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text

@@ -34,7 +34,7 @@ MAX_ROWS = 500
 MAX_BYTES = 5 * 1024 * 1024
 # Physical rows the sheet may span, the header and blank rows included; MAX_ROWS counts filled ones.
 MAX_SHEET_ROWS = 2_000
-MAX_COLUMNS = 100
+MAX_COLUMNS = 60  # the template has 16
 MAX_SHARED_STRINGS = 50_000
 SHEET = "项目需求"
 

@@ -170,8 +170,8 @@ def observation_table(observations) -> tuple[list[str], list[list[str]]]:
 def to_csv(headers: list[str], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow(spreadsheets.safe_row(headers))
+    writer.writerows(spreadsheets.safe_row(row) for row in rows)  # formulas stay text (issue 13 item 6)
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel open Chinese text correctly
 
 
@@ -179,9 +179,9 @@ def to_xlsx(headers: list[str], rows: list[list[str]], title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(headers)
+    sheet.append(spreadsheets.safe_row(headers))
     for row in rows:
-        sheet.append(row)
+        sheet.append(spreadsheets.safe_row(row))  # formulas stay text (issue 13 item 6)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -220,7 +220,8 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     headers = [h.strip() for h in lines[0]]
     rows = []
     for number, cells in enumerate(lines[1:], start=2):
-        cells = [c.strip() if isinstance(c, str) else _cell(c) for c in cells]
+        # An exported '=... (see spreadsheets.safe_cell) comes back as the =... that was exported.
+        cells = [spreadsheets.unquote_cell(c.strip()) if isinstance(c, str) else _cell(c) for c in cells]
         if not any(cells):
             continue
         rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h}))

@@ -377,3 +377,10 @@ def test_issue13_1_indicator_text_over_its_column_length_is_a_row_error(cast, he
         {"row": 2, "reason": f"{header}不能超过{limit}字"}
     ]
     assert not Indicator.objects.exists()
+
+
+def test_issue13_1_too_many_cells_are_refused_while_scanning():
+    """Rows and columns each within their limits, but more cells than the sheet may write in all."""
+    row = "<row>" + "<c><v>1</v></c>" * 10 + "</row>"
+    error = refusal(xlsx([row] * 50), max_cells=400)
+    assert error.status == 400 and error.message == "工作表超过 400 个单元格，请分批导入"

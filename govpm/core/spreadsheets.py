@@ -58,6 +58,7 @@ class Limits:
     max_cols: int
     max_cell_chars: int = 32_767  # Excel's own limit for one cell
     max_shared_strings: int = 100_000
+    max_cells: int | None = None  # cells written in one sheet; None: max_rows × max_cols
 
     def too_large(self) -> FileTooLarge:
         return FileTooLarge(f"文件过大：不能超过 {_size(self.max_bytes)}", field="file")
@@ -98,19 +99,24 @@ def open_xlsx(
     max_cols: int,
     max_cell_chars: int = 32_767,
     max_shared_strings: int = 100_000,
+    max_part_bytes: int = SHEET_PART,
+    max_cells: int | None = None,
     sheet: str | None = None,
 ) -> Iterator[tuple]:
     """The rows (tuples of values, the header first) of `sheet`, or of the first sheet when the book has
     no sheet of that name. Refuses (InvalidInput 400, FileTooLarge 413, Chinese, field "file") anything
-    over the limits before parsing it; the rows are read lazily, so iterate inside the caller's checks."""
-    limits = Limits(max_bytes, max_rows, max_cols, max_cell_chars, max_shared_strings)
+    over the limits before parsing it; the rows are read lazily, so iterate inside the caller's checks.
+    `max_part_bytes` caps a worksheet's XML (and the shared strings', at most STRINGS_PART) once
+    inflated; `max_cells` caps the cells a sheet writes. Together they bound the time of reading a file
+    that passes every other limit, since openpyxl's time grows with the cells and the XML."""
+    limits = Limits(max_bytes, max_rows, max_cols, max_cell_chars, max_shared_strings, max_cells)
     data = _bytes(source, limits)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise _refuse(NOT_XLSX) from None
     with archive:
-        _check_directory(archive)
+        _check_directory(archive, max_part_bytes)
         for info in archive.infolist():
             if _is_xml(info.filename):
                 _scan_part(archive, info, limits)
@@ -145,13 +151,13 @@ def _is_xml(name: str) -> bool:
     return name.lower().endswith((".xml", ".rels"))
 
 
-def _check_directory(archive: zipfile.ZipFile) -> None:
+def _check_directory(archive: zipfile.ZipFile, max_part_bytes: int) -> None:
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
         raise _refuse(f"{NOT_XLSX}：包含的部件超过 {MAX_PARTS} 个")
     total = 0
     for info in infos:
-        limit = _part_limit(info.filename)
+        limit = _part_limit(info.filename, max_part_bytes)
         if info.file_size > limit:
             raise _refuse(f"{NOT_XLSX}：部件 {info.filename} 解压后超过 {_size(limit)}")
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
@@ -161,12 +167,12 @@ def _check_directory(archive: zipfile.ZipFile) -> None:
         raise _refuse(f"{NOT_XLSX}：解压后总大小超过 {_size(TOTAL_UNCOMPRESSED)}")
 
 
-def _part_limit(name: str) -> int:
+def _part_limit(name: str, max_part_bytes: int) -> int:
     lower = name.lower()
     if lower.startswith("xl/worksheets/") and not lower.startswith("xl/worksheets/_rels/"):
-        return SHEET_PART
+        return min(max_part_bytes, SHEET_PART)
     if lower.endswith("sharedstrings.xml"):
-        return STRINGS_PART
+        return min(max_part_bytes, STRINGS_PART)
     return OTHER_PART
 
 
@@ -210,6 +216,8 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) 
     elements = 0
     subtree = 0
     rows = 0
+    cells = 0
+    max_cells = limits.max_cells or limits.max_rows * limits.max_cols
     cells_in_row = 0
     strings = 0
     string_chars = 0
@@ -245,6 +253,9 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) 
                             ):
                                 raise _too_many_rows(limits)
                         elif name == "c":
+                            cells += 1
+                            if cells > max_cells:
+                                raise _refuse(f"工作表超过 {max_cells} 个单元格，请分批导入")
                             cells_in_row += 1
                             column = _COLUMN.match(element.get("r") or "")
                             if cells_in_row > limits.max_cols or (

@@ -33,9 +33,13 @@ from .workbooks import add_sheet, save
 MAX_ROWS = 500
 MAX_BYTES = 5 * 1024 * 1024
 # Physical rows the sheet may span, the header and blank rows included; MAX_ROWS counts filled ones.
-MAX_SHEET_ROWS = 2_000
-MAX_COLUMNS = 60  # the template has 16
+MAX_SHEET_ROWS = 1_000
+MAX_COLUMNS = 40  # the template has 16
 MAX_SHARED_STRINGS = 50_000
+# A worksheet's (or the shared strings') XML once inflated: 500 filled rows take about 1 MB; this
+# bounds the time of reading the largest file that passes every other limit to a few seconds.
+MAX_XML_BYTES = 8 * 1024 * 1024
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS
 SHEET = "项目需求"
 
 # Column header → fact key or project field. Headers are what officials see in the template.
@@ -196,6 +200,8 @@ def read_rows(data: bytes) -> tuple[list[Row], list[RowError]]:
         max_rows=MAX_SHEET_ROWS,
         max_cols=MAX_COLUMNS,
         max_shared_strings=MAX_SHARED_STRINGS,
+        max_part_bytes=MAX_XML_BYTES,
+        max_cells=MAX_CELLS,
         sheet=SHEET,
     )
     headers = [_text(value) for value in next(lines, ())]

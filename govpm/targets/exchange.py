@@ -57,11 +57,14 @@ OBSERVATION_COLUMNS = [
     "当前有效",
     "更正理由",
 ]
-# Upload limits: every document's indicators with their observations fit many times over.
+# Upload limits: the three documents' 111 indicators, or their observations for every year, fit many
+# times over. MAX_XML_BYTES (a worksheet's XML once inflated) bounds the time of the largest file.
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
-MAX_COLUMNS = 200
-MAX_SHARED_STRINGS = 200_000
+MAX_ROWS = 5_000
+MAX_COLUMNS = 100
+MAX_SHARED_STRINGS = 100_000
+MAX_XML_BYTES = 8 * 1024 * 1024
+MAX_CELLS = 50_000
 TARGET_COLUMN = re.compile(r"^(\d{4})年目标值$")
 NATURE_BY_LABEL = {label: value for value, label in Nature.choices}
 DIRECTION_BY_LABEL = {label: value for value, label in Direction.choices if value}
@@ -211,7 +214,13 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     if name.endswith(".csv"):
         lines = list(spreadsheets.read_csv(data, **limits))
     elif name.endswith(".xlsx"):
-        rows = spreadsheets.open_xlsx(data, **limits, max_shared_strings=MAX_SHARED_STRINGS)
+        rows = spreadsheets.open_xlsx(
+            data,
+            **limits,
+            max_shared_strings=MAX_SHARED_STRINGS,
+            max_part_bytes=MAX_XML_BYTES,
+            max_cells=MAX_CELLS,
+        )
         lines = [[_cell(v) for v in row] for row in rows]
     else:
         raise InvalidInput("文件须为 .xlsx 或 .csv", field="file")

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from govpm.core.spreadsheets import safe_cell, unquote_cell
 from govpm.projects import lifecycle
+from govpm.projects.models import Project
 from govpm.projects.scenarios import advance
 from govpm.targets import exchange
 from govpm.targets.observations import record_observation
@@ -124,7 +125,9 @@ def test_issue13_6_the_unit_performance_workbook_keeps_a_formula_name_as_text(ca
 
 def test_issue13_6_control_characters_in_a_name_do_not_break_the_export(cast, client):
     """Issue 13: "control characters copied into an XLSX export give a 500"."""
-    project = draft(cast.owner, name="城市\x07大脑\x1b平台")
+    project = draft(cast.owner, name="城市大脑平台")
+    # as stored before any input check refused them (the export must not depend on that check)
+    Project.objects.filter(pk=project.pk).update(name="城市\x07大脑\x1b平台")
     client.force_login(cast.owner)
 
     response = client.get(f"/documents/projects/{project.pk}/workbook.xlsx")

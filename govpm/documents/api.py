@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govpm.core.errors import InvalidInput
-from govpm.core.schema import ERRORS
+from govpm.core.schema import ERROR, ERRORS
+from govpm.core.spreadsheets import check_upload_size
 from govpm.projects.api.schema import LIST_PARAMS
 
 from . import needs_import, services
@@ -124,6 +125,7 @@ class ImportNeeds(APIView):
                 "NeedsImported", {"created": serializers.ListField(child=serializers.IntegerField())}
             ),
             **ERRORS,
+            413: OpenApiResponse(ERROR, "文件超过大小限制"),
         },
         summary="从 XLSX 导入项目需求（全部导入或全部不导入）",
         description="任何一行有误则不导入任何需求；错误响应的 error.rows 列出每个错误的行号、列和原因。",
@@ -132,8 +134,7 @@ class ImportNeeds(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput("请上传 Excel 文件（字段名 file）", field="file")
-        if upload.size > needs_import.MAX_BYTES:
-            raise InvalidInput("文件过大：不能超过 5 MB", field="file")
+        check_upload_size(upload.size, max_bytes=needs_import.MAX_BYTES)  # 413 before reading it
         created = needs_import.import_needs(upload.read(), actor=request.user)
         return Response({"created": [project.pk for project in created]}, status=201)
 

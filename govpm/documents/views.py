@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from govpm.core import access
 from govpm.core.errors import Forbidden, GovpmError, NotFound
 from govpm.core.http import content_disposition
+from govpm.core.spreadsheets import check_upload_size
 from govpm.officialdoc.pdf import ConversionFailed
 
 from . import needs_import, services
@@ -85,8 +86,7 @@ def import_needs(request):
         try:
             if upload is None:
                 raise needs_import.InvalidInput("请选择要导入的 Excel 文件（.xlsx）", field="file")
-            if upload.size > needs_import.MAX_BYTES:
-                raise needs_import.InvalidInput("文件过大：不能超过 5 MB", field="file")
+            check_upload_size(upload.size, max_bytes=needs_import.MAX_BYTES)  # 413 before reading it
             context["created"] = needs_import.import_needs(upload.read(), actor=request.user)
         except needs_import.ImportRefused as exc:
             context["error"], context["rows"], status = exc.message, exc.errors, 400

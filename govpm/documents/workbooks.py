@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from govpm.core.clock import date_zh
+from govpm.core.spreadsheets import safe_cell, safe_row
 from govpm.projects.models import CATEGORY_LABELS, Event, IssuedDocument, Project, ReviewTask
 
 MONEY_FORMAT = "#,##0.00"
@@ -39,14 +40,14 @@ def _cell(value):
         return timezone.localtime(value).replace(tzinfo=None)  # Excel has no zones: Shanghai wall time
     if isinstance(value, bool):
         return "是" if value else "否"
-    return value
+    return safe_cell(value)  # a name like =HYPERLINK(...) stays text (issue 13 item 6)
 
 
 def add_sheet(
     book: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence], *, money: Sequence[str] = ()
 ) -> None:
     sheet = book.create_sheet(title)
-    sheet.append(list(headers))
+    sheet.append(safe_row(headers))
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(vertical="center")

@@ -20,12 +20,13 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
+from govpm.core import spreadsheets
 from govpm.core.errors import GovpmError, InvalidInput
 
 from . import parsing, permissions, storing
-from .models import Direction, Document, Indicator, Nature, Observation, Source
+from .models import Direction, Document, Indicator, Nature, Observation, Source, Target
 from .observations import clean_decimal, clean_text, clean_year, record_observation
 
 INDICATOR_COLUMNS = [
@@ -56,6 +57,14 @@ OBSERVATION_COLUMNS = [
     "当前有效",
     "更正理由",
 ]
+# Upload limits: the three documents' 111 indicators, or their observations for every year, fit many
+# times over. MAX_XML_BYTES (a worksheet's XML once inflated) bounds the time of the largest file.
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5_000
+MAX_COLUMNS = 100
+MAX_SHARED_STRINGS = 100_000
+MAX_XML_BYTES = 8 * 1024 * 1024
+MAX_CELLS = 50_000
 TARGET_COLUMN = re.compile(r"^(\d{4})年目标值$")
 NATURE_BY_LABEL = {label: value for value, label in Nature.choices}
 DIRECTION_BY_LABEL = {label: value for value, label in Direction.choices if value}
@@ -164,8 +173,8 @@ def observation_table(observations) -> tuple[list[str], list[list[str]]]:
 def to_csv(headers: list[str], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow(spreadsheets.safe_row(headers))
+    writer.writerows(spreadsheets.safe_row(row) for row in rows)  # formulas stay text (issue 13 item 6)
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel open Chinese text correctly
 
 
@@ -173,9 +182,9 @@ def to_xlsx(headers: list[str], rows: list[list[str]], title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(headers)
+    sheet.append(spreadsheets.safe_row(headers))
     for row in rows:
-        sheet.append(row)
+        sheet.append(spreadsheets.safe_row(row))  # formulas stay text (issue 13 item 6)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -196,28 +205,36 @@ def _cell(value) -> str:
 
 
 def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(row number, {header: text}) for every non-empty data row; the header is row 1."""
+    """(row number, {header: text}) for every non-empty data row; the header is row 1.
+
+    Read within the limits below (govpm.core.spreadsheets): a file over them is refused before it is
+    parsed, with 413 for its size and 400 for the rest."""
     name = (filename or "").lower()
-    try:
-        if name.endswith(".csv"):
-            lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        elif name.endswith(".xlsx"):
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            lines = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        else:
-            raise InvalidInput("文件须为 .xlsx 或 .csv", field="file")
-    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError) as exc:
-        if isinstance(exc, GovpmError):
-            raise
-        raise InvalidInput(
-            "无法读取文件，请确认是 UTF-8 编码的 CSV 或 Excel（.xlsx）文件", field="file"
-        ) from None
+    lines: list[list]
+    if name.endswith(".csv"):
+        lines = list(
+            spreadsheets.read_csv(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_cols=MAX_COLUMNS)
+        )
+    elif name.endswith(".xlsx"):
+        sheet_rows = spreadsheets.open_xlsx(
+            data,
+            max_bytes=MAX_BYTES,
+            max_rows=MAX_ROWS,
+            max_cols=MAX_COLUMNS,
+            max_shared_strings=MAX_SHARED_STRINGS,
+            max_part_bytes=MAX_XML_BYTES,
+            max_cells=MAX_CELLS,
+        )
+        lines = [[_cell(v) for v in row] for row in sheet_rows]
+    else:
+        raise InvalidInput("文件须为 .xlsx 或 .csv", field="file")
     if not lines:
         raise InvalidInput("文件为空", field="file")
     headers = [h.strip() for h in lines[0]]
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     for number, cells in enumerate(lines[1:], start=2):
-        cells = [c.strip() if isinstance(c, str) else _cell(c) for c in cells]
+        # An exported '=... (see spreadsheets.safe_cell) comes back as the =... that was exported.
+        cells = [spreadsheets.unquote_cell(c.strip()) if isinstance(c, str) else _cell(c) for c in cells]
         if not any(cells):
             continue
         rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h}))
@@ -257,6 +274,13 @@ def import_indicators(filename: str, data: bytes, *, actor) -> ImportResult:
     return result
 
 
+def _bounded(row: dict[str, str], header: str, model, field_name: str) -> str:
+    """The column's text within its model field's max_length: SQLite does not enforce it and PostgreSQL
+    answers a DataError, so both databases refuse it here alike, naming the column."""
+    limit = model._meta.get_field(field_name).max_length
+    return clean_text(row.get(header, ""), field=header, label=header, required=False, max_length=limit)
+
+
 def _import_indicator_row(row: dict[str, str], documents: dict[str, Document]) -> bool:
     document = documents.get(row.get("文号", ""))
     if document is None:
@@ -270,22 +294,23 @@ def _import_indicator_row(row: dict[str, str], documents: dict[str, Document]) -
     if direction_label and direction_label not in DIRECTION_BY_LABEL:
         raise InvalidInput("方向须为“越高越好”或“越低越好”", field="方向")
     baseline_year = clean_year(row["基期年份"], field="基期年份") if row.get("基期年份") else None
-    baseline_raw = row.get("基期原文", "")
+    baseline_raw = _bounded(row, "基期原文", Indicator, "baseline_raw")
     targets = {}
     for header, raw in row.items():
         match = TARGET_COLUMN.match(header)
         if match and raw:
+            _bounded(row, header, Target, "raw_text")
             if parsing.looks_like_artefact(raw):
                 raise InvalidInput(f"{header}“{raw}”含无法解读的字符", field=header)
             targets[int(match.group(1))] = parsing.parse_target(raw)
     fields = {
         "name": name,
-        "unit": row.get("单位", ""),
-        "action_group": row.get("所属行动", ""),
-        "clause": row.get("条款", ""),
+        "unit": _bounded(row, "单位", Indicator, "unit"),
+        "action_group": _bounded(row, "所属行动", Indicator, "action_group"),
+        "clause": _bounded(row, "条款", Indicator, "clause"),
         "nature": NATURE_BY_LABEL.get(nature_label, ""),
         "direction": DIRECTION_BY_LABEL.get(direction_label, ""),
-        "department": row.get("责任部门", ""),
+        "department": _bounded(row, "责任部门", Indicator, "department"),
         "baseline_year": baseline_year,
         "raw_text": row.get("原文", ""),
         "note": row.get("审核说明", ""),
@@ -312,7 +337,7 @@ def import_observations(filename: str, data: bytes, *, actor) -> ImportResult:
     current = {(o.indicator_id, o.period): o for o in Observation.objects.filter(is_current=True)}
     result = ImportResult()
     to_save = []
-    seen = {}
+    seen: dict = {}
     for number, row in rows:
         if row.get("当前有效") == "否":
             result.skipped += 1

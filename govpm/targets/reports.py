@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from govpm.core import clock
+from govpm.core.spreadsheets import safe_row
 from govpm.officialdoc import pdf
 from govpm.officialdoc.composition import Outline, Report
 from govpm.officialdoc.render import render_report
@@ -76,36 +77,42 @@ def assessment_rows(assessments) -> list[list[str]]:
     return rows
 
 
+def _append(sheet, values) -> None:
+    """Every row goes through safe_cell: names and reasons are people's text (issue 13 item 6)."""
+    sheet.append(safe_row(values))
+
+
 def assessment_workbook(year: int, *, document=None) -> bytes:
     assessments = assess_year(year, document=document)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "指标评估"
     title = f"{year}年度目标考核评估结果" + (f"（{document.number}）" if document else "")
-    sheet.append([title])
+    _append(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(["说明：约束性指标未达成或进度滞后的列在最前；“以上”“以下”均含本数。"])
-    sheet.append(RESULT_HEADERS)
+    _append(sheet, ["说明：约束性指标未达成或进度滞后的列在最前；“以上”“以下”均含本数。"])
+    _append(sheet, RESULT_HEADERS)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in assessment_rows(assessments):
-        sheet.append(row)
+        _append(sheet, row)
     sheet.column_dimensions["E"].width = 40
     sheet.column_dimensions["M"].width = 60
     for row in sheet.iter_rows(min_row=4):
         row[-1].alignment = Alignment(wrap_text=True)
 
     totals = workbook.create_sheet("汇总")
-    totals.append(["评估结论", "指标数"])
+    _append(totals, ["评估结论", "指标数"])
     for label, count in summary(assessments):
-        totals.append([label, count])
+        _append(totals, [label, count])
 
     for task in selectors.tasks():
         if document is not None and task.document_id != document.pk:
             continue
         ranking = workbook.create_sheet(f"{task.name}完成情况"[:31])
-        ranking.append([f"{task.name}（{task.unit}）{year}年度各县（市、区）完成情况"])
-        ranking.append(
+        _append(ranking, [f"{task.name}（{task.unit}）{year}年度各县（市、区）完成情况"])
+        _append(
+            ranking,
             [
                 "排名",
                 "行政区划代码",
@@ -115,10 +122,11 @@ def assessment_workbook(year: int, *, document=None) -> bytes:
                 "累计计划",
                 "累计完成",
                 "累计完成率(%)",
-            ]
+            ],
         )
         for p in tasks.progress(task, year, shares=list(task.shares.all())):
-            ranking.append(
+            _append(
+                ranking,
                 [
                     p.rank or "",
                     p.region_code,
@@ -128,13 +136,13 @@ def assessment_workbook(year: int, *, document=None) -> bytes:
                     parsing.fmt(p.planned_to_date),
                     parsing.fmt(p.completed_to_date),
                     parsing.fmt(p.rate) if p.rate is not None else "",
-                ]
+                ],
             )
         mismatches = tasks.check_decomposition(task, list(task.shares.all()))
-        ranking.append([])
-        ranking.append(["分解核对", "通过：各部分之和等于总量" if not mismatches else "不一致"])
+        _append(ranking, [])
+        _append(ranking, ["分解核对", "通过：各部分之和等于总量" if not mismatches else "不一致"])
         for m in mismatches:
-            ranking.append(["", m.message])
+            _append(ranking, ["", m.message])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

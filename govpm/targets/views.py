@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from govpm.core import clock
 from govpm.core.errors import GovpmError
 from govpm.core.http import content_disposition
+from govpm.core.spreadsheets import check_upload_size
 from govpm.officialdoc.pdf import ConversionFailed
 
 from . import exchange, permissions, reports, selectors, tasks
@@ -257,6 +258,7 @@ def upload(request):
                 else exchange.import_observations
             )
             try:
+                check_upload_size(file.size, max_bytes=exchange.MAX_BYTES)  # before reading it
                 result = service(file.name, file.read(), actor=request.user)
             except GovpmError as error:
                 attach(form, error)

@@ -137,19 +137,21 @@ def record(
     *,
     actor,
     action: str,
-    target,
+    target=None,
+    object_type: str = "",
     changes: dict | None = None,
     payload: dict | None = None,
 ):
-    """Append one event for a write outside a project's lifecycle. `target` is the model instance written;
-    `changes` {field: [old, new]} (see `diff`). Must run inside the write's transaction: if the write rolls
-    back, so does its event."""
+    """Append one event for a write outside a project's lifecycle. `target` is the model instance written
+    (or, for a write of many rows such as an import, None and the rows' `object_type`); `changes`
+    {field: [old, new]} (see `diff`). Must run inside the write's transaction: if the write rolls back,
+    so does its event."""
     from .models import AuditEvent
 
     event = AuditEvent(
         **actor_fields(actor),
-        object_type=target._meta.label_lower,
-        object_id=str(target.pk),
+        object_type=target._meta.label_lower if target is not None else object_type,
+        object_id=str(target.pk) if target is not None else "",
         action=action,
         changes=jsonable(changes or {}),
         payload=jsonable(payload or {}),
@@ -179,7 +181,9 @@ def verify_table(model, fields: Iterable[str]) -> list[Problem]:
                 Problem(table, row.pk, "gap", f"{table} #{row.pk}: previous event missing or reordered")
             )
         if chain_hash(row.prev_hash, content_of(row, fields)) != row.hash:
-            problems.append(Problem(table, row.pk, "changed", f"{table} #{row.pk}: content does not match its hash"))
+            problems.append(
+                Problem(table, row.pk, "changed", f"{table} #{row.pk}: content does not match its hash")
+            )
         expected_prev = row.hash
     return problems
 
@@ -211,7 +215,9 @@ def verify() -> list[Problem]:
 
     problems = verify_table(Event, EVENT_FIELDS) + verify_table(AuditEvent, AUDIT_EVENT_FIELDS)
     tables = [Event._meta.db_table, AuditEvent._meta.db_table]
-    problems += [Problem(name, 0, "unguarded", f"trigger {name} is missing") for name in missing_guards(tables)]
+    problems += [
+        Problem(name, 0, "unguarded", f"trigger {name} is missing") for name in missing_guards(tables)
+    ]
     return problems
 
 

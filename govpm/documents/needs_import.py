@@ -17,6 +17,7 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from govpm.accounts.models import User
+from govpm.core import audit
 from govpm.core.errors import Forbidden, GovpmError, InvalidInput
 from govpm.core.money import to_yuan
 from govpm.projects import lifecycle
@@ -264,4 +265,11 @@ def import_needs(data: bytes, *, actor: User) -> list[Project]:
                 )
             except GovpmError as exc:
                 raise ImportRefused([RowError(row.number, _header_of(exc.field), exc.message)]) from exc
+        # Each project's creation is its own event; this one records the import that made them.
+        audit.record(
+            actor=actor,
+            action="import_needs",
+            object_type="projects.project",
+            payload={"projects": [project.pk for project in created]},
+        )
     return created

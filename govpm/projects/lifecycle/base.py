@@ -158,7 +158,9 @@ def write_event(
         if project.stage != from_stage:
             project.stage_changed_at = clock.now()
         after = _values(project)
-        changes = {name: [snapshot.get(name), value] for name, value in after.items() if snapshot.get(name) != value}
+        changes = {
+            name: [snapshot.get(name), value] for name, value in after.items() if snapshot.get(name) != value
+        }
         if changes:
             project.save(update_fields=[project._meta.get_field(name).name for name in changes])
     event = Event(

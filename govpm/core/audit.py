@@ -271,10 +271,10 @@ def guard(table: str):
 
     def forwards(apps, schema_editor):
         for statement in guard_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     def backwards(apps, schema_editor):
         for statement in unguard_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     return migrations.RunPython(forwards, backwards)

@@ -297,3 +297,76 @@ def test_after_a_flush_the_guard_is_whole_again_I13_7(trail):
         assert rows(f"SELECT COUNT(*) FROM {audit.SQLITE_FLUSH_PERMIT}") == [(0,)]
     assert refused("DELETE FROM projects_event")
     assert audit.verify() == []
+
+
+# --- writes outside projects: admin saves and imports (issue 8 item 6) ----------------------------------
+
+
+@pytest.fixture
+def admin_client(client):
+    from govpm.accounts.models import User
+
+    root = User.objects.create_superuser("root", password="pw-12345678", display_name="管理员")
+    client.force_login(root)
+    return client
+
+
+def test_renaming_a_user_in_the_admin_is_audited_and_past_names_stay_I8_6(admin_client, cast):
+    project = draft(cast.owner)
+    old_name = str(cast.owner)
+    form = {
+        "username": cast.owner.username,
+        "display_name": "新名字",
+        "unit": cast.owner.unit_id,
+        "role": "owner",
+        "is_active": "on",
+        "date_joined_0": "2026-03-01",
+        "date_joined_1": "09:00:00",
+    }
+
+    response = admin_client.post(f"/admin/accounts/user/{cast.owner.pk}/change/", form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="change_user")
+    assert (event.object_type, event.object_id) == ("accounts.user", str(cast.owner.pk))
+    assert event.changes["display_name"] == [cast.owner.display_name, "新名字"]
+    assert "password" not in event.changes and event.actor_name == "管理员"
+    assert Event.objects.get(project=project).actor_name == old_name
+    assert audit.verify() == []
+
+
+def test_creating_and_changing_a_unit_in_the_admin_is_audited_I8_6(admin_client):
+    form = {
+        "code": "testunit",
+        "name": "衢州市测试局",
+        "short_name": "测试局",
+        "credit_code": "",
+        "region_code": "330800",
+        "kind": "department",
+        "doc_prefix": "",
+    }
+    assert admin_client.post("/admin/accounts/unit/add/", form).status_code == 302
+    from govpm.accounts.models import Unit
+
+    unit = Unit.objects.get(code="testunit")
+    assert (
+        admin_client.post(
+            f"/admin/accounts/unit/{unit.pk}/change/", {**form, "short_name": "测局"}
+        ).status_code
+        == 302
+    )
+
+    created, changed = AuditEvent.objects.filter(object_type="accounts.unit").order_by("id")
+    assert created.action == "create_unit" and created.changes["name"] == [None, "衢州市测试局"]
+    assert changed.action == "change_unit" and changed.changes == {"short_name": ["测试局", "测局"]}
+
+
+def test_needs_import_is_audited_once_with_each_project_created_through_the_same_path_I8_6(cast):
+    from govpm.documents import needs_import
+    from govpm.documents.tests.test_workbooks import need, needs_file
+
+    created = needs_import.import_needs(needs_file([need("智慧停车"), need("智慧养老")]), actor=cast.owner)
+
+    imported = AuditEvent.objects.get(action="import_needs")
+    assert imported.payload == {"projects": [project.pk for project in created]}
+    assert Event.objects.filter(project__in=created, action="create").count() == 2

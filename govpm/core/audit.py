@@ -130,7 +130,16 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def values(instance, names: Iterable[str]) -> dict:
-    return {name: getattr(instance, name) for name in names}
+    """The named fields of a row as the database holds them: a Decimal at its column's scale, so a value
+    just saved ("88.5") reads the same as one loaded ("88.500000")."""
+    found = {}
+    for name in names:
+        value = getattr(instance, name)
+        places = getattr(instance._meta.get_field(name), "decimal_places", None)
+        if isinstance(value, Decimal) and places is not None:
+            value = value.quantize(Decimal(1).scaleb(-places))
+        found[name] = value
+    return found
 
 
 def record(

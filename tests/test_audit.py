@@ -5,6 +5,7 @@ runs both), so each guard is proven on both vendors."""
 
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -370,3 +371,24 @@ def test_needs_import_is_audited_once_with_each_project_created_through_the_same
     imported = AuditEvent.objects.get(action="import_needs")
     assert imported.payload == {"projects": [project.pk for project in created]}
     assert Event.objects.filter(project__in=created, action="create").count() == 2
+
+
+def test_a_password_change_in_the_admin_is_audited_without_the_hash_I8_6(admin_client, cast):
+    response = admin_client.post(
+        f"/admin/accounts/user/{cast.owner.pk}/password/",
+        {"password1": "new-pw-12345678", "password2": "new-pw-12345678"},
+    )
+
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="change_user_password")
+    assert event.object_id == str(cast.owner.pk)
+    cast.owner.refresh_from_db()
+    assert cast.owner.password not in json.dumps([event.changes, event.payload])
+
+
+def test_loading_the_targets_data_files_is_audited_as_the_system_I8_6(db):
+    call_command("load_targets_data", stdout=io.StringIO())
+
+    event = AuditEvent.objects.get(action="load_targets_data")
+    assert event.actor_id is None and event.actor_name == "系统"
+    assert event.payload["indicators_created"] > 0

@@ -336,7 +336,7 @@ def _targets(entered_by: User) -> None:
         step = Decimal("1.03") if index % 4 else Decimal("0.97")
         assert indicator.baseline_value is not None  # filtered above
         record_observation(
-            indicator,
+            indicator.pk,
             actor=entered_by,
             period=2020,
             value=(indicator.baseline_value * step).quantize(Decimal("0.01")),
@@ -348,7 +348,7 @@ def _targets(entered_by: User) -> None:
                 Decimal("1.10") if share.region_code in {"330881", "330824"} else Decimal("0.85")
             )
             record_progress(
-                task,
+                task.pk,
                 actor=entered_by,
                 region_code=share.region_code,
                 year=2020,

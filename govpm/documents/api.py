@@ -41,7 +41,7 @@ DocumentOut = inline_serializer(
 class ProjectDocuments(APIView):
     @extend_schema(responses={200: DocumentOut, **ERRORS}, summary="项目的公文（含下载地址与 SHA-256）")
     def get(self, request: Request, project_id: int) -> Response:
-        _, documents = services.project_documents(request.user, project_id)
+        _, documents = services.project_documents(project_id, actor=request.user)
         return Response(
             [
                 {
@@ -66,7 +66,7 @@ class DocumentDocx(APIView):
         responses={(200, services.DOCX): BINARY, **ERRORS}, summary="下载公文 DOCX（与印发时的 SHA-256 一致）"
     )
     def get(self, request: Request, pk: int):
-        return send(services.docx_download(request.user, pk))
+        return send(services.docx_download(pk, actor=request.user))
 
 
 class DocumentPdf(APIView):
@@ -74,7 +74,7 @@ class DocumentPdf(APIView):
         responses={(200, "application/pdf"): BINARY, **ERRORS}, summary="下载公文 PDF（由 DOCX 转换）"
     )
     def get(self, request: Request, pk: int):
-        return send(services.pdf_download(request.user, pk), inline=True)
+        return send(services.pdf_download(pk, actor=request.user), inline=True)
 
 
 class DocumentVerify(APIView):
@@ -94,7 +94,7 @@ class DocumentVerify(APIView):
         summary="核验公文文件与印发时的 SHA-256 是否一致",
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(services.verification(request.user, pk))
+        return Response(services.verification(pk, actor=request.user))
 
 
 class ProjectListXlsx(APIView):
@@ -104,7 +104,7 @@ class ProjectListXlsx(APIView):
         summary="导出项目清单（按筛选条件）为 XLSX",
     )
     def get(self, request: Request):
-        return send(services.project_list_download(request.user, request.query_params))
+        return send(services.project_list_download(request.query_params, actor=request.user))
 
 
 class ProjectWorkbook(APIView):
@@ -112,7 +112,7 @@ class ProjectWorkbook(APIView):
         responses={(200, "application/octet-stream"): BINARY, **ERRORS}, summary="导出项目完整档案为 XLSX"
     )
     def get(self, request: Request, project_id: int):
-        return send(services.project_workbook_download(request.user, project_id))
+        return send(services.project_workbook_download(project_id, actor=request.user))
 
 
 class ImportNeeds(APIView):
@@ -163,8 +163,8 @@ class ProjectOcds(APIView):
     def get(self, request: Request, project_id: int) -> Response:
         return Response(
             services.ocds_package(
-                request.user,
                 project_id,
+                actor=request.user,
                 uri=request.build_absolute_uri(),
                 build_absolute_uri=request.build_absolute_uri,
             )
@@ -178,8 +178,8 @@ class ProjectOc4ids(APIView):
     def get(self, request: Request, project_id: int) -> Response:
         return Response(
             services.oc4ids_package(
-                request.user,
                 project_id,
+                actor=request.user,
                 uri=request.build_absolute_uri(),
                 build_absolute_uri=request.build_absolute_uri,
             )

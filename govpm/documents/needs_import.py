@@ -15,7 +15,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from govpm.accounts.models import User
-from govpm.core import access
+from govpm.core import access, audit
 from govpm.core.errors import Forbidden, GovpmError, InvalidInput
 from govpm.core.money import to_yuan
 from govpm.core.spreadsheets import open_xlsx
@@ -278,4 +278,11 @@ def import_needs(data: bytes, *, actor: User) -> list[Project]:
                 )
             except GovpmError as exc:
                 raise ImportRefused([RowError(row.number, _header_of(exc.field), exc.message)]) from exc
+        # Each project's creation is its own event; this one records the import that made them.
+        audit.record(
+            actor=actor,
+            action="import_needs",
+            object_type="projects.project",
+            payload={"projects": [project.pk for project in created]},
+        )
     return created

@@ -31,9 +31,9 @@ def signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
-def document_for(user, pk) -> IssuedDocument:
+def document_for(pk, *, actor) -> IssuedDocument:
     """A document of a project the user may see; anything else is "not found" (drafts must not leak)."""
-    if not signed_in(user):
+    if not signed_in(actor):
         raise NotFound("公文不存在或无权查看")
     try:
         pk = int(pk)
@@ -41,7 +41,7 @@ def document_for(user, pk) -> IssuedDocument:
         raise NotFound("公文不存在或无权查看") from None
     document = (
         IssuedDocument.objects.select_related("issuer", "project")
-        .filter(pk=pk, project__in=selectors.visible_projects(user))
+        .filter(pk=pk, project__in=selectors.visible_projects(actor))
         .first()
     )
     if document is None:
@@ -49,8 +49,8 @@ def document_for(user, pk) -> IssuedDocument:
     return document
 
 
-def project_documents(user: User, project_id) -> tuple[Project, list[IssuedDocument]]:
-    project = selectors.project_detail(user, project_id)
+def project_documents(project_id, *, actor: User) -> tuple[Project, list[IssuedDocument]]:
+    project = selectors.project_detail(actor, project_id)
     return project, list(project.documents.all())
 
 
@@ -58,21 +58,21 @@ def _filename(document: IssuedDocument, extension: str) -> str:
     return f"{document.number} {document.title}.{extension}"
 
 
-def docx_download(user, pk) -> Download:
-    document = document_for(user, pk)
+def docx_download(pk, *, actor) -> Download:
+    document = document_for(pk, actor=actor)
     data = docx_bytes(document)
     return Download(data, _filename(document, "docx"), DOCX, document.sha256)
 
 
-def pdf_download(user, pk) -> Download:
-    document = document_for(user, pk)
+def pdf_download(pk, *, actor) -> Download:
+    document = document_for(pk, actor=actor)
     return Download(
         ensure_pdf(document).read_bytes(), _filename(document, "pdf"), "application/pdf", document.sha256
     )
 
 
-def verification(user, pk) -> dict:
-    document = document_for(user, pk)
+def verification(pk, *, actor) -> dict:
+    document = document_for(pk, actor=actor)
     return {
         "id": document.pk,
         "number": document.number,
@@ -81,17 +81,17 @@ def verification(user, pk) -> dict:
     }
 
 
-def project_list_download(user: User, params) -> Download:
-    projects = selectors.project_list(user, params)
+def project_list_download(params, *, actor: User) -> Download:
+    projects = selectors.project_list(actor, params)
     return Download(workbooks.project_list_workbook(projects, params), "项目清单.xlsx", workbooks.XLSX)
 
 
-def project_workbook_download(user: User, project_id) -> Download:
+def project_workbook_download(project_id, *, actor: User) -> Download:
     try:
         pk = int(project_id)
     except (TypeError, ValueError):
         raise NotFound("项目不存在或无权查看") from None
-    project = workbooks.with_file(selectors.visible_projects(user).filter(pk=pk)).first()
+    project = workbooks.with_file(selectors.visible_projects(actor).filter(pk=pk)).first()
     if project is None:
         raise NotFound("项目不存在或无权查看")
     return Download(
@@ -99,7 +99,7 @@ def project_workbook_download(user: User, project_id) -> Download:
     )
 
 
-def _open_projects(user, project_id) -> tuple:
+def _open_projects(project_id, *, actor) -> tuple:
     """One project's open data, and whether its document links may be given: to a signed-in user who
     may see the project (before publication too), with links; to anyone else only once it is public
     (selectors.public_projects), without links, since the downloads need a login (ADR 0201)."""
@@ -107,8 +107,8 @@ def _open_projects(user, project_id) -> tuple:
         pk = int(project_id)
     except (TypeError, ValueError):
         raise NotFound("项目不存在或无权查看") from None
-    if signed_in(user):
-        mine = selectors.visible_projects(user).filter(pk=pk)
+    if signed_in(actor):
+        mine = selectors.visible_projects(actor).filter(pk=pk)
         if mine.exists():
             return opendata.with_records(mine), True
     public = selectors.public_projects().filter(pk=pk)
@@ -128,15 +128,15 @@ def document_url(build_absolute_uri, *, linked: bool = True):
     return url
 
 
-def ocds_package(user, project_id, *, uri: str, build_absolute_uri) -> dict:
-    projects, linked = _open_projects(user, project_id)
+def ocds_package(project_id, *, actor, uri: str, build_absolute_uri) -> dict:
+    projects, linked = _open_projects(project_id, actor=actor)
     return opendata.release_package(
         projects, uri=uri, document_url=document_url(build_absolute_uri, linked=linked)
     )
 
 
-def oc4ids_package(user, project_id, *, uri: str, build_absolute_uri) -> dict:
-    projects, linked = _open_projects(user, project_id)
+def oc4ids_package(project_id, *, actor, uri: str, build_absolute_uri) -> dict:
+    projects, linked = _open_projects(project_id, actor=actor)
     return opendata.project_package(
         projects, uri=uri, document_url=document_url(build_absolute_uri, linked=linked)
     )

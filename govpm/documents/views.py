@@ -25,9 +25,9 @@ def send(download: services.Download, *, inline: bool = False) -> HttpResponse:
     return response
 
 
-def _or_404(call, *args):
+def _or_404(call, *args, **kwargs):
     try:
-        return call(*args)
+        return call(*args, **kwargs)
     except NotFound as exc:
         raise Http404(exc.message) from None
 
@@ -35,14 +35,14 @@ def _or_404(call, *args):
 @login_required
 @require_GET
 def docx(request, pk: int):
-    return send(_or_404(services.docx_download, request.user, pk))
+    return send(_or_404(services.docx_download, pk, actor=request.user))
 
 
 @login_required
 @require_GET
 def pdf(request, pk: int):
     try:
-        return send(_or_404(services.pdf_download, request.user, pk), inline=True)
+        return send(_or_404(services.pdf_download, pk, actor=request.user), inline=True)
     except ConversionFailed as exc:
         return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
 
@@ -50,14 +50,14 @@ def pdf(request, pk: int):
 @login_required
 @require_GET
 def project_workbook(request, project_id: int):
-    return send(_or_404(services.project_workbook_download, request.user, project_id))
+    return send(_or_404(services.project_workbook_download, project_id, actor=request.user))
 
 
 @login_required
 @require_GET
 def project_list_xlsx(request):
     try:
-        return send(services.project_list_download(request.user, request.GET))
+        return send(services.project_list_download(request.GET, actor=request.user))
     except GovpmError as exc:
         return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
 
@@ -106,8 +106,8 @@ def ocds(request, project_id: int):
     """Public once the project is published (ADR 0201); before that, for those who may see it."""
     package = _or_404(
         lambda: services.ocds_package(
-            request.user,
             project_id,
+            actor=request.user,
             uri=request.build_absolute_uri(),
             build_absolute_uri=request.build_absolute_uri,
         )
@@ -119,8 +119,8 @@ def ocds(request, project_id: int):
 def oc4ids(request, project_id: int):
     package = _or_404(
         lambda: services.oc4ids_package(
-            request.user,
             project_id,
+            actor=request.user,
             uri=request.build_absolute_uri(),
             build_absolute_uri=request.build_absolute_uri,
         )

@@ -315,7 +315,7 @@ def project_workbook(project: Project) -> bytes:
         [
             (
                 e.created_at,
-                str(e.actor),
+                e.actor_name,
                 e.actor_role,
                 e.actor_unit,
                 e.action,

@@ -10,19 +10,15 @@ difference; the audit chain is verified from the restored events themselves.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
-from govpm.core import clock
+from govpm.core import audit, clock
 
 FORMAT = 1
-
-# Extra checks other apps contribute (the audit chain): each returns a list of problems, empty when sound.
-EXTRA_CHECKS: list[Callable[[], list[str]]] = []
 
 
 def _tables() -> list[str]:
@@ -104,6 +100,5 @@ def check(expected: dict) -> list[str]:
             problems.append(f"media {name}: missing")
         elif media[name] != digest:
             problems.append(f"media {name}: content changed")
-    for extra in EXTRA_CHECKS:
-        problems.extend(extra())
+    problems.extend(f"audit {p.table} #{p.event_id}: {p.kind}: {p.message}" for p in audit.verify())
     return problems

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from govpm.core import clock
 from govpm.core.money import MoneyField
 
 from .stages import Stage
@@ -101,23 +102,32 @@ class Project(models.Model):
 
 
 class Event(models.Model):
-    """The audit trail: one row per action taken on a project, never changed nor deleted.
+    """The audit trail: one row per action taken on a project, never changed nor deleted (the database
+    refuses UPDATE and DELETE: triggers of migration 0003; `manage.py verify_audit` checks the hash chain).
 
-    actor        who acted (the user), and actor_role/actor_unit as they were at that moment
-    action       the action code of stages.ACTIONS
+    actor        who acted (the user); actor_name, actor_role and actor_unit as they were at that moment,
+                 so renaming or moving the user later changes no past event
+    action       the action code of stages.ACTIONS ("create" for a new need)
     from_stage   the stage before the action; to_stage the stage after (equal when no change)
     payload      what the action was given and what it produced (ids, amounts as strings, findings)
-    created_at   when, timezone-aware"""
+    changes      {field: [old, new]} for each field of the project row the action changed
+    created_at   when, timezone-aware
+    prev_hash    the hash of the event before this one ("" for the first)
+    hash         SHA-256 of prev_hash + the canonical JSON of the fields above (govpm.core.audit)"""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(User, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField("操作人姓名", max_length=150)
     actor_role = models.CharField("角色", max_length=20)
     actor_unit = models.CharField("单位", max_length=100, blank=True)
     action = models.CharField("动作", max_length=40)
     from_stage = models.CharField("原阶段", max_length=20, choices=Stage.choices)
     to_stage = models.CharField("新阶段", max_length=20, choices=Stage.choices)
     payload = models.JSONField("内容", default=dict)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    changes = models.JSONField("变更", default=dict)
+    created_at = models.DateTimeField("时间", default=clock.now, db_index=True)
+    prev_hash = models.CharField("前一记录哈希", max_length=64, blank=True)
+    hash = models.CharField("哈希", max_length=64)
 
     class Meta:
         verbose_name = verbose_name_plural = "操作记录"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from govpm.accounts.models import User
-from govpm.core import access
+from govpm.core import access, audit
 from govpm.core.errors import Conflict, InvalidInput
 from govpm.policy.catalog import citation
 
@@ -38,6 +38,11 @@ def _period_end(kind: str, year: int, period: int) -> dt.date:
     return next_first - dt.timedelta(days=1)
 
 
+def _audit(actor: User, action: str, item, fields: tuple[str, ...]) -> None:
+    """A promotion record is new when written: its event holds each field's value, from nothing."""
+    audit.record(actor=actor, action=action, target=item, changes=audit.diff({}, audit.values(item, fields)))
+
+
 def record_publicity(
     *, actor: User, kind: str, year: int, period: int, title: str, published_on: dt.date, channel: str = ""
 ) -> Publicity:
@@ -58,7 +63,7 @@ def record_publicity(
     with transaction.atomic():
         if Publicity.objects.select_for_update().filter(kind=kind, year=year, period=period).exists():
             raise Conflict(f"{year}年第{period}期{Publicity.Kind(kind).label}已登记", code="already_done")
-        return Publicity.objects.create(
+        item = Publicity.objects.create(
             kind=kind,
             year=year,
             period=period,
@@ -67,6 +72,10 @@ def record_publicity(
             channel=channel,
             recorded_by=actor,
         )
+        _audit(
+            actor, "record_publicity", item, ("kind", "year", "period", "title", "published_on", "channel")
+        )
+        return item
 
 
 def record_case(
@@ -84,13 +93,16 @@ def record_case(
         raise InvalidInput(
             "典型案例和推介对象：不能为空", field="title" if not title.strip() else "presented_to"
         )
-    return CasePresentation.objects.create(
-        title=title.strip(),
-        presented_to=presented_to.strip(),
-        presented_on=presented_on,
-        project=project,
-        recorded_by=actor,
-    )
+    with transaction.atomic():
+        item = CasePresentation.objects.create(
+            title=title.strip(),
+            presented_to=presented_to.strip(),
+            presented_on=presented_on,
+            project=project,
+            recorded_by=actor,
+        )
+        _audit(actor, "record_case", item, ("title", "presented_to", "presented_on", "project_id"))
+        return item
 
 
 def record_showcase(*, actor: User, title: str, held_on: dt.date, audience: str = "") -> Showcase:
@@ -104,7 +116,12 @@ def record_showcase(*, actor: User, title: str, held_on: dt.date, audience: str 
     )
     if not title.strip():
         raise InvalidInput("推介专场：不能为空", field="title")
-    return Showcase.objects.create(title=title.strip(), held_on=held_on, audience=audience, recorded_by=actor)
+    with transaction.atomic():
+        item = Showcase.objects.create(
+            title=title.strip(), held_on=held_on, audience=audience, recorded_by=actor
+        )
+        _audit(actor, "record_showcase", item, ("title", "held_on", "audience"))
+        return item
 
 
 @dataclass

@@ -4,7 +4,6 @@ Errors come out in the platform's shape {"error": {code, message, rule, citation
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -19,6 +18,7 @@ from govpm.core.api import Pagination
 from govpm.core.errors import InvalidInput, NotFound
 from govpm.core.http import content_disposition
 from govpm.core.schema import BAD_INPUT, ERROR, ERRORS, FORBIDDEN, NOT_FOUND, NOT_LOGGED_IN
+from govpm.projects.api.inputs import parse
 
 from . import permissions, reports, selectors, tasks
 from .assessment import assess_year
@@ -128,10 +128,7 @@ class IndicatorObservations(TargetsAPIView):
         responses={201: TargetsObservationOut, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
-        indicator = get_object_or_404(Indicator, pk=pk)
-        data = TargetsObservationIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        observation = record_observation(indicator, actor=request.user, **data.validated_data)
+        observation = record_observation(pk, actor=request.user, **parse(TargetsObservationIn, request.data))
         return Response(TargetsObservationOut(observation).data, status=status.HTTP_201_CREATED)
 
 
@@ -145,10 +142,7 @@ class IndicatorJudgements(TargetsAPIView):
         responses={201: TargetsJudgementOut, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
-        indicator = get_object_or_404(Indicator, pk=pk)
-        data = TargetsJudgementIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        judgement = record_judgement(indicator, actor=request.user, **data.validated_data)
+        judgement = record_judgement(pk, actor=request.user, **parse(TargetsJudgementIn, request.data))
         return Response(TargetsJudgementOut(judgement).data, status=status.HTTP_201_CREATED)
 
 
@@ -212,10 +206,7 @@ class TaskProgressView(TargetsAPIView):
         responses={201: TargetsProgressRecordOut, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
-        task = get_object_or_404(Task, pk=pk)
-        data = TargetsProgressIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        record = tasks.record_progress(task, actor=request.user, **data.validated_data)
+        record = tasks.record_progress(pk, actor=request.user, **parse(TargetsProgressIn, request.data))
         return Response(TargetsProgressRecordOut(record).data, status=status.HTTP_201_CREATED)
 
 

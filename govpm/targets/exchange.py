@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
-from govpm.core import spreadsheets
+from govpm.core import audit, spreadsheets
 from govpm.core.errors import GovpmError, InvalidInput
 
 from . import parsing, permissions, storing
@@ -271,6 +271,13 @@ def import_indicators(filename: str, data: bytes, *, actor) -> ImportResult:
             result.created += 1
         else:
             result.updated += 1
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="import_indicators",
+            object_type="targets.indicator",
+            payload={"filename": filename, **result.as_dict()},
+        )
     return result
 
 
@@ -374,12 +381,22 @@ def import_observations(filename: str, data: bytes, *, actor) -> ImportResult:
     if result.errors:
         return result
     with transaction.atomic():
+        # Every indicator's row lock first, in id order, before any audit event takes the chain lock: a
+        # single entry on one of them (row lock, then chain lock) cannot then wait on this import in a cycle.
+        ids = sorted({entry["indicator"].pk for _number, entry, _ in to_save})
+        list(Indicator.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
         for _number, entry, is_correction in to_save:
-            record_observation(actor=actor, **entry)
+            record_observation(entry.pop("indicator").pk, actor=actor, **entry)
             if is_correction:
                 result.updated += 1
             else:
                 result.created += 1
+        audit.record(
+            actor=actor,
+            action="import_observations",
+            object_type="targets.observation",
+            payload={"filename": filename, **result.as_dict()},
+        )
     return result
 
 

@@ -10,8 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from govpm.core import clock
-from govpm.core.errors import InvalidInput
+from govpm.core import audit, clock
+from govpm.core.errors import InvalidInput, NotFound
 
 from . import permissions
 from .models import CorrectedRecord, Indicator, Judgement, Observation, Verdict
@@ -77,8 +77,20 @@ def supersede_current(
     return previous
 
 
+OBSERVATION_FIELDS = ("period", "value", "secondary_value", "source", "correction_reason")
+JUDGEMENT_FIELDS = ("year", "verdict", "reason")
+
+
+def lock_indicator(indicator_id: int) -> Indicator:
+    """The row lock a write on an indicator takes first: two people entering its values queue here."""
+    try:
+        return Indicator.objects.select_for_update().get(pk=indicator_id)
+    except (Indicator.DoesNotExist, ValueError, TypeError):
+        raise NotFound("指标不存在") from None
+
+
 def record_observation(
-    indicator: Indicator,
+    indicator_id: int,
     *,
     actor,
     period,
@@ -87,7 +99,8 @@ def record_observation(
     secondary_value=None,
     correction_reason="",
 ) -> Observation:
-    """Enter the value of `indicator` for `period`; a second value for the same period is a correction."""
+    """Enter the value of an indicator for `period`; a second value for the same period is a correction.
+    The audit event's changes run from the corrected value (if any) to the new one."""
     permissions.require(actor, "enter")
     year = clean_year(period, field="period")
     number = clean_decimal(value, field="value")
@@ -97,6 +110,7 @@ def record_observation(
         correction_reason, field="correction_reason", label="更正理由", required=False, max_length=300
     )
     with transaction.atomic():
+        indicator = lock_indicator(indicator_id)
         previous = supersede_current(
             Observation.objects.filter(indicator=indicator, period=year),
             reason=reason,
@@ -104,7 +118,7 @@ def record_observation(
         )
         if previous is None and reason:
             raise InvalidInput("该年度尚无观测值，无需填写更正理由", field="correction_reason")
-        return Observation.objects.create(
+        observation = Observation.objects.create(
             indicator=indicator,
             period=year,
             value=number,
@@ -115,23 +129,44 @@ def record_observation(
             replaces=previous,
             correction_reason=reason,
         )
+        audit.record(
+            actor=actor,
+            action="record_observation",
+            target=observation,
+            changes=audit.diff(
+                audit.values(previous, OBSERVATION_FIELDS) if previous else {},
+                audit.values(observation, OBSERVATION_FIELDS),
+            ),
+            payload={"indicator": indicator.pk, "replaces": previous.pk if previous else None},
+        )
+        return observation
 
 
 JUDGEABLE = {Verdict.MET, Verdict.NOT_MET, Verdict.ON_TRACK, Verdict.BEHIND}
 
 
-def record_judgement(indicator: Indicator, *, actor, year, verdict, reason) -> Judgement:
+def record_judgement(indicator_id: int, *, actor, year, verdict, reason) -> Judgement:
     """A named assessor's verdict on a target the platform cannot evaluate, with the reason in words."""
     permissions.require(actor, "judge")
     judged_year = clean_year(year, field="year")
     if verdict not in {v.value for v in JUDGEABLE}:
         raise InvalidInput("结论须为 已达成、未达成、进度正常 或 进度滞后", field="verdict")
     reason_text = clean_text(reason, field="reason", label="评估理由", max_length=2000)
-    return Judgement.objects.create(
-        indicator=indicator,
-        year=judged_year,
-        verdict=verdict,
-        reason=reason_text,
-        assessor=actor,
-        judged_at=clock.now(),
-    )
+    with transaction.atomic():
+        indicator = lock_indicator(indicator_id)
+        judgement = Judgement.objects.create(
+            indicator=indicator,
+            year=judged_year,
+            verdict=verdict,
+            reason=reason_text,
+            assessor=actor,
+            judged_at=clock.now(),
+        )
+        audit.record(
+            actor=actor,
+            action="record_judgement",
+            target=judgement,
+            changes=audit.diff({}, audit.values(judgement, JUDGEMENT_FIELDS)),
+            payload={"indicator": indicator.pk},
+        )
+        return judgement

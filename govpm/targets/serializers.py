@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from govpm.accounts.codes import REGIONS
+from govpm.projects.api.inputs import Strict
 
 from . import parsing
 from .models import Direction, Judgement, Nature, Verdict
@@ -227,12 +228,13 @@ class TargetsProgressRecordOut(serializers.Serializer):
 # --- input ----------------------------------------------------------------------------------------------
 
 
-class TargetsObservationIn(serializers.Serializer):
-    period = serializers.IntegerField(min_value=2000, max_value=2100)
-    value = DecimalInput()
-    secondary_value = DecimalInput(required=False, allow_blank=True, allow_null=True)
-    source = serializers.CharField(max_length=200)
+class TargetsObservationIn(Strict):
+    period = serializers.IntegerField(label="年度", min_value=2000, max_value=2100)
+    value = DecimalInput(label="观测值")
+    secondary_value = DecimalInput(label="括号内观测值", required=False, allow_blank=True, allow_null=True)
+    source = serializers.CharField(label="数据来源", max_length=200)
     correction_reason = serializers.CharField(
+        label="更正理由",
         max_length=300,
         required=False,
         allow_blank=True,
@@ -240,17 +242,21 @@ class TargetsObservationIn(serializers.Serializer):
     )
 
 
-class TargetsJudgementIn(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    verdict = EnumText("TargetsJudgementVerdictEnum", JUDGEMENT_VERDICT_CHOICES, max_length=20)
-    reason = serializers.CharField()
+class TargetsJudgementIn(Strict):
+    year = serializers.IntegerField(label="年度", min_value=2000, max_value=2100)
+    verdict = EnumText("TargetsJudgementVerdictEnum", JUDGEMENT_VERDICT_CHOICES, label="结论", max_length=20)
+    reason = serializers.CharField(label="评估理由")
 
 
-class TargetsProgressIn(serializers.Serializer):
-    region_code = EnumText("TargetsRegionCodeEnum", REGION_CHOICES, max_length=6)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    completed = DecimalInput()
-    source = serializers.CharField(max_length=200)
+class TargetsProgressIn(Strict):
+    region_code = EnumText("TargetsRegionCodeEnum", REGION_CHOICES, label="行政区划", max_length=6)
+    year = serializers.IntegerField(label="年度", min_value=2000, max_value=2100)
+    completed = DecimalInput(label="完成量")
+    source = serializers.CharField(label="数据来源", max_length=200)
     correction_reason = serializers.CharField(
-        max_length=300, required=False, allow_blank=True, help_text="更正已报送的数字时必填，首次报送时留空"
+        label="更正理由",
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="更正已报送的数字时必填，首次报送时留空",
     )

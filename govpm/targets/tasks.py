@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from govpm.accounts.codes import CITY_REGION, COUNTY_REGIONS, REGIONS
-from govpm.core import clock
-from govpm.core.errors import InvalidInput
+from govpm.core import audit, clock
+from govpm.core.errors import InvalidInput, NotFound
 
 from . import parsing, permissions
 from .models import Task, TaskProgress, TaskShare
@@ -154,10 +154,22 @@ def progress(task: Task, year: int, *, shares=None, records=None) -> list[County
     return rows
 
 
+PROGRESS_FIELDS = ("region_code", "year", "completed", "source", "correction_reason")
+
+
+def lock_task(task_id: int) -> Task:
+    """The row lock a write on a task takes first: two reports for one task queue here."""
+    try:
+        return Task.objects.select_for_update().get(pk=task_id)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise NotFound("分解任务不存在") from None
+
+
 def record_progress(
-    task: Task, *, actor, region_code, year, completed, source, correction_reason=""
+    task_id: int, *, actor, region_code, year, completed, source, correction_reason=""
 ) -> TaskProgress:
-    """What a county completed in a year; a second figure for the same county and year is a correction."""
+    """What a county completed in a year; a second figure for the same county and year is a correction.
+    The audit event's changes run from the corrected figure (if any) to the new one."""
     permissions.require(actor, "enter")
     if region_code not in COUNTY_REGIONS:
         raise InvalidInput("行政区划须为衢州市所辖县（市、区）的代码（GB/T 2260）", field="region_code")
@@ -170,12 +182,13 @@ def record_progress(
         correction_reason, field="correction_reason", label="更正理由", required=False, max_length=300
     )
     with transaction.atomic():
+        task = lock_task(task_id)
         previous = supersede_current(
             TaskProgress.objects.filter(task=task, region_code=region_code, year=the_year),
             reason=reason,
             taken=lambda earlier: f"{REGIONS[region_code]}{the_year}年已有完成量，更正须填写更正理由",
         )
-        return TaskProgress.objects.create(
+        record = TaskProgress.objects.create(
             task=task,
             region_code=region_code,
             year=the_year,
@@ -186,3 +199,14 @@ def record_progress(
             replaces=previous,
             correction_reason=reason,
         )
+        audit.record(
+            actor=actor,
+            action="record_progress",
+            target=record,
+            changes=audit.diff(
+                audit.values(previous, PROGRESS_FIELDS) if previous else {},
+                audit.values(record, PROGRESS_FIELDS),
+            ),
+            payload={"task": task.pk, "replaces": previous.pk if previous else None},
+        )
+        return record

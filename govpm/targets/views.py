@@ -95,7 +95,7 @@ def indicator_detail(request, pk: int):
             observation_form = ObservationForm(request.POST, prefix="obs")
             if observation_form.is_valid():
                 try:
-                    record_observation(indicator, actor=request.user, **observation_form.cleaned_data)
+                    record_observation(indicator.pk, actor=request.user, **observation_form.cleaned_data)
                     return redirect("targets:indicator", pk=pk)
                 except GovpmError as error:
                     attach(observation_form, error)
@@ -103,7 +103,7 @@ def indicator_detail(request, pk: int):
             judgement_form = JudgementForm(request.POST, prefix="judge")
             if judgement_form.is_valid():
                 try:
-                    record_judgement(indicator, actor=request.user, **judgement_form.cleaned_data)
+                    record_judgement(indicator.pk, actor=request.user, **judgement_form.cleaned_data)
                     return redirect("targets:indicator", pk=pk)
                 except GovpmError as error:
                     attach(judgement_form, error)
@@ -203,7 +203,7 @@ def task_detail(request, pk: int):
         form = ProgressForm(request.POST)
         if form.is_valid():
             try:
-                tasks.record_progress(task, actor=request.user, **form.cleaned_data)
+                tasks.record_progress(task.pk, actor=request.user, **form.cleaned_data)
                 return redirect(f"{request.path}?year={form.cleaned_data['year']}")
             except GovpmError as error:
                 attach(form, error)

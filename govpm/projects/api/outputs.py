@@ -184,10 +184,12 @@ class EventOut(serializers.ModelSerializer):
             "id",
             "action",
             "actor",
+            "actor_name",
             "actor_role",
             "actor_unit",
             "from_stage",
             "to_stage",
             "payload",
+            "changes",
             "created_at",
         ]

@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from govpm.accounts.models import User
-from govpm.core import access, clock
+from govpm.core import access, audit, clock
 from govpm.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from govpm.policy.catalog import citation
 
@@ -156,22 +156,31 @@ def write_event(
     snapshot: dict | None = None,
 ) -> Event:
     """Saves what the action changed on the project (only that: most actions change nothing on the row)
-    and appends the audit event."""
-    if project.stage != from_stage:
-        project.stage_changed_at = clock.now()
+    and appends the audit event with the old and new value of each changed field.
+
+    `snapshot` is the project's values before the action (`_values`); None means the project was just
+    created, and every field it was created with counts as changed from nothing."""
     if snapshot is None:
-        project.save()
+        changes = {name: [None, value] for name, value in _values(project).items() if name != "id" and value}
     else:
-        changed = [name for name, value in _values(project).items() if snapshot.get(name) != value]
-        if changed:
-            project.save(update_fields=[project._meta.get_field(name).name for name in changed])
-    return Event.objects.create(
+        if project.stage != from_stage:
+            project.stage_changed_at = clock.now()
+        after = _values(project)
+        changes = {
+            name: [snapshot.get(name), value] for name, value in after.items() if snapshot.get(name) != value
+        }
+        if changes:
+            project.save(update_fields=[project._meta.get_field(name).name for name in changes])
+    event = Event(
         project=project,
-        actor=actor,
-        actor_role=actor.role,
-        actor_unit=actor.unit.name if actor.unit else "",
+        **audit.actor_fields(actor),
         action=action,
         from_stage=from_stage,
         to_stage=project.stage,
-        payload=payload,
+        payload=jsonable(payload),
+        changes=jsonable(changes),
+        created_at=clock.now(),
     )
+    audit.seal(event, audit.EVENT_FIELDS)
+    event.save(force_insert=True)
+    return event

@@ -14,10 +14,10 @@ from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES
 from govpm.policy.models import Finding
 
 from ..facts import clean_facts
-from ..models import Decision, Event, Project, ZombieListing
+from ..models import Decision, Project, ZombieListing
 from ..rules import prescreen
 from ..stages import Stage
-from .base import refuse, require_text, transition
+from .base import refuse, require_text, transition, write_event
 
 
 def _apply_facts(project: Project, facts: dict) -> None:
@@ -54,14 +54,11 @@ def create_project(
         )
         _apply_facts(project, cleaned)
         project.save()
-        Event.objects.create(
-            project=project,
+        write_event(
+            project,
             actor=actor,
-            actor_role=actor.role,
-            actor_unit=actor.unit.name if actor.unit else "",
             action="create",
             from_stage=Stage.DRAFT,
-            to_stage=Stage.DRAFT,
             payload={
                 "name": name,
                 "facts": cleaned,

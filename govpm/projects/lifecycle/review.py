@@ -11,7 +11,6 @@ from govpm.core.errors import Forbidden, InvalidInput, NotFound
 
 from ..models import (
     Decision,
-    Event,
     IssuedDocument,
     Module,
     OpinionRevision,
@@ -20,7 +19,7 @@ from ..models import (
     ReviewTask,
 )
 from ..stages import Stage
-from .base import lock_project, refuse, require_text, transition
+from .base import _values, lock_project, refuse, require_text, transition, write_event
 from .records import issue_document
 
 
@@ -38,18 +37,16 @@ def open_scheme(
                     f"需求「{other.name}」不在已入库阶段，不能合并", field=f"merge_ids.{index}"
                 )
         for other in merged:
+            before = _values(other)
             other.merged_into = step.project
             other.stage = Stage.TERMINATED
-            other.save(update_fields=["merged_into", "stage"])
-            Event.objects.create(
-                project=other,
+            write_event(
+                other,
                 actor=actor,
-                actor_role=actor.role,
-                actor_unit=actor.unit.name if actor.unit else "",
                 action="open_scheme",
                 from_stage=Stage.POOLED,
-                to_stage=Stage.TERMINATED,
                 payload={"merged_into": step.project.pk},
+                snapshot=before,
             )
         step.move(Stage.SCHEME)
         step.record(merged=[other.pk for other in merged], note=note)

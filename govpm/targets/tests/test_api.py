@@ -132,7 +132,9 @@ def test_task_progress_and_ranking(curated_data, client_as, officer, django_asse
         format="json",
     )
     assert created.status_code == 201
-    record_progress(task, actor=officer, region_code="330802", year=2020, completed="1650", source="柯城区")
+    record_progress(
+        task.pk, actor=officer, region_code="330802", year=2020, completed="1650", source="柯城区"
+    )
 
     with django_assert_max_num_queries(5):
         body = client.get(f"/api/v1/targets/tasks/{task.pk}/progress/", {"year": 2020}).json()

@@ -17,7 +17,7 @@ def status_of(indicator, year):
 
 
 def observe(indicator, actor, year, value, **extra):
-    record_observation(indicator, actor=actor, period=year, value=value, source="测试数据", **extra)
+    record_observation(indicator.pk, actor=actor, period=year, value=value, source="测试数据", **extra)
 
 
 def test_tgt04_value_equal_to_yishang_target_meets_it(officer):
@@ -62,7 +62,7 @@ def test_tgt04_qualitative_target_gets_no_automatic_verdict_until_judged(officer
     assert status == Verdict.NEEDS_JUDGEMENT and "持续减缓" in reason
 
     record_judgement(
-        indicator, actor=officer, year=2022, verdict="met", reason="增速由3.5%降至3.1%，持续减缓"
+        indicator.pk, actor=officer, year=2022, verdict="met", reason="增速由3.5%降至3.1%，持续减缓"
     )
     status, reason = status_of(indicator, 2022)
     assert status == Verdict.MET

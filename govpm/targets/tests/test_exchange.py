@@ -75,11 +75,11 @@ def test_tgt07_bad_indicator_rows_are_reported_and_good_rows_kept(curated_data, 
 def test_tgt07_observations_round_trip(curated_data, officer, fmt):
     """TGT-07: observations round trip."""
     h01, h02 = Indicator.objects.get(code="H01"), Indicator.objects.get(code="H02")
-    record_observation(h01, actor=officer, period=2020, value="25.10", source="监测")
+    record_observation(h01.pk, actor=officer, period=2020, value="25.10", source="监测")
     record_observation(
-        h01, actor=officer, period=2020, value="25.30", source="监测", correction_reason="复核"
+        h01.pk, actor=officer, period=2020, value="25.30", source="监测", correction_reason="复核"
     )
-    record_observation(h02, actor=officer, period=2021, value="18", source="红会")
+    record_observation(h02.pk, actor=officer, period=2021, value="18", source="红会")
     headers, rows = exchange.observation_table(selectors.observations_for_export())
     data = exchange.to_csv(headers, rows) if fmt == "csv" else exchange.to_xlsx(headers, rows, "观测值")
     if fmt == "xlsx":

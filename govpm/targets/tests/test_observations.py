@@ -23,7 +23,7 @@ def test_tgt03_observation_records_value_source_who_and_when(officer):
     indicator = make_indicator(targets={2022: "≥90"})
 
     observation = record_observation(
-        indicator, actor=officer, period=2020, value="88.50", source="市卫健委年报"
+        indicator.pk, actor=officer, period=2020, value="88.50", source="市卫健委年报"
     )
 
     assert observation.value == Decimal("88.50")
@@ -38,10 +38,10 @@ def test_tgt03_observation_records_value_source_who_and_when(officer):
 def test_tgt03_correction_keeps_the_prior_value_in_history(officer):
     """TGT-03: correction keeps the prior value in history."""
     indicator = make_indicator(targets={2022: "≥90"})
-    first = record_observation(indicator, actor=officer, period=2020, value="88.5", source="年报")
+    first = record_observation(indicator.pk, actor=officer, period=2020, value="88.5", source="年报")
 
     corrected = record_observation(
-        indicator,
+        indicator.pk,
         actor=officer,
         period=2020,
         value="89.1",
@@ -60,10 +60,10 @@ def test_tgt03_correction_keeps_the_prior_value_in_history(officer):
 
 def test_a_second_value_without_a_reason_is_refused_and_changes_nothing(officer):
     indicator = make_indicator(targets={2022: "≥90"})
-    record_observation(indicator, actor=officer, period=2020, value="88.5", source="年报")
+    record_observation(indicator.pk, actor=officer, period=2020, value="88.5", source="年报")
 
     with pytest.raises(InvalidInput) as refused:
-        record_observation(indicator, actor=officer, period=2020, value="70", source="年报")
+        record_observation(indicator.pk, actor=officer, period=2020, value="70", source="年报")
 
     assert refused.value.field == "correction_reason" and "更正理由" in refused.value.message
     assert Observation.objects.get(indicator=indicator).value == Decimal("88.5")
@@ -83,7 +83,7 @@ def test_bad_input_names_the_field_in_chinese_and_saves_nothing(officer, field, 
     data = {"period": 2020, "value": "1", "source": "年报", **kwargs}
 
     with pytest.raises(InvalidInput) as refused:
-        record_observation(indicator, actor=officer, **data)
+        record_observation(indicator.pk, actor=officer, **data)
 
     assert refused.value.field == field
     assert any("\u4e00" <= ch <= "\u9fff" for ch in refused.value.message)
@@ -93,13 +93,13 @@ def test_bad_input_names_the_field_in_chinese_and_saves_nothing(officer, field, 
 def test_observer_may_not_enter_or_judge(observer):
     indicator = make_indicator(targets={2022: "持续减缓"})
     with pytest.raises(Forbidden):
-        record_observation(indicator, actor=observer, period=2020, value="1", source="年报")
+        record_observation(indicator.pk, actor=observer, period=2020, value="1", source="年报")
     with pytest.raises(Forbidden):
-        record_judgement(indicator, actor=observer, year=2022, verdict="met", reason="理由")
+        record_judgement(indicator.pk, actor=observer, year=2022, verdict="met", reason="理由")
 
 
 def test_judgement_needs_a_reason(officer):
     indicator = make_indicator(targets={2022: "持续减缓"})
     with pytest.raises(InvalidInput) as refused:
-        record_judgement(indicator, actor=officer, year=2022, verdict="met", reason=" ")
+        record_judgement(indicator.pk, actor=officer, year=2022, verdict="met", reason=" ")
     assert refused.value.field == "reason"

@@ -57,7 +57,7 @@ def health_2022(curated_data, officer):
     """2022, the first target year: one binding failure, one binding success, one expected failure."""
     for code, value in [("H49", "9.5"), ("H48", "3.5"), ("H01", "25.1")]:
         record_observation(
-            Indicator.objects.get(code=code), actor=officer, period=2022, value=value, source="年报"
+            Indicator.objects.get(code=code).pk, actor=officer, period=2022, value=value, source="年报"
         )
     return Document.objects.get(number=HEALTH)
 
@@ -153,7 +153,7 @@ def test_tgt06_afforestation_report_ranks_counties_by_completion(curated_data, o
     afforestation = Task.objects.get(code="T01")
     for code, done in [("330802", "3300"), ("330803", "2350"), ("330824", "8700"), ("330822", "7040")]:
         tasks.record_progress(
-            afforestation, actor=officer, region_code=code, year=2020, completed=done, source="县林业局"
+            afforestation.pk, actor=officer, region_code=code, year=2020, completed=done, source="县林业局"
         )
     document = Document.objects.get(number=AFFORESTATION)
 

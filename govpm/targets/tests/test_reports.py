@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_tgt06_yearly_xlsx_report_lists_binding_failures_first(curated_data, officer):
     """TGT-06: yearly xlsx report lists binding failures first."""
     failing = Indicator.objects.get(code="H49")  # 孕产妇死亡率 9以下, 约束性
-    record_observation(failing, actor=officer, period=2022, value="9.5", source="妇幼年报")
+    record_observation(failing.pk, actor=officer, period=2022, value="9.5", source="妇幼年报")
 
     workbook = load_workbook(io.BytesIO(assessment_workbook(2022)))
 

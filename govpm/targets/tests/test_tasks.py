@@ -43,7 +43,7 @@ def test_tgt05_progress_completion_rate_and_ranking(afforestation, officer):
     """TGT-05: progress completion rate and ranking."""
     for code, done in [("330802", "3300"), ("330803", "2350"), ("330824", "8700"), ("330822", "7040")]:
         tasks.record_progress(
-            afforestation, actor=officer, region_code=code, year=2020, completed=done, source="县林业局"
+            afforestation.pk, actor=officer, region_code=code, year=2020, completed=done, source="县林业局"
         )
 
     rows = {r.region_code: r for r in tasks.progress(afforestation, 2020)}
@@ -61,14 +61,14 @@ def test_tgt05_progress_completion_rate_and_ranking(afforestation, officer):
 
 def test_progress_correction_keeps_history(afforestation, officer):
     first = tasks.record_progress(
-        afforestation, actor=officer, region_code="330802", year=2020, completed="3000", source="县报"
+        afforestation.pk, actor=officer, region_code="330802", year=2020, completed="3000", source="县报"
     )
     with pytest.raises(InvalidInput):
         tasks.record_progress(
-            afforestation, actor=officer, region_code="330802", year=2020, completed="3300", source="县报"
+            afforestation.pk, actor=officer, region_code="330802", year=2020, completed="3300", source="县报"
         )
     tasks.record_progress(
-        afforestation,
+        afforestation.pk,
         actor=officer,
         region_code="330802",
         year=2020,
@@ -85,12 +85,12 @@ def test_progress_correction_keeps_history(afforestation, officer):
 def test_progress_refuses_the_city_code_and_negative_amounts(afforestation, officer):
     with pytest.raises(InvalidInput) as city:
         tasks.record_progress(
-            afforestation, actor=officer, region_code="330800", year=2020, completed="1", source="x"
+            afforestation.pk, actor=officer, region_code="330800", year=2020, completed="1", source="x"
         )
     assert city.value.field == "region_code"
     with pytest.raises(InvalidInput) as negative:
         tasks.record_progress(
-            afforestation, actor=officer, region_code="330802", year=2020, completed="-1", source="x"
+            afforestation.pk, actor=officer, region_code="330802", year=2020, completed="-1", source="x"
         )
     assert negative.value.field == "completed"
     assert not TaskProgress.objects.exists()

@@ -5,7 +5,9 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from govpm.core import audit
 from govpm.targets.gazette_import import import_gazette
 
 
@@ -20,7 +22,15 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"文件不存在：{path}")
-        report = import_gazette(file.read_text(encoding="utf-8"))
+        with transaction.atomic():
+            report = import_gazette(file.read_text(encoding="utf-8"))
+            counts = {key: value for key, value in report.as_dict().items() if key != "problems"}
+            audit.record(
+                actor=None,
+                action="import_gazette_targets",
+                object_type="targets.indicator",
+                payload={"file": file.name, **counts, "problems": len(report.problems)},
+            )
         if json:
             self.stdout.write(_dumps(report.as_dict()))
             return

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from govpm.accounts.codes import REGIONS
+from govpm.core.parsers import CleanTextSerializer
 
 from . import parsing
 from .models import Direction, Judgement, Nature, Verdict
@@ -227,7 +228,7 @@ class TargetsProgressRecordOut(serializers.Serializer):
 # --- input ----------------------------------------------------------------------------------------------
 
 
-class TargetsObservationIn(serializers.Serializer):
+class TargetsObservationIn(CleanTextSerializer):
     period = serializers.IntegerField(min_value=2000, max_value=2100)
     value = DecimalInput()
     secondary_value = DecimalInput(required=False, allow_blank=True, allow_null=True)
@@ -240,13 +241,13 @@ class TargetsObservationIn(serializers.Serializer):
     )
 
 
-class TargetsJudgementIn(serializers.Serializer):
+class TargetsJudgementIn(CleanTextSerializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     verdict = EnumText("TargetsJudgementVerdictEnum", JUDGEMENT_VERDICT_CHOICES, max_length=20)
     reason = serializers.CharField()
 
 
-class TargetsProgressIn(serializers.Serializer):
+class TargetsProgressIn(CleanTextSerializer):
     region_code = EnumText("TargetsRegionCodeEnum", REGION_CHOICES, max_length=6)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     completed = DecimalInput()

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import InterfaceError, OperationalError, connection
+from django.http import Http404
 from django.test import Client, RequestFactory
 
 from govpm.core import clock as govpm_clock
@@ -173,6 +174,17 @@ def test_deeply_nested_json_is_400_on_the_anonymous_token_endpoint_issue13(db):
     api_error(response, 400)
 
 
+def test_deeply_nested_json_in_a_page_form_is_refused_beside_the_field_issue13(cast, clock):
+    """The data dictionary's JSON control of the project page is parsed with the same bound."""
+    project = advance(draft(cast.owner), cast, to="implementation", shift=clock.shift)
+    events = Event.objects.count()
+    response = web_client(cast.owner).post(
+        f"/projects/{project.pk}/actions/submit_data_dictionary/", {"descriptor": "[" * 100_000}
+    )
+    assert "嵌套" in page_refused(response)
+    assert Event.objects.count() == events
+
+
 def test_nesting_within_the_limit_and_brackets_inside_strings_are_fine(cast):
     body = '{"name": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{"}'
     response = api_for(cast.owner).post("/api/v1/projects/", body, content_type="application/json")
@@ -251,6 +263,14 @@ def test_an_unexpected_exception_on_the_api_is_a_json_500_and_pages_keep_djangos
     response = guard.process_exception(RequestFactory().get("/api/v1/projects/"), ZeroDivisionError())
     assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
     assert guard.process_exception(RequestFactory().get("/projects/"), ZeroDivisionError()) is None
+    assert guard.process_exception(RequestFactory().get("/api/v1/x/"), Http404()) is None
+
+
+def test_a_crashed_page_answers_a_chinese_500_page():
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/projects/"))
+    assert response.status_code == 500 and "服务器内部错误" in response.content.decode()
 
 
 @pytest.mark.postgres

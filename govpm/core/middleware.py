@@ -12,15 +12,18 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from .errors import GovpmError, InvalidInput
 from .parsers import check_params, too_large_error
 
 logger = logging.getLogger("django.request")
+
+# Exceptions Django itself answers with 404, 403 or 400 (through handler400 below).
+EXPECTED = (Http404, PermissionDenied, SuspiciousOperation, BadRequest)
 
 UNAVAILABLE = "数据库暂时不可用，请稍后重试；本次操作未完成"
 INTERNAL = "服务器内部错误，请稍后重试或联系管理员"
@@ -79,8 +82,8 @@ class InputGuardMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, RequestDataTooBig):
             return refusal(request, too_large_error())
-        if not is_api(request):
-            return None  # the web pages keep Django's 500 handling
+        if not is_api(request) or isinstance(exception, EXPECTED):
+            return None  # the web pages keep Django's 500 page; 404, 403 and 400 keep their handlers
         if isinstance(exception, OperationalError | InterfaceError):
             logger.error("Database unavailable: %s", request.path, exc_info=exception)
             return refusal(request, Unavailable(UNAVAILABLE))

@@ -47,7 +47,8 @@ def parse_int(value, field: str, label: str, min_value: int = 0, max_value: int 
     """An integer written in ASCII digits within [min_value, max_value], or InvalidInput naming the field."""
     text = value.strip() if isinstance(value, str) else ""
     if not _INTEGER.fullmatch(text) or not min_value <= int(text) <= max_value:
-        raise InvalidInput(f"{label}：应为{min_value}至{max_value}的整数", field=field)
+        bound = f"{min_value}至{max_value}的" if max_value < BIGINT_MAX else f"不小于{min_value}的"
+        raise InvalidInput(f"{label}：应为{bound}整数（阿拉伯数字）", field=field)
     return int(text)
 
 
@@ -80,8 +81,7 @@ def check_params(params) -> None:
         if has_control(key):
             raise InvalidInput(f"查询参数：{CONTROL_MESSAGE}", field="query")
         for value in params.getlist(key):
-            if has_control(value):
-                raise InvalidInput(f"查询参数 {key}：{CONTROL_MESSAGE}", field=key)
+            clean_text(value, key, f"查询参数 {key}")
 
 
 INTEGER_MESSAGE = "应为整数（阿拉伯数字，不超过18位）"

@@ -25,7 +25,12 @@ SHOWCASES_PER_YEAR = 2  # PROMO-03, TIME-06
 
 def parse_year(raw: str | None, *, today: dt.date) -> int:
     """A `year` query parameter: this year when absent, a four-digit year from 2020 otherwise."""
-    return parsers.parse_year(raw, min_year=2020) if raw else today.year
+    if not raw:
+        return today.year
+    try:
+        return parsers.parse_year(raw, min_year=2020)
+    except InvalidInput:
+        raise InvalidInput("年度：应为2020年以后的四位年份", field="year") from None
 
 
 def _period_end(kind: str, year: int, period: int) -> dt.date:

@@ -207,6 +207,15 @@ def test_a_10_mb_form_body_to_the_api_is_a_json_413_not_an_english_page_issue13(
     assert api_error(response, 413)["code"] == "too_large"
 
 
+def test_a_10_mb_form_body_to_a_page_is_a_chinese_413_page_issue13(cast):
+    body = "name=" + "x" * (10 * 1024 * 1024)
+    response = web_client(cast.owner).post(
+        "/projects/new/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert "请求体过大" in page_refused(response, 413)
+    assert not Project.objects.exists()
+
+
 def test_a_10_mb_multipart_field_to_a_page_is_a_chinese_413_page_issue13(cast):
     """Multipart bodies are read by Django itself: the overflow surfaces while the view reads the form."""
     response = web_client(cast.owner).post("/projects/new/", {"name": "x" * (3 * 1024 * 1024)})

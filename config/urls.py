@@ -19,3 +19,6 @@ urlpatterns = [
     path("documents/", include("govpm.documents.urls")),
     path("", include("govpm.web.urls")),
 ]
+
+# A body too large or unreadable, from any middleware or view: the API's error shape or a Chinese page.
+handler400 = "govpm.core.middleware.bad_request"

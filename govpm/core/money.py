@@ -5,19 +5,41 @@ every sum exact on SQLite and PostgreSQL alike, and the field converts at the bo
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.expressions import Combinable
+from rest_framework import serializers
 
 CENT = Decimal("0.01")
 
 
+# What an official writes: ASCII digits, at most two places, no exponent ("1e7" is not ten million 元
+# anyone typed), no NaN or Infinity.
+_PLAIN = re.compile(r"-?[0-9]+(\.[0-9]{1,2})?", re.ASCII)
+
+
+def plain_amount(value) -> Decimal:
+    """An amount as the API and the forms take it: a string or JSON number in plain notation with at
+    most two decimal places. Raises ValueError with the reason in Chinese."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise ValueError('应为金额（元），如 "1234.50"')
+    text = str(value).strip()  # a Decimal from JSON keeps its notation: 1e3 is "1E+3", NaN is "NaN"
+    if not _PLAIN.fullmatch(text):
+        if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", text, re.ASCII):
+            raise ValueError("最多保留两位小数（精确到分）")
+        raise ValueError('应为不带指数的十进制金额（元），如 "1234.50"，最多两位小数')
+    return Decimal(text)
+
+
 def to_yuan(value) -> Decimal:
-    """Parse 元 exactly. Refuses floats (binary fractions are not money) and fractions of a 分."""
+    """Parse 元 exactly. Refuses floats (binary fractions are not money), exponents and fractions of a 分."""
     if isinstance(value, float):
         raise ValidationError("金额须以字符串或整数给出，不接受浮点数")
+    if isinstance(value, str) and re.search(r"[eE]", value):
+        raise ValidationError(f"金额不接受指数写法：{value!r}")
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError) as exc:
@@ -72,3 +94,23 @@ class MoneyField(models.BigIntegerField):
         from django import forms
 
         return forms.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+
+
+class MoneyInput(serializers.DecimalField):
+    """An amount in 元 of an API or form input: plain notation, at most two places, never negative;
+    `positive` where a rule says the amount must be more than 0 (an estimate, a payment)."""
+
+    def __init__(self, *, positive: bool = False, **kwargs):
+        self.positive = positive
+        kwargs.setdefault("min_value", 0)
+        super().__init__(max_digits=16, decimal_places=2, **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            plain_amount(data)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        amount = super().to_internal_value(data)
+        if self.positive and amount <= 0:
+            raise serializers.ValidationError("须大于0")
+        return amount

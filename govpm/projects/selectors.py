@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from govpm.accounts.models import User
 from govpm.core import access
 from govpm.core.errors import InvalidInput, NotFound
+from govpm.core.parsers import parse_int
 
 from .facts import ARCHITECTURE_LAYERS
 from .models import Contract, Deadline, Decision, IssuedDocument, Level, Project, ReviewTask
@@ -73,8 +74,10 @@ def project_list(user: User, params) -> QuerySet[Project]:
             raise InvalidInput(f"阶段：不识别的阶段 {unknown[0]}", field="stage")
         projects = projects.filter(stage__in=stages)
     if unit := params.get("unit"):
+        # Digits are an id, parsed strictly: "²" and "٣" are refused, a 20-digit id too (SQLite
+        # cannot bind it); anything else is a unit code.
         projects = (
-            projects.filter(owner_unit_id=int(unit))
+            projects.filter(owner_unit_id=parse_int(unit, "unit", "业主单位", min_value=1))
             if unit.isdigit()
             else projects.filter(owner_unit__code=unit)
         )
@@ -83,9 +86,7 @@ def project_list(user: User, params) -> QuerySet[Project]:
             raise InvalidInput("层级：应为 city 或 county", field="level")
         projects = projects.filter(level=level)
     if category := params.get("category"):
-        if not category.isdigit() or not 1 <= int(category) <= 7:
-            raise InvalidInput("项目类别：应为1至7的整数", field="category")
-        projects = projects.filter(category=int(category))
+        projects = projects.filter(category=parse_int(category, "category", "项目类别", 1, 7))
     if priority := params.get("priority"):
         has = _truthy(priority, "priority", "优先列入")
         projects = projects.filter(priority_score__gt=0) if has else projects.filter(priority_score=0)
@@ -107,8 +108,8 @@ def project_list(user: User, params) -> QuerySet[Project]:
 
 def project_detail(user: User, project_id) -> Project:
     try:
-        pk = int(project_id)
-    except (TypeError, ValueError):
+        pk = parse_int(str(project_id), "id", "项目", min_value=1)
+    except InvalidInput:
         raise NotFound("项目不存在或无权查看") from None
     project = (
         visible_projects(user)

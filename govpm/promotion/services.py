@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from govpm.accounts.models import User
-from govpm.core import access, audit
+from govpm.core import access, audit, parsers
 from govpm.core.errors import Conflict, InvalidInput
 from govpm.policy.catalog import citation
 
@@ -25,10 +25,12 @@ SHOWCASES_PER_YEAR = 2  # PROMO-03, TIME-06
 
 def parse_year(raw: str | None, *, today: dt.date) -> int:
     """A `year` query parameter: this year when absent, a four-digit year from 2020 otherwise."""
-    text = raw or str(today.year)
-    if not text.isdigit() or not 2020 <= int(text) <= 2100:
-        raise InvalidInput("年度：应为2020年以后的四位年份", field="year")
-    return int(text)
+    if not raw:
+        return today.year
+    try:
+        return parsers.parse_year(raw, min_year=2020)
+    except InvalidInput:
+        raise InvalidInput("年度：应为2020年以后的四位年份", field="year") from None
 
 
 def _period_end(kind: str, year: int, period: int) -> dt.date:

@@ -17,13 +17,14 @@ from govpm.core import clock
 from govpm.core.api import Pagination
 from govpm.core.errors import InvalidInput, NotFound
 from govpm.core.http import content_disposition
+from govpm.core.parsers import parse_year
 from govpm.core.schema import BAD_INPUT, ERROR, ERRORS, FORBIDDEN, NOT_FOUND, NOT_LOGGED_IN
 from govpm.projects.api.inputs import parse
 
 from . import permissions, reports, selectors, tasks
 from .assessment import assess_year
 from .models import Document, Indicator, Nature, Task
-from .observations import clean_year, record_judgement, record_observation
+from .observations import MAX_YEAR, MIN_YEAR, record_judgement, record_observation
 from .serializers import (
     NATURE_CHOICES,
     TargetsAssessmentOut,
@@ -55,7 +56,7 @@ class TargetsAPIView(APIView):
 
 def _year(request) -> int:
     raw = request.query_params.get("year")
-    return clean_year(raw, field="year") if raw else clock.today().year
+    return parse_year(raw, min_year=MIN_YEAR, max_year=MAX_YEAR) if raw else clock.today().year
 
 
 def _document(request) -> Document | None:

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from govpm.core import clock
-from govpm.core.errors import GovpmError
+from govpm.core.errors import GovpmError, InvalidInput
 from govpm.core.http import content_disposition
+from govpm.core.parsers import parse_year, require_spreadsheet
 from govpm.core.spreadsheets import check_upload_size
 from govpm.officialdoc.pdf import ConversionFailed
 
@@ -44,9 +45,10 @@ def _year(request) -> int:
     raw = request.GET.get("year", "")
     if not raw:
         return clock.today().year
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        raise Http404("年度不正确")
-    return int(raw)
+    try:
+        return parse_year(raw)
+    except InvalidInput:
+        raise Http404("年度不正确") from None
 
 
 def _document(request) -> Document | None:
@@ -259,7 +261,9 @@ def upload(request):
             )
             try:
                 check_upload_size(file.size, max_bytes=exchange.MAX_BYTES)  # before reading it
-                result = service(file.name, file.read(), actor=request.user)
+                data = file.read()
+                require_spreadsheet(file.name, data)
+                result = service(file.name, data, actor=request.user)
             except GovpmError as error:
                 attach(form, error)
     status = 400 if request.method == "POST" and (not form.is_valid() or (result and not result.ok)) else 200

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from govpm.accounts.codes import REGIONS
 from govpm.core import clock
 from govpm.core.errors import GovpmError, InvalidInput
+from govpm.core.parsers import json_depth_exceeds, parse_int
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, PRIORITY_RULES, RULES
 from govpm.projects.api import inputs
 from govpm.projects.facts import (
@@ -429,7 +430,7 @@ class Form:
             elif kind == "checkboxes":
                 values = post.getlist(name)
                 if control.choices and isinstance(control.choices[0][0], int):
-                    values = [int(v) for v in values if v.isdigit()]
+                    values = [parse_int(v, name, control.label) for v in values if v.isdigit()]
                 _put(data, name, values)
             elif kind == "rows":
                 _put(data, name, [v.strip() for v in post.getlist(name) if v.strip()])
@@ -439,6 +440,8 @@ class Form:
             elif kind == "json":
                 text = post.get(name, "").strip()
                 if text:
+                    if json_depth_exceeds(text.encode()):
+                        raise InvalidInput(f"{control.label}：JSON 嵌套层数过多", field=name)
                     try:
                         _put(data, name, json.loads(text))
                     except json.JSONDecodeError as exc:
@@ -452,7 +455,7 @@ class Form:
                 if kind == "money":
                     value = _money(value)
                 elif name == "facts.category":
-                    value = int(value) if value.isdigit() else value
+                    value = parse_int(value, name, control.label) if value.isdigit() else value
                 _put(data, name, value)
         return data
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from govpm.core.errors import InvalidInput
+from govpm.core.money import MoneyInput
+from govpm.core.parsers import CleanTextSerializer
 
 
-class Strict(serializers.Serializer):
+class Strict(CleanTextSerializer):
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise serializers.ValidationError({"non_field_errors": ["请求体应为 JSON 对象"]})
@@ -19,8 +21,9 @@ class Strict(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-def Money(label: str, **kwargs) -> serializers.DecimalField:  # noqa: N802 (a field factory)
-    return serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, label=label, **kwargs)
+def Money(label: str, *, positive: bool = False, **kwargs) -> MoneyInput:  # noqa: N802 (a field factory)
+    """An amount in 元; `positive` where the rule says more than 0 (estimates and recorded amounts)."""
+    return MoneyInput(label=label, positive=positive, **kwargs)
 
 
 def _label(serializer: serializers.Serializer, path: list[str]) -> str:
@@ -66,14 +69,14 @@ class CreateProject(Strict):
     name = serializers.CharField(label="项目名称", max_length=200)
     summary = serializers.CharField(label="需求概述", required=False, allow_blank=True, default="")
     facts = serializers.DictField(label="申报事实", required=False, default=dict)
-    requested_estimate = Money("申报估算", required=False, allow_null=True)
+    requested_estimate = Money("申报估算", positive=True, required=False, allow_null=True)
 
 
 class UpdateDraft(Strict):
     name = serializers.CharField(label="项目名称", max_length=200, required=False)
     summary = serializers.CharField(label="需求概述", required=False, allow_blank=True)
     facts = serializers.DictField(label="申报事实", required=False)
-    requested_estimate = Money("申报估算", required=False)
+    requested_estimate = Money("申报估算", positive=True, required=False)
 
 
 class Answer(Strict):
@@ -100,7 +103,7 @@ class OpenScheme(Strict):
 
 
 class SubmitScheme(Strict):
-    requested_estimate = Money("申报估算")
+    requested_estimate = Money("申报估算", positive=True)
     modules = serializers.ListField(label="功能模块", child=serializers.CharField(max_length=100))
     experts = serializers.ListField(label="评审专家", child=serializers.IntegerField(min_value=1))
     scheme_summary = serializers.CharField(label="方案概要")
@@ -117,7 +120,7 @@ class RemindReviewers(Strict):
 
 
 class IssueConsultation(Strict):
-    approved_estimate = Money("概算价")
+    approved_estimate = Money("概算价", positive=True)
     opinion_text = serializers.CharField(label="决策咨询意见")
 
 
@@ -131,7 +134,7 @@ class IssueDesignApproval(Strict):
 
 
 class IssuePriceReview(Strict):
-    amount = Money("评审金额", required=False, allow_null=True)
+    amount = Money("评审金额", positive=True, required=False, allow_null=True)
     review_text = serializers.CharField(label="评审意见", required=False, allow_blank=True, default="")
 
 
@@ -145,7 +148,7 @@ class Share(Strict):
 
 
 class RecordFunding(Strict):
-    amount = Money("安排资金")
+    amount = Money("安排资金", positive=True)
     decided_on = serializers.DateField(label="落实日期")
     om_amount = Money("运维费用", required=False)
     source = serializers.CharField(  # type: ignore[assignment]  # a field, not Field.source
@@ -156,7 +159,7 @@ class RecordFunding(Strict):
 
 class RecordTender(Strict):
     title = serializers.CharField(label="招标项目名称", max_length=200)
-    ceiling = Money("招标最高限价")
+    ceiling = Money("招标最高限价", positive=True)
     published_on = serializers.DateField(label="发布日期")
     method = serializers.CharField(label="采购方式", required=False, max_length=30, default="公开招标")
 
@@ -164,7 +167,7 @@ class RecordTender(Strict):
 class RecordContract(Strict):
     tender_id = serializers.IntegerField(label="招标", min_value=1)
     supplier = serializers.CharField(label="中标供应商", max_length=200)
-    amount = Money("合同金额")
+    amount = Money("合同金额", positive=True)
     signed_on = serializers.DateField(label="签订日期")
     signing_unit_id = serializers.IntegerField(label="签约单位", min_value=1, required=False, allow_null=True)
 
@@ -183,7 +186,7 @@ class RecordMidtermReview(Strict):
 
 class RecordPayment(Strict):
     contract_id = serializers.IntegerField(label="合同", min_value=1)
-    amount = Money("支付金额")
+    amount = Money("支付金额", positive=True)
     paid_on = serializers.DateField(label="支付日期")
     milestone = serializers.CharField(
         label="对应进度", required=False, allow_blank=True, default="", max_length=100

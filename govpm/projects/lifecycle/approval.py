@@ -14,7 +14,7 @@ from govpm.core.errors import InvalidInput
 
 from ..models import CostShare, Deadline, Funding, IssuedDocument, Project
 from ..stages import Stage
-from .base import refuse, require_text, transition
+from .base import not_in_future, refuse, require_text, transition
 from .records import close_deadline, issue_document, open_deadline
 
 # 投资项目在线审批监管平台 code: YYYY-RRRRRR-DD-TT-NNNNNC (time, GB/T 2260 region, department, type,
@@ -120,6 +120,7 @@ def record_funding(
     """Funds into the fiscal guarantee; city and county shares add up to the amount (COORD-06)."""
     if amount <= 0:
         raise InvalidInput("安排资金：须大于0", field="amount")
+    not_in_future(decided_on, "decided_on", "落实日期")
     with transition(project_id, actor=actor, action="record_funding") as step:
         project = step.project  # both documents and the code are in: the table's preconditions
         assert project.approved_estimate is not None  # set by the design approval, before any funding

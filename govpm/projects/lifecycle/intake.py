@@ -115,6 +115,8 @@ def submit(project_id: int, *, actor: User) -> Project:
         facts = clean_facts(project.facts, partial=False)
         if project.requested_estimate is None:
             raise InvalidInput("申报估算：提交前须填写", field="requested_estimate")
+        if project.requested_estimate <= 0:
+            raise InvalidInput("申报估算：须大于0", field="requested_estimate")
         _apply_facts(project, facts)
         context = _prescreen_context(project, facts)
         hits = prescreen.evaluate(context)

@@ -36,6 +36,7 @@ def record_tender(
     title = require_text(title, "title", "招标项目名称")
     if ceiling <= 0:
         raise InvalidInput("招标最高限价：须大于0", field="ceiling")
+    not_in_future(published_on, "published_on", "发布日期")
     with transition(project_id, actor=actor, action="record_tender") as step:
         project = step.project
         # The stage table lets these actions run only after the approval, which set both.

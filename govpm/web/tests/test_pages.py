@@ -201,7 +201,11 @@ def test_needs_review_checklist_needs_an_answer_and_a_reason_for_each_rule(cast,
 def test_tender_ceiling_above_the_estimate_is_refused_with_its_rule_and_changes_nothing(cast, clock, login):
     """IMPL-01: the tender ceiling never exceeds the approved estimate; the message cites the clause."""
     project = advance(draft(cast.owner), cast, to=Stage.PROCUREMENT, shift=clock.shift)
-    body = {"title": "建设", "ceiling": str(project.approved_estimate + 1), "published_on": "2026-03-04"}
+    body = {
+        "title": "建设",
+        "ceiling": str(project.approved_estimate + 1),
+        "published_on": str(project.approved_on),
+    }
     response = login(cast.owner).post(f"/projects/{project.pk}/actions/record_tender/", body)
     assert response.status_code == 400
     page = text(response)
@@ -212,13 +216,17 @@ def test_tender_ceiling_above_the_estimate_is_refused_with_its_rule_and_changes_
 
 def test_htmx_refusal_returns_only_the_form_with_the_message(cast, clock, login):
     project = advance(draft(cast.owner), cast, to=Stage.PROCUREMENT, shift=clock.shift)
-    body = {"title": "建设", "ceiling": "", "published_on": "2026-03-04"}
+    body = {"title": "建设", "ceiling": "", "published_on": str(project.approved_on)}
     response = login(cast.owner).post(
         f"/projects/{project.pk}/actions/record_tender/", body, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200 and response.content.decode().lstrip().startswith("<form")
     assert "招标最高限价" in text(response) and "必填" in text(response)
-    good = {"title": "建设", "ceiling": str(project.approved_estimate), "published_on": "2026-03-04"}
+    good = {
+        "title": "建设",
+        "ceiling": str(project.approved_estimate),
+        "published_on": str(project.approved_on),
+    }
     response = login(cast.owner).post(
         f"/projects/{project.pk}/actions/record_tender/", good, HTTP_HX_REQUEST="true"
     )

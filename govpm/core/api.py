@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -55,6 +57,16 @@ def exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         # A uniqueness race lost to a simultaneous request: the transaction rolled back, nothing was saved.
         return error_response(Conflict("数据已被同时提交的其他操作修改，请刷新后重试", code="conflict"))
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        body = {
+            "code": "too_large",
+            "message": f"请求体过大：不能超过 {limit:g} MB",
+            "rule": None,
+            "citation": None,
+            "field": None,
+        }
+        return Response({"error": body}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -138,7 +138,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "衢州市政府投资数字化项目全生命周期管理平台 API",
     "DESCRIPTION": "衢政办发〔2020〕8号规定的数字化项目全生命周期，以及衢州政报2020年第4期所载目标的监测评价。"
-    "错误一律为 {\"error\": {code, message, rule, citation, field}}，message 为中文；分页的列表为"
+    '错误一律为 {"error": {code, message, rule, citation, field}}，message 为中文；分页的列表为'
     " {count, next, previous, results}。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -14,3 +14,6 @@ urlpatterns = [
     path("documents/", include("govpm.documents.urls")),
     path("", include("govpm.web.urls")),
 ]
+
+# A URL no route matches answers in the API's error shape under /api/ (govpm.core.api.not_found).
+handler404 = "govpm.core.api.not_found"

@@ -95,3 +95,22 @@ def exception_handler(exc, context):
         body = {"code": code, "message": message, "rule": None, "citation": None, "field": None}
         return Response({"error": body}, status=status_code, headers=headers)
     return None
+
+
+def not_found(request, exception=None):
+    """Django's 404 for a URL no route matches (`/api/v1/projects/10.5/`): the API's error shape under
+    /api/, the ordinary page elsewhere."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        body = {
+            "code": "not_found",
+            "message": "对象不存在或无权查看",
+            "rule": None,
+            "citation": None,
+            "field": None,
+        }
+        return JsonResponse({"error": body}, status=404, json_dumps_params={"ensure_ascii": False})
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -4,6 +4,8 @@ one pagination, input bodies that refuse unknown keys, operation ids and tags fo
 Summaries and descriptions stay Chinese (people read them in the Swagger page); operation ids, tags and
 component names are English (code generators turn them into names)."""
 
+import re
+
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -57,6 +59,22 @@ class StrictExtension(OpenApiSerializerExtension):
         return schema
 
 
+_DECIMAL = re.compile(r"^\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$$")
+
+
+def _decimals(node) -> None:
+    """drf-spectacular's decimal pattern accepts "" and "."; a decimal has at least one digit."""
+    if isinstance(node, dict):
+        match = _DECIMAL.match(node.get("pattern", "")) if node.get("format") == "decimal" else None
+        if match:
+            node["pattern"] = rf"^-?\d{{1,{match[1]}}}(?:\.\d{{1,{match[2]}}})?$"
+        for value in node.values():
+            _decimals(value)
+    elif isinstance(node, list):
+        for value in node:
+            _decimals(value)
+
+
 def error_responses(result, generator, request, public):
     """Postprocessing hook: every operation lists the error bodies it can answer with, in one shape."""
     for path_item in result.get("paths", {}).values():
@@ -65,4 +83,5 @@ def error_responses(result, generator, request, public):
             codes = dict(_ALWAYS, **(_WRITES if method in {"post", "put", "patch", "delete"} else {}))
             for code, description in codes.items():
                 responses.setdefault(code, {"description": description, "content": _ERROR_REF})
+    _decimals(result.get("components", {}))
     return result

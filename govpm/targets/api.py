@@ -83,7 +83,9 @@ class IndicatorList(TargetsAPIView):
         summary="指标列表",
         parameters=[
             OpenApiParameter("document", str, description="来源文件文号，如 衢政发〔2020〕10号"),
-            OpenApiParameter("nature", str, enum=[value for value, _ in NATURE_CHOICES if value]),
+            OpenApiParameter(
+                "nature", str, enum=[value for value, _ in NATURE_CHOICES], description="空为不限"
+            ),
             OpenApiParameter("action_group", str, description="所属行动"),
             OpenApiParameter("q", str, description="指标名称或编号中的关键词"),
         ],

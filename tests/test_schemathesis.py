@@ -25,48 +25,58 @@ EXAMPLES = {GenerationMode.POSITIVE: 2, GenerationMode.NEGATIVE: 1}
 # A body the document accepts may still be refused by a rule of the policy (400 rule_violation), by the
 # stage (409), the role (403) or because the project is not visible (404): those are answers, not faults.
 CONFIG = SchemathesisConfig.from_dict(
-    {"checks": {"positive_data_acceptance": {"expected-statuses": ["2XX", "400", "401", "403", "404", "409"]}}}
+    {
+        "checks": {
+            "positive_data_acceptance": {"expected-statuses": ["2XX", "400", "401", "403", "404", "409"]}
+        }
+    }
 )
 
 
-def _fuzz(schema, token: str, found: list[str]) -> int:
-    """Run every operation; collect each failure with its request instead of stopping at the first."""
+def _examples(operation, mode: GenerationMode, token: str, found: list[str]) -> int:
+    """Run one operation in one mode; collect each failure with its request instead of stopping."""
     calls = 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        for mode, examples in EXAMPLES.items():
+    auth = {"Authorization": f"Token {token}"}
 
-            @seed(20260301)
-            @settings(
-                max_examples=examples,
-                database=None,
-                deadline=None,
-                derandomize=True,
-                phases=[Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def run(case):
-                nonlocal calls
-                calls += 1
-                response = case.call(headers={"Authorization": f"Token {token}"})
-                try:
-                    case.validate_response(response, headers={"Authorization": f"Token {token}"})
-                except FailureGroup as group:
-                    for failure in group.exceptions:
-                        found.append(
-                            f"{operation.label} [{mode.value}] {type(failure).__name__}: {failure.title}"
-                            f" — {case.as_curl_command()}"
-                        )
+    @seed(20260301)
+    @settings(
+        max_examples=EXAMPLES[mode],
+        database=None,
+        deadline=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case):
+        nonlocal calls
+        calls += 1
+        response = case.call(headers=auth)
+        try:
+            case.validate_response(response, headers=auth)
+        except FailureGroup as group:
+            for failure in group.exceptions:
+                found.append(
+                    f"{operation.label} [{mode.value}] {type(failure).__name__}: {failure.title}"
+                    f" — {case.as_curl_command()}"
+                )
 
-            try:
-                run()
-            except Unsatisfiable:
-                # nothing to make invalid (no parameters, no body): the positive run covered it
-                assert mode is GenerationMode.NEGATIVE, operation.label
-            except Exception as exc:  # a generation error would hide an operation: report it
-                found.append(f"{operation.label} [{mode.value}] could not run: {exc!r}"[:400])
+    try:
+        run()
+    except Unsatisfiable:
+        # nothing to make invalid (no parameters, no body): the positive run covered it
+        assert mode is GenerationMode.NEGATIVE, operation.label
+    except Exception as exc:  # a generation error would hide an operation: report it
+        found.append(f"{operation.label} [{mode.value}] could not run: {exc!r}"[:400])
     return calls
+
+
+def _fuzz(schema, token: str, found: list[str]) -> int:
+    return sum(
+        _examples(result.ok(), mode, token, found)
+        for result in schema.get_all_operations()
+        for mode in EXAMPLES
+    )
 
 
 def test_no_response_outside_the_document_for_an_owner_and_for_bdb_issue_18(cast, clock):

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
 from rest_framework.test import APIClient
 
 from govpm.core.clock import today
@@ -59,7 +58,7 @@ def govpm_client(tmp_path):
 
 
 def test_a_generated_client_alone_walks_a_need_to_the_pool_lists_downloads_and_is_refused_issue_18(
-    govpm_client, cast, clock
+    govpm_client, cast, clock, wsgi_app
 ):
     from govpm_client import AuthenticatedClient, Client
     from govpm_client.api.auth import auth_token_create
@@ -88,7 +87,7 @@ def test_a_generated_client_alone_walks_a_need_to_the_pool_lists_downloads_and_i
         TokenInputRequest,
     )
 
-    transport = {"transport": httpx.WSGITransport(app=WSGIHandler())}
+    transport = {"transport": httpx.WSGITransport(app=wsgi_app)}
     base = "http://testserver"
 
     def login(user) -> AuthenticatedClient:

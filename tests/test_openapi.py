@@ -134,3 +134,15 @@ def test_a_request_body_too_large_is_refused_in_the_error_shape_with_413(cast, s
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
+
+
+def test_a_page_size_that_is_not_a_whole_number_is_refused_as_documented_issue_18(cast):
+    from tests.factories import api_for
+
+    client = api_for(cast.bdb)
+    for url in ["/api/v1/projects/", "/api/v1/targets/indicators/"]:
+        refused = client.get(url, {"page_size": "true"})
+        assert refused.status_code == 400 and refused.json()["error"]["field"] == "page_size", url
+    assert (
+        client.get("/api/v1/projects/", {"page_size": "500"}).json()["results"] == []
+    )  # capped, not refused

@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from .errors import Conflict, GovpmError
+from .errors import Conflict, GovpmError, InvalidInput
 
 _DRF_MESSAGES = {
     exceptions.NotAuthenticated: ("not_authenticated", "未登录或令牌无效"),
@@ -30,6 +30,16 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """As the document says: `page_size` is a whole number ≥ 1 (capped at 200), or it is refused, not
+        silently replaced by the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise InvalidInput(
+                f"page_size：应为不小于1的整数（最大 {self.max_page_size}）", field="page_size"
+            )
+        return super().get_page_size(request)
 
 
 def _first_error(detail, prefix: str = "") -> tuple[str | None, str]:

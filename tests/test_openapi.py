@@ -146,3 +146,14 @@ def test_a_page_size_that_is_not_a_whole_number_is_refused_as_documented_issue_1
     assert (
         client.get("/api/v1/projects/", {"page_size": "500"}).json()["results"] == []
     )  # capped, not refused
+
+
+def test_a_url_no_route_matches_answers_in_the_error_shape_under_api_issue_18(cast):
+    from django.test import Client
+
+    from tests.factories import api_for
+
+    missing = api_for(cast.owner).get("/api/v1/projects/10.5/")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    page = Client().get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -111,8 +112,6 @@ def not_found(request, exception=None):
     """Django's 404 for a URL no route matches (`/api/v1/projects/10.5/`): the API's error shape under
     /api/, the ordinary page elsewhere."""
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         body = {
             "code": "not_found",
             "message": "对象不存在或无权查看",
@@ -121,6 +120,4 @@ def not_found(request, exception=None):
             "field": None,
         }
         return JsonResponse({"error": body}, status=404, json_dumps_params={"ensure_ascii": False})
-    from django.views.defaults import page_not_found
-
     return page_not_found(request, exception)

@@ -31,7 +31,6 @@ NOT_LOGGED_IN = OpenApiResponse(ERROR, "未登录或令牌无效")
 FORBIDDEN = OpenApiResponse(ERROR, "角色无权进行此操作")
 NOT_FOUND = OpenApiResponse(ERROR, "对象不存在或无权查看")
 CONFLICT = OpenApiResponse(ERROR, "阶段不符或与同时提交的操作冲突")
-TOO_LARGE = OpenApiResponse(ERROR, "请求体过大")
 ERRORS = {400: BAD_INPUT, 401: NOT_LOGGED_IN, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
 
 # Every operation may answer these, whatever its view declares: a bad query parameter (400), a bad or

@@ -23,10 +23,11 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
 
 from govpm.accounts.models import User
 from govpm.core import access
+from govpm.core.auth import TokenAuthentication
 from govpm.policy.catalog import RULES
 from govpm.projects import selectors
 from govpm.projects.models import Contract, Deadline, Event, Inspection, IssuedDocument, Project, ReviewTask
@@ -49,10 +50,10 @@ def _token_user(request) -> User | None:
     if keyword != "Token" or not key:
         return None
     try:
-        token = Token.objects.select_related("user__unit").get(key=key)
-    except Token.DoesNotExist:
+        user, _ = TokenAuthentication().authenticate_credentials(key.encode())
+    except AuthenticationFailed:
         return None
-    return token.user if token.user.is_active else None
+    return user
 
 
 def _when(value: dt.datetime | None) -> str | None:

@@ -22,3 +22,5 @@ urlpatterns = [
 
 # A body too large or unreadable, from any middleware or view: the API's error shape or a Chinese page.
 handler400 = "govpm.core.middleware.bad_request"
+# A URL no route matches answers in the API's error shape under /api/ (govpm.core.api.not_found).
+handler404 = "govpm.core.api.not_found"

@@ -71,10 +71,10 @@ def test_promotion_records_and_reads_go_through_the_capability_table(cast):
 @pytest.mark.urls("config.bench_urls")
 def test_the_bench_uses_the_one_visibility_rule(cast, clock, client):
     """The bench's copy had drifted: an expert saw every project there. Now it lists only those it reviews."""
-    from rest_framework.authtoken.models import Token
+    from govpm.accounts.tokens import issue_token
 
     reviewed = advance(draft(cast.owner, name="评审中"), cast, to="joint_review", shift=clock.shift)
     advance(draft(cast.owner, name="已入库"), cast, to="pooled")
-    token = Token.objects.create(user=cast.experts[0])
+    token = issue_token(cast.experts[0])
     body = client.get("/bench/bare/projects/", HTTP_AUTHORIZATION=f"Token {token.key}").json()
     assert [row["id"] for row in body["results"]] == [reviewed.pk]

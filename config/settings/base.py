@@ -186,12 +186,21 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 
+# The OpenAPI document (govpm/core/schema.py). Operation ids drop the /api/v1 prefix and tags are the
+# first path segment, so a generated client reads `projects_list`, `projects_action_record_tender`.
 SPECTACULAR_SETTINGS = {
     "TITLE": "衢州市政府投资数字化项目全生命周期管理平台 API",
-    "DESCRIPTION": "The lifecycle of 衢政办发〔2020〕8号 and the targets of 衢州政报2020年第4期.",
+    "DESCRIPTION": "衢政办发〔2020〕8号规定的数字化项目全生命周期，以及衢州政报2020年第4期所载目标的监测评价。"
+    '错误一律为 {"error": {code, message, rule, citation, field}}，message 为中文；分页的列表为'
+    " {count, next, previous, results}。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "govpm.core.schema.error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "govpm.projects.stages.Stage",
         "DocumentKindEnum": "govpm.projects.models.IssuedDocument.Kind",

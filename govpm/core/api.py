@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from .errors import Conflict, GovpmError
+from .errors import Conflict, GovpmError, InvalidInput
 
 _DRF_MESSAGES = {
     exceptions.NotAuthenticated: ("not_authenticated", "未登录或令牌无效"),
@@ -28,6 +31,16 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """As the document says: `page_size` is a whole number ≥ 1 (capped at 200), or it is refused, not
+        silently replaced by the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise InvalidInput(
+                f"page_size：应为不小于1的整数（最大 {self.max_page_size}）", field="page_size"
+            )
+        return super().get_page_size(request)
 
 
 def _first_error(detail, prefix: str = "") -> tuple[str | None, str]:
@@ -55,6 +68,16 @@ def exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         # A uniqueness race lost to a simultaneous request: the transaction rolled back, nothing was saved.
         return error_response(Conflict("数据已被同时提交的其他操作修改，请刷新后重试", code="conflict"))
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        body: dict[str, object] = {
+            "code": "too_large",
+            "message": f"请求体过大：不能超过 {limit:g} MB",
+            "rule": None,
+            "citation": None,
+            "field": None,
+        }
+        return Response({"error": body}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -85,3 +108,18 @@ def exception_handler(exc, context):
         body = {"code": code, "message": message, "rule": None, "citation": None, "field": None}
         return Response({"error": body}, status=status_code, headers=headers)
     return None
+
+
+def not_found(request, exception=None):
+    """Django's 404 for a URL no route matches (`/api/v1/projects/10.5/`): the API's error shape under
+    /api/, the ordinary page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {
+            "code": "not_found",
+            "message": "对象不存在或无权查看",
+            "rule": None,
+            "citation": None,
+            "field": None,
+        }
+        return JsonResponse({"error": body}, status=404, json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)

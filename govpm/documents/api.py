@@ -17,11 +17,12 @@ from govpm.core.schema import ERROR, ERRORS
 from govpm.core.spreadsheets import check_upload_size
 from govpm.projects.api.schema import LIST_PARAMS
 
-from . import needs_import, services
+from . import needs_import, services, workbooks
 from .views import send
 
 BINARY = OpenApiResponse(OpenApiTypes.BINARY, "文件")
-DocumentOut = inline_serializer(
+CONVERSION_FAILED = OpenApiResponse(ERROR, "服务器未能生成 PDF（未安装 LibreOffice 或转换失败），可下载 DOCX")
+DocumentsOut = inline_serializer(
     "IssuedDocumentFile",
     {
         "id": serializers.IntegerField(),
@@ -35,11 +36,16 @@ DocumentOut = inline_serializer(
         "docx_url": serializers.CharField(),
         "pdf_url": serializers.CharField(),
     },
+    many=True,
 )
 
 
 class ProjectDocuments(APIView):
-    @extend_schema(responses={200: DocumentOut, **ERRORS}, summary="项目的公文（含下载地址与 SHA-256）")
+    @extend_schema(
+        operation_id="projects_documents_list",
+        responses={200: DocumentsOut, **ERRORS},
+        summary="项目的公文（含下载地址与 SHA-256）",
+    )
     def get(self, request: Request, project_id: int) -> Response:
         _, documents = services.project_documents(project_id, actor=request.user)
         return Response(
@@ -63,7 +69,9 @@ class ProjectDocuments(APIView):
 
 class DocumentDocx(APIView):
     @extend_schema(
-        responses={(200, services.DOCX): BINARY, **ERRORS}, summary="下载公文 DOCX（与印发时的 SHA-256 一致）"
+        operation_id="documents_docx",
+        responses={(200, services.DOCX): BINARY, **ERRORS},
+        summary="下载公文 DOCX（与印发时的 SHA-256 一致）",
     )
     def get(self, request: Request, pk: int):
         return send(services.docx_download(pk, actor=request.user))
@@ -71,7 +79,9 @@ class DocumentDocx(APIView):
 
 class DocumentPdf(APIView):
     @extend_schema(
-        responses={(200, "application/pdf"): BINARY, **ERRORS}, summary="下载公文 PDF（由 DOCX 转换）"
+        operation_id="documents_pdf",
+        responses={(200, "application/pdf"): BINARY, **ERRORS, 503: CONVERSION_FAILED},
+        summary="下载公文 PDF（由 DOCX 转换）",
     )
     def get(self, request: Request, pk: int):
         return send(services.pdf_download(pk, actor=request.user), inline=True)
@@ -91,6 +101,7 @@ class DocumentVerify(APIView):
             ),
             **ERRORS,
         },
+        operation_id="documents_verify",
         summary="核验公文文件与印发时的 SHA-256 是否一致",
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -99,8 +110,9 @@ class DocumentVerify(APIView):
 
 class ProjectListXlsx(APIView):
     @extend_schema(
+        operation_id="projects_export_xlsx",
         parameters=LIST_PARAMS,
-        responses={(200, "application/octet-stream"): BINARY, **ERRORS},
+        responses={(200, workbooks.XLSX): BINARY, **ERRORS},
         summary="导出项目清单（按筛选条件）为 XLSX",
     )
     def get(self, request: Request):
@@ -109,7 +121,9 @@ class ProjectListXlsx(APIView):
 
 class ProjectWorkbook(APIView):
     @extend_schema(
-        responses={(200, "application/octet-stream"): BINARY, **ERRORS}, summary="导出项目完整档案为 XLSX"
+        operation_id="projects_workbook_xlsx",
+        responses={(200, workbooks.XLSX): BINARY, **ERRORS},
+        summary="导出项目完整档案为 XLSX",
     )
     def get(self, request: Request, project_id: int):
         return send(services.project_workbook_download(project_id, actor=request.user))
@@ -119,6 +133,7 @@ class ImportNeeds(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
+        operation_id="projects_import",
         request={"multipart/form-data": inline_serializer("NeedsUpload", {"file": serializers.FileField()})},
         responses={
             201: inline_serializer(
@@ -141,7 +156,9 @@ class ImportNeeds(APIView):
 
 class ImportTemplate(APIView):
     @extend_schema(
-        responses={(200, "application/octet-stream"): BINARY, **ERRORS}, summary="下载需求导入模板"
+        operation_id="projects_import_template_xlsx",
+        responses={(200, workbooks.XLSX): BINARY, **ERRORS},
+        summary="下载需求导入模板",
     )
     def get(self, request: Request):
         return send(
@@ -154,12 +171,15 @@ class ImportTemplate(APIView):
 
 
 OPEN = {200: OpenApiResponse(OpenApiTypes.OBJECT, "OCDS / OC4IDS 数据包"), 404: ERRORS[404]}
+OPEN_TAGS = ["open_data"]
 
 
 class ProjectOcds(APIView):
     permission_classes = [AllowAny]  # published projects are public (ADR 0201); others are checked inside
 
-    @extend_schema(responses=OPEN, summary="项目的 OCDS 1.1 发布包")
+    @extend_schema(
+        operation_id="projects_ocds", tags=OPEN_TAGS, responses=OPEN, summary="项目的 OCDS 1.1 发布包"
+    )
     def get(self, request: Request, project_id: int) -> Response:
         return Response(
             services.ocds_package(
@@ -174,7 +194,9 @@ class ProjectOcds(APIView):
 class ProjectOc4ids(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=OPEN, summary="项目的 OC4IDS 项目数据包")
+    @extend_schema(
+        operation_id="projects_oc4ids", tags=OPEN_TAGS, responses=OPEN, summary="项目的 OC4IDS 项目数据包"
+    )
     def get(self, request: Request, project_id: int) -> Response:
         return Response(
             services.oc4ids_package(
@@ -189,7 +211,12 @@ class ProjectOc4ids(APIView):
 class PublishedOcds(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=OPEN, summary="全部已公开项目的 OCDS 1.1 发布包")
+    @extend_schema(
+        operation_id="published_ocds",
+        tags=OPEN_TAGS,
+        responses=OPEN,
+        summary="全部已公开项目的 OCDS 1.1 发布包",
+    )
     def get(self, request: Request) -> Response:
         return Response(
             services.published_ocds(
@@ -201,7 +228,12 @@ class PublishedOcds(APIView):
 class PublishedOc4ids(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=OPEN, summary="全部已公开项目的 OC4IDS 项目数据包")
+    @extend_schema(
+        operation_id="published_oc4ids",
+        tags=OPEN_TAGS,
+        responses=OPEN,
+        summary="全部已公开项目的 OC4IDS 项目数据包",
+    )
     def get(self, request: Request) -> Response:
         return Response(
             services.published_oc4ids(

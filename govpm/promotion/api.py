@@ -46,7 +46,11 @@ class ShowcaseOut(serializers.ModelSerializer):
 
 def _collection(model, out, inp, record):
     class View(APIView):
-        @extend_schema(responses={200: out(many=True)}, parameters=[OpenApiParameter("year", int)])
+        @extend_schema(
+            responses={200: out(many=True)},
+            parameters=[OpenApiParameter("year", int)],
+            summary=f"{model._meta.verbose_name}（某年度）",
+        )
         def get(self, request: Request) -> Response:
             _supervisor(request)
             year = _year(request)
@@ -55,7 +59,7 @@ def _collection(model, out, inp, record):
             )
             return Response(out(model.objects.filter(**{date_field: year}), many=True).data)
 
-        @extend_schema(request=inp, responses={201: out})
+        @extend_schema(request=inp, responses={201: out}, summary=f"登记{model._meta.verbose_name}")
         def post(self, request: Request) -> Response:
             data = parse(inp, request.data)
             return Response(out(record(actor=request.user, **data)).data, status=201)
@@ -94,6 +98,8 @@ class UnitPerformanceView(APIView):
         parameters=[OpenApiParameter("year", int)],
         responses={200: dict},
         summary="各单位年度工作情况（综合考核）",
+        tags=["promotion"],
+        operation_id="promotion_unit_performance",
     )
     def get(self, request: Request) -> Response:
         _supervisor(request)

@@ -80,11 +80,13 @@ class IndicatorList(TargetsAPIView):
     pagination_class = Pagination
 
     @extend_schema(
-        operation_id="v1_targets_indicators_list",
+        operation_id="targets_indicators_list",
         summary="指标列表",
         parameters=[
             OpenApiParameter("document", str, description="来源文件文号，如 衢政发〔2020〕10号"),
-            OpenApiParameter("nature", str, enum=[value for value, _ in NATURE_CHOICES if value]),
+            OpenApiParameter(
+                "nature", str, enum=[value for value, _ in NATURE_CHOICES], description="空为不限"
+            ),
             OpenApiParameter("action_group", str, description="所属行动"),
             OpenApiParameter("q", str, description="指标名称或编号中的关键词"),
         ],
@@ -107,7 +109,7 @@ class IndicatorList(TargetsAPIView):
 
 class IndicatorDetail(TargetsAPIView):
     @extend_schema(
-        operation_id="v1_targets_indicators_retrieve",
+        operation_id="targets_indicators_retrieve",
         summary="指标详情：目标、观测值（含更正历史）与评估人判断",
         responses={200: TargetsIndicatorDetailOut, 404: NOT_FOUND, **READ_ERRORS},
     )
@@ -123,7 +125,7 @@ class IndicatorObservations(TargetsAPIView):
     role_actions = {"POST": "enter"}
 
     @extend_schema(
-        operation_id="v1_targets_indicators_observations_create",
+        operation_id="targets_indicators_observations_create",
         summary="录入或更正一个年度的观测值",
         request=TargetsObservationIn,
         responses={201: TargetsObservationOut, **WRITE_ERRORS},
@@ -137,7 +139,7 @@ class IndicatorJudgements(TargetsAPIView):
     role_actions = {"POST": "judge"}
 
     @extend_schema(
-        operation_id="v1_targets_indicators_judgements_create",
+        operation_id="targets_indicators_judgements_create",
         summary="评估人对定性目标的判断（附理由）",
         request=TargetsJudgementIn,
         responses={201: TargetsJudgementOut, **WRITE_ERRORS},
@@ -151,7 +153,7 @@ class AssessmentList(TargetsAPIView):
     pagination_class = Pagination
 
     @extend_schema(
-        operation_id="v1_targets_assessments_list",
+        operation_id="targets_assessments_list",
         summary="年度评估结果（约束性指标未达成者在前）",
         parameters=[YEAR, OpenApiParameter("document", str, description="只看此文号的指标")],
         responses={200: TargetsAssessmentOut(many=True), 400: BAD_INPUT, **READ_ERRORS},
@@ -171,7 +173,7 @@ def _checked(task: Task, shares) -> dict:
 
 class TaskList(TargetsAPIView):
     @extend_schema(
-        operation_id="v1_targets_tasks_list",
+        operation_id="targets_tasks_list",
         summary="分解任务及其分解核对（各部分之和是否等于总量）",
         responses={200: TargetsTaskOut(many=True), **READ_ERRORS},
     )
@@ -184,7 +186,7 @@ class TaskProgressView(TargetsAPIView):
     role_actions = {"GET": "view", "POST": "enter"}
 
     @extend_schema(
-        operation_id="v1_targets_tasks_progress_retrieve",
+        operation_id="targets_tasks_progress_retrieve",
         summary="分解任务某年度各县（市、区）进度与排名",
         parameters=[YEAR],
         responses={200: TargetsTaskProgressOut, 400: BAD_INPUT, 404: NOT_FOUND, **READ_ERRORS},
@@ -201,7 +203,7 @@ class TaskProgressView(TargetsAPIView):
         return Response(TargetsTaskProgressOut(body).data)
 
     @extend_schema(
-        operation_id="v1_targets_tasks_progress_create",
+        operation_id="targets_tasks_progress_create",
         summary="报送或更正一个县（市、区）某年度的完成数",
         request=TargetsProgressIn,
         responses={201: TargetsProgressRecordOut, **WRITE_ERRORS},
@@ -251,7 +253,7 @@ def _file(report: reports.ReportFile) -> HttpResponse:
 
 class AssessmentReportDocx(ReportAPIView):
     @extend_schema(
-        operation_id="v1_targets_assessments_report_docx",
+        operation_id="targets_assessments_report_docx",
         summary="一个文件的年度监测评价报告（DOCX，GB/T 9704 版式）",
         description="TGT-06：标题、各评价结论的指标数、约束性指标未达成者在前、各指标评价结果表，"
         "有分解任务的文件另附各县（市、区）完成情况排名。",
@@ -264,7 +266,7 @@ class AssessmentReportDocx(ReportAPIView):
 
 class AssessmentReportPdf(ReportAPIView):
     @extend_schema(
-        operation_id="v1_targets_assessments_report_pdf",
+        operation_id="targets_assessments_report_pdf",
         summary="一个文件的年度监测评价报告（PDF，由 DOCX 转换）",
         description="与 DOCX 同一内容，由 LibreOffice 转换；同一内容只转换一次（按 DOCX 的 SHA-256 缓存）。",
         parameters=REPORT_PARAMETERS,

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from rest_framework import serializers
 
-from govpm.accounts.codes import REGIONS
 from govpm.core import clock
 from govpm.core.errors import GovpmError, InvalidInput
 from govpm.core.parsers import json_depth_exceeds, parse_int
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, PRIORITY_RULES, RULES
 from govpm.projects.api import inputs
+from govpm.projects.api.choices import action_choices
 from govpm.projects.facts import (
     ARCHITECTURE_LAYERS,
     BOOLEAN_FACTS,
@@ -25,13 +26,12 @@ from govpm.projects.facts import (
     PRIORITY_CLAIMS,
     SYSTEM_KINDS,
 )
-from govpm.projects.models import CATEGORY_LABELS, BuildType, Inspection, Level, Project, ReviewTask
+from govpm.projects.models import CATEGORY_LABELS, BuildType, Level, Project
 from govpm.projects.scenarios import DICTIONARY
 from govpm.projects.stages import ACTIONS
 from govpm.promotion import inputs as promotion_inputs
-from govpm.promotion.models import Publicity
 
-from . import presenters, queries
+from . import presenters
 
 YES_NO = [("yes", "是"), ("no", "否")]
 CONFIRM = "_confirm"
@@ -78,196 +78,104 @@ def _today() -> str:
     return clock.today().isoformat()
 
 
-def action_controls(action: str, project: Project, user) -> list[Control]:
-    """The controls of one action's form, with the choices this project offers."""
-    i = inputs
-    controls: list[Control]
-    if action == "review_needs":
-        controls = [
-            Control(f"answers.{rule}", f"{rule} {RULES[rule].text}", "answer", required=True)
-            for rule in JUDGEMENT_REJECTIONS
-        ]
-        controls += [
-            _c(
-                i.ReviewNeeds,
-                "decision",
-                "radio",
-                choices=[("accept", "同意入库"), ("return", "退回修改"), ("reject", "不予受理")],
-            ),
-            _c(i.ReviewNeeds, "comment", "textarea", help="退回修改时须写明需要修改的内容"),
-        ]
-    elif action == "reopen":
-        hits = sorted(
-            {f.rule_code for f in project.findings.all() if f.outcome == "hit" and not f.overridden_by_id}
+def _kind(api_field: serializers.Field, listed: bool) -> str:
+    """The default control of a serializer field: a date picker for a date, a money box for 元, radios for
+    a choice, checkboxes for a list of ids, one box per line for a list of text, a text box or a text area
+    by length."""
+    if isinstance(api_field, serializers.ChoiceField):
+        return "radio"
+    if isinstance(api_field, serializers.BooleanField):
+        return "yesno"
+    if isinstance(api_field, serializers.DateField):
+        return "date"
+    if isinstance(api_field, serializers.DecimalField):
+        return "money" if api_field.decimal_places == 2 and api_field.max_digits == 16 else "number"
+    if isinstance(api_field, serializers.IntegerField):
+        return "select" if listed else "number"
+    if isinstance(api_field, serializers.ListField):
+        return "checkboxes" if listed or isinstance(api_field.child, serializers.IntegerField) else "rows"
+    if isinstance(api_field, serializers.DictField):
+        return "json"
+    max_length = getattr(api_field, "max_length", None)
+    return "text" if max_length and max_length <= 200 else "textarea"
+
+
+def derive(
+    serializer: type[serializers.Serializer], overrides: dict | None = None, choices: dict | None = None
+) -> list[Control]:
+    """One control per field of an input serializer, in its order, as `_kind` reads the field; label,
+    required and help come from the field, so the API document and the form say the same. `overrides`
+    maps a field to the Control arguments that replace the defaults, to a list of controls that replace
+    it, or to None to leave it out; `choices` maps a field to its (value, label) pairs."""
+    overrides, choices = overrides or {}, choices or {}
+    controls = []
+    for name, api_field in serializer().fields.items():
+        override = overrides.get(name, {})
+        if override is None or isinstance(override, list):
+            controls += override or []
+            continue
+        options = choices.get(name) or list(getattr(api_field, "choices", {}).items())
+        kind = _kind(api_field, name in choices)
+        if kind == "yesno":
+            options = YES_NO
+        initial = api_field.default if isinstance(api_field.default, str | int) else None
+        if kind == "date":
+            initial = _today()
+        kwargs = {
+            "kind": kind,
+            "choices": options,
+            "help": str(api_field.help_text or ""),
+            "initial": initial or None,
+            "rows": {"rows": 6, "json": 10}.get(kind, 0),
+        }
+        controls.append(
+            Control(name=name, label=str(api_field.label), required=api_field.required, **(kwargs | override))
         )
-        controls = [
-            _c(i.Reopen, "rules", "checkboxes", choices=[(code, RULES[code].citation) for code in hits]),
-            _c(i.Reopen, "reason", "textarea"),
-        ]
-    elif action == "open_scheme":
-        controls = [
-            _c(
-                i.OpenScheme,
-                "merge_ids",
-                "checkboxes",
-                choices=queries.mergeable(user, project),
-                help="可将其他已入库需求合并为一个项目（PLAN-02）",
-            ),
-            _c(i.OpenScheme, "note", "textarea"),
-        ]
-    elif action == "submit_scheme":
-        controls = [
-            _c(i.SubmitScheme, "requested_estimate", "money", initial=project.requested_estimate),
-            _c(
-                i.SubmitScheme,
-                "modules",
-                "rows",
-                rows=6,
-                initial=[m.name for m in project.modules.all()],
-                help="每行一个模块、功能或阶段；初验按模块进行（IMPL-05）",
-            ),
-            _c(i.SubmitScheme, "experts", "checkboxes", choices=queries.expert_choices()),
-            _c(i.SubmitScheme, "scheme_summary", "textarea"),
-        ]
-    elif action == "record_opinion":
-        controls = [
-            _c(i.RecordOpinion, "opinion", "radio", choices=ReviewTask.Opinion.choices),
-            _c(i.RecordOpinion, "comment", "textarea"),
-        ]
-    elif action == "issue_consultation":
-        controls = [
-            _c(i.IssueConsultation, "approved_estimate", "money", initial=project.requested_estimate),
-            _c(i.IssueConsultation, "opinion_text", "textarea"),
-        ]
-    elif action == "leading_group_decide":
-        controls = [
-            _c(
-                i.LeadingGroupDecide,
-                "decision",
-                "radio",
-                choices=[("approve", "同意"), ("revise", "修改方案"), ("reject", "不同意")],
-            ),
-            _c(i.LeadingGroupDecide, "reason", "textarea", help="修改方案或不同意时须写明理由"),
-        ]
-    elif action == "issue_design_approval":
-        controls = [_c(i.IssueDesignApproval, "approval_text", "textarea")]
-    elif action == "issue_price_review":
-        controls = [
-            _c(i.IssuePriceReview, "amount", "money", initial=project.approved_estimate),
-            _c(i.IssuePriceReview, "review_text", "textarea"),
-        ]
-    elif action == "record_project_code":
-        controls = [
-            _c(
-                i.RecordProjectCode,
-                "project_code",
-                "text",
-                initial=project.project_code,
-                help="投资项目在线审批监管平台生成的24位代码，如 2026-330800-65-01-000011",
-            )
-        ]
-    elif action == "record_funding":
-        controls = [
-            _c(i.RecordFunding, "amount", "money", initial=project.approved_estimate),
-            _c(i.RecordFunding, "decided_on", "date", initial=_today()),
-            _c(i.RecordFunding, "om_amount", "money"),
-            _c(i.RecordFunding, "source", "text", initial="市级财政资金"),
-            _c(
-                i.RecordFunding,
-                "shares",
-                "shares",
-                choices=sorted(REGIONS.items()),
-                help="市县共建项目按“统采分签、分级负担”填写各级承担金额；不填则全部由业主单位所在区划承担",
-            ),
-        ]
-    elif action == "record_tender":
-        controls = [
-            _c(i.RecordTender, "title", "text", initial=f"{project.name}建设"),
-            _c(i.RecordTender, "ceiling", "money", help="不得超过概算价（IMPL-01）"),
-            _c(i.RecordTender, "published_on", "date", initial=_today()),
-            _c(i.RecordTender, "method", "text", initial="公开招标"),
-        ]
-    elif action == "record_contract":
-        tenders = [(t.pk, f"{t.title}（最高限价 ¥{t.ceiling:,.2f}）") for t in project.tenders.all()]
-        controls = [
-            _c(i.RecordContract, "tender_id", "select", choices=tenders),
-            _c(i.RecordContract, "supplier", "text"),
-            _c(i.RecordContract, "amount", "money"),
-            _c(i.RecordContract, "signed_on", "date", initial=_today()),
-            _c(
-                i.RecordContract,
-                "signing_unit_id",
-                "select",
-                choices=queries.unit_choices(),
-                help="统采分签时选择签约单位；不选则为业主单位",
-            ),
-        ]
-    elif action == "record_inspection":
-        controls = [
-            _c(i.RecordInspection, "inspected_on", "date", initial=_today()),
-            _c(i.RecordInspection, "result", "radio", choices=Inspection.Result.choices),
-            _c(i.RecordInspection, "findings", "textarea"),
-        ]
-    elif action == "record_midterm_review":
-        controls = [
-            _c(i.RecordMidtermReview, "reviewed_on", "date", initial=_today()),
-            _c(i.RecordMidtermReview, "conclusion", "textarea"),
-            _c(i.RecordMidtermReview, "issues", "textarea"),
-        ]
-    elif action == "record_payment":
-        summary = presenters.money_summary(project)
-        contracts = [
-            (c.pk, f"{c.supplier}（合同 ¥{c.amount:,.2f}，已付 ¥{paid:,.2f}）")
-            for c, paid, _ in summary.contracts
-        ]
-        controls = [
-            _c(i.RecordPayment, "contract_id", "select", choices=contracts),
-            _c(i.RecordPayment, "amount", "money"),
-            _c(i.RecordPayment, "paid_on", "date", initial=_today()),
-            _c(i.RecordPayment, "milestone", "text"),
-        ]
-    elif action == "submit_data_dictionary":
-        controls = [
-            _c(
-                i.SubmitDataDictionary,
-                "descriptor",
-                "json",
-                rows=10,
-                initial=json.dumps(DICTIONARY, ensure_ascii=False, indent=2),
-                help="Table Schema（JSON）：fields 列出每个字段的 name、type 与约束（IMPL-04）",
-            )
-        ]
-    elif action == "pass_module_acceptance":
-        modules = [(m.pk, m.name) for m in project.modules.all() if m.accepted_on is None]
-        controls = [
-            _c(i.PassModuleAcceptance, "module_id", "select", choices=modules),
-            _c(i.PassModuleAcceptance, "accepted_on", "date", initial=_today()),
-            _c(i.PassModuleAcceptance, "note", "textarea"),
-        ]
-    elif action == "decide_final_acceptance":
-        controls = [
-            _c(i.DecideFinalAcceptance, "decision", "radio", choices=[("pass", "通过"), ("fail", "不通过")]),
-            _c(i.DecideFinalAcceptance, "reason", "textarea"),
-        ]
-    elif action == "file_external_acceptance":
-        controls = [
-            _c(i.FileExternalAcceptance, "body", "text"),
-            _c(i.FileExternalAcceptance, "accepted_on", "date", initial=_today()),
-            _c(i.FileExternalAcceptance, "reference", "text"),
-        ]
-    elif action == "record_post_evaluation":
-        controls = [
-            _c(i.RecordPostEvaluation, "evaluator", "text"),
-            _c(i.RecordPostEvaluation, "score", "number", help="0—100"),
-            _c(i.RecordPostEvaluation, "use_findings", "textarea"),
-            _c(i.RecordPostEvaluation, "security_findings", "textarea"),
-        ]
-    elif action == "remind_reviewers":
-        controls = [_c(i.RemindReviewers, "message", "textarea", help="留空则发送默认催办内容")]
-    elif action in {"list_zombie", "withdraw", "terminate"}:
-        controls = [_c(i.Reason, "reason", "textarea")]
-    else:  # actions without input: precheck, submit, accept_application, start_*, apply_final_acceptance
-        controls = []
+    return controls
+
+
+def _answers() -> list[Control]:
+    """One control per rule the reviewer judges (二(二)), named `answers.<rule>` as the API's body."""
+    return [
+        Control(f"answers.{rule}", f"{rule} {RULES[rule].text}", "answer", required=True)
+        for rule in JUDGEMENT_REJECTIONS
+    ]
+
+
+# The few controls the serializer cannot describe alone: a project's own figures as starting values, one
+# control per judgement rule, the grid of shares. Anything not named here is derived (`derive`); a new
+# action whose body is dates, money, choices and text needs no entry.
+OVERRIDES: dict[str, Any] = {
+    "review_needs": lambda p, u: {"answers": _answers()},
+    "submit_scheme": lambda p, u: {
+        "requested_estimate": {"initial": p.requested_estimate},
+        "modules": {"initial": [m.name for m in p.modules.all()]},
+    },
+    "record_opinion": lambda p, u: {"task_id": None},  # the reviewer's own task is found by the lifecycle
+    "issue_consultation": lambda p, u: {"approved_estimate": {"initial": p.requested_estimate}},
+    "issue_price_review": lambda p, u: {"amount": {"initial": p.approved_estimate}},
+    "record_project_code": lambda p, u: {"project_code": {"initial": p.project_code}},
+    "record_funding": lambda p, u: {
+        "amount": {"initial": p.approved_estimate},
+        "source": {"initial": "市级财政资金"},
+        "shares": {"kind": "shares"},
+    },
+    "record_tender": lambda p, u: {"title": {"initial": f"{p.name}建设"}},
+    "submit_data_dictionary": lambda p, u: {
+        "descriptor": {"initial": json.dumps(DICTIONARY, ensure_ascii=False, indent=2)}
+    },
+    "file_external_acceptance": lambda p, u: {"reference": {"kind": "text"}},
+}
+
+
+def action_controls(action: str, project: Project, user) -> list[Control]:
+    """The controls of one action's form: derived from the action's input serializer, with this project's
+    choices (`choices.ACTION_CHOICES`, the same the API publishes) and the few overrides above."""
+    overrides = OVERRIDES[action](project, user) if action in OVERRIDES else {}
+    options = action_choices(action, project, user)
+    if "shares.region_code" in options:
+        options["shares"] = options.pop("shares.region_code")
+    controls = derive(inputs.ACTION_INPUTS[action], overrides, options)
     if ACTIONS[action].irreversible:
         controls.append(Control(CONFIRM, "我已核对，确认执行此不可撤销的操作", "confirm", required=True))
     return controls
@@ -308,7 +216,8 @@ def need_controls(project: Project | None = None) -> list[Control]:
         ),
     ]
     for key, label in BOOLEAN_FACTS.items():
-        initial = {True: "yes", False: "no"}.get(facts.get(key))
+        value = facts.get(key)
+        initial = "yes" if value is True else "no" if value is False else None
         controls.append(Control(f"facts.{key}", label, "yesno", choices=YES_NO, initial=initial))
     controls += [
         Control(
@@ -398,7 +307,7 @@ class Form:
     def payload(self) -> dict:
         """The API's JSON body. Blank optional controls are left out, as an API client would."""
         data: dict = {}
-        post = self.data
+        post = self.data if self.data is not None else QueryDict()
         for control in self.controls:
             name, kind = control.name, control.kind
             if kind == "confirm":
@@ -494,34 +403,13 @@ PROMOTION_INPUTS = {
 
 def promotion_controls(kind: str, year: int, initial: QueryDict | None = None) -> list[Control]:
     """The controls of one promotion form; `initial` prefills a publicity period (the grid's links)."""
-    serializer = PROMOTION_INPUTS[kind]
-    if kind == "publicity":
-        prefill = initial or QueryDict()
-        return [
-            _c(serializer, "kind", "select", choices=Publicity.Kind.choices, initial=prefill.get("kind")),
-            _c(serializer, "year", "number", initial=year),
-            _c(
-                serializer,
-                "period",
-                "number",
-                initial=prefill.get("period"),
-                help="月份1–12、季度1–4、半年1–2或年度1",
-            ),
-            _c(serializer, "title", "text"),
-            _c(serializer, "published_on", "date", initial=_today()),
-            _c(serializer, "channel", "text"),
-        ]
-    if kind == "showcase":
-        return [
-            _c(serializer, "title", "text"),
-            _c(serializer, "held_on", "date", initial=_today()),
-            _c(serializer, "audience", "text"),
-        ]
-    return [
-        _c(serializer, "title", "text"),
-        _c(serializer, "presented_to", "text", help="国家、省级有关部门"),
-        _c(serializer, "presented_on", "date", initial=_today()),
-    ]
+    prefill = initial or QueryDict()
+    overrides = {
+        "kind": {"kind": "select", "initial": prefill.get("kind")},
+        "year": {"initial": year},
+        "period": {"initial": prefill.get("period")},
+    }
+    return derive(PROMOTION_INPUTS[kind], overrides if kind == "publicity" else {})
 
 
 def promotion_form(

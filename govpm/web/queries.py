@@ -46,28 +46,9 @@ def project_list(user: User, params) -> QuerySet[Project]:
     return projects
 
 
-def unit_choices() -> list[tuple[int, str]]:
-    return [(unit.pk, unit.name) for unit in Unit.objects.only("pk", "name")]
-
-
 def owner_units() -> list[Unit]:
     """Units that own at least one project: the demand pool's unit filter."""
     return list(Unit.objects.filter(projects__isnull=False).distinct().only("pk", "name"))
-
-
-def expert_choices() -> list[tuple[int, str]]:
-    experts = User.objects.filter(role="expert", is_active=True).order_by("pk")
-    return [(user.pk, str(user)) for user in experts]
-
-
-def mergeable(user: User, project: Project) -> list[tuple[int, str]]:
-    others = (
-        selectors.visible_projects(user)
-        .filter(stage=Stage.POOLED)
-        .exclude(pk=project.pk)
-        .select_related("owner_unit")
-    )
-    return [(other.pk, f"{other.name}（{other.owner_unit.name}）") for other in others.order_by("id")[:200]]
 
 
 def events(project: Project) -> list[Event]:

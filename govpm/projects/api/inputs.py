@@ -10,6 +10,8 @@ from govpm.core.errors import InvalidInput
 from govpm.core.money import MoneyInput
 from govpm.core.parsers import CleanTextSerializer
 
+from ..models import Inspection, ReviewTask
+
 
 class Strict(CleanTextSerializer):
     def to_internal_value(self, data):
@@ -85,9 +87,19 @@ class Answer(Strict):
 
 
 class ReviewNeeds(Strict):
-    decision = serializers.ChoiceField(label="审核结论", choices=["accept", "return", "reject"])
-    answers = serializers.DictField(label="研判意见", child=Answer())
-    comment = serializers.CharField(label="审核意见", required=False, allow_blank=True, default="")
+    decision = serializers.ChoiceField(
+        label="审核结论", choices=[("accept", "同意入库"), ("return", "退回修改"), ("reject", "不予受理")]
+    )
+    answers = serializers.DictField(
+        label="研判意见", child=Answer(), help_text="每项需研判的不予受理情形：是否命中及理由"
+    )
+    comment = serializers.CharField(
+        label="审核意见",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="退回修改时须写明需要修改的内容",
+    )
 
 
 class Reopen(Strict):
@@ -97,26 +109,36 @@ class Reopen(Strict):
 
 class OpenScheme(Strict):
     merge_ids = serializers.ListField(
-        label="合并需求", child=serializers.IntegerField(min_value=1), required=False, default=list
+        label="合并需求",
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        help_text="可将其他已入库需求合并为一个项目（PLAN-02）",
     )
     note = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
 
 
 class SubmitScheme(Strict):
     requested_estimate = Money("申报估算", positive=True)
-    modules = serializers.ListField(label="功能模块", child=serializers.CharField(max_length=100))
+    modules = serializers.ListField(
+        label="功能模块",
+        child=serializers.CharField(max_length=100),
+        help_text="每行一个模块、功能或阶段；初验按模块进行（IMPL-05）",
+    )
     experts = serializers.ListField(label="评审专家", child=serializers.IntegerField(min_value=1))
     scheme_summary = serializers.CharField(label="方案概要")
 
 
 class RecordOpinion(Strict):
-    opinion = serializers.ChoiceField(label="评审意见", choices=["agree", "conditional", "disagree"])
+    opinion = serializers.ChoiceField(label="评审意见", choices=ReviewTask.Opinion.choices)
     comment = serializers.CharField(label="评审说明")
     task_id = serializers.IntegerField(label="评审任务", min_value=1, required=False, allow_null=True)
 
 
 class RemindReviewers(Strict):
-    message = serializers.CharField(label="催办内容", required=False, allow_blank=True, default="")
+    message = serializers.CharField(
+        label="催办内容", required=False, allow_blank=True, default="", help_text="留空则发送默认催办内容"
+    )
 
 
 class IssueConsultation(Strict):
@@ -125,8 +147,16 @@ class IssueConsultation(Strict):
 
 
 class LeadingGroupDecide(Strict):
-    decision = serializers.ChoiceField(label="审定结论", choices=["approve", "revise", "reject"])
-    reason = serializers.CharField(label="审定理由", required=False, allow_blank=True, default="")
+    decision = serializers.ChoiceField(
+        label="审定结论", choices=[("approve", "同意"), ("revise", "修改方案"), ("reject", "不同意")]
+    )
+    reason = serializers.CharField(
+        label="审定理由",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="修改方案或不同意时须写明理由",
+    )
 
 
 class IssueDesignApproval(Strict):
@@ -139,7 +169,11 @@ class IssuePriceReview(Strict):
 
 
 class RecordProjectCode(Strict):
-    project_code = serializers.CharField(label="项目代码", max_length=30)
+    project_code = serializers.CharField(
+        label="项目代码",
+        max_length=30,
+        help_text="投资项目在线审批监管平台生成的24位代码，如 2026-330800-65-01-000011",
+    )
 
 
 class Share(Strict):
@@ -154,12 +188,17 @@ class RecordFunding(Strict):
     source = serializers.CharField(  # type: ignore[assignment]  # a field, not Field.source
         label="资金来源", required=False, allow_blank=True, default="", max_length=100
     )
-    shares = serializers.ListField(label="分级负担", child=Share(), required=False)
+    shares = serializers.ListField(
+        label="分级负担",
+        child=Share(),
+        required=False,
+        help_text="市县共建项目按“统采分签、分级负担”填写各级承担金额；不填则全部由业主单位所在区划承担",
+    )
 
 
 class RecordTender(Strict):
     title = serializers.CharField(label="招标项目名称", max_length=200)
-    ceiling = Money("招标最高限价", positive=True)
+    ceiling = Money("招标最高限价", positive=True, help_text="不得超过概算价（IMPL-01）")
     published_on = serializers.DateField(label="发布日期")
     method = serializers.CharField(label="采购方式", required=False, max_length=30, default="公开招标")
 
@@ -169,12 +208,18 @@ class RecordContract(Strict):
     supplier = serializers.CharField(label="中标供应商", max_length=200)
     amount = Money("合同金额", positive=True)
     signed_on = serializers.DateField(label="签订日期")
-    signing_unit_id = serializers.IntegerField(label="签约单位", min_value=1, required=False, allow_null=True)
+    signing_unit_id = serializers.IntegerField(
+        label="签约单位",
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="统采分签时选择签约单位；不选则为业主单位",
+    )
 
 
 class RecordInspection(Strict):
     inspected_on = serializers.DateField(label="检查日期")
-    result = serializers.ChoiceField(label="检查结论", choices=["on_track", "issues", "serious"])
+    result = serializers.ChoiceField(label="检查结论", choices=Inspection.Result.choices)
     findings = serializers.CharField(label="检查情况")
 
 
@@ -194,7 +239,9 @@ class RecordPayment(Strict):
 
 
 class SubmitDataDictionary(Strict):
-    descriptor = serializers.DictField(label="数据字典")
+    descriptor = serializers.DictField(
+        label="数据字典", help_text="Table Schema（JSON）：fields 列出每个字段的 name、type 与约束（IMPL-04）"
+    )
 
 
 class PassModuleAcceptance(Strict):
@@ -204,7 +251,7 @@ class PassModuleAcceptance(Strict):
 
 
 class DecideFinalAcceptance(Strict):
-    decision = serializers.ChoiceField(label="终验结论", choices=["pass", "fail"])
+    decision = serializers.ChoiceField(label="终验结论", choices=[("pass", "通过"), ("fail", "不通过")])
     reason = serializers.CharField(label="终验意见", required=False, allow_blank=True, default="")
 
 
@@ -216,7 +263,9 @@ class FileExternalAcceptance(Strict):
 
 class RecordPostEvaluation(Strict):
     evaluator = serializers.CharField(label="评估机构或专家", max_length=200)
-    score = serializers.DecimalField(label="评分", max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    score = serializers.DecimalField(
+        label="评分", max_digits=5, decimal_places=2, min_value=0, max_value=100, help_text="0—100"
+    )
     use_findings = serializers.CharField(label="应用情况")
     security_findings = serializers.CharField(label="安全状况")
 

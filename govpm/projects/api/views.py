@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -17,7 +16,7 @@ from .. import lifecycle, selectors
 from ..models import Event
 from ..rules.prescreen import Hit
 from ..stages import ACTIONS
-from . import inputs, outputs
+from . import choices, inputs, outputs
 from .schema import LIST_PARAMS
 
 
@@ -28,7 +27,10 @@ def detail_response(request: SignedInRequest, project_id: int, status: int = 200
 
 
 class ProjectList(APIView):
+    pagination_class = Pagination  # so the document describes the page, as it is sent
+
     @extend_schema(
+        operation_id="projects_list",
         parameters=LIST_PARAMS,
         responses={200: outputs.ProjectListItem(many=True), **ERRORS},
         summary="项目列表（需求库）",
@@ -40,6 +42,7 @@ class ProjectList(APIView):
         return paginator.get_paginated_response(outputs.ProjectListItem(page, many=True).data)
 
     @extend_schema(
+        operation_id="projects_create",
         request=inputs.CreateProject,
         responses={201: outputs.ProjectDetail, **ERRORS},
         summary="填报项目需求（草稿）",
@@ -54,12 +57,15 @@ class ProjectList(APIView):
 
 
 class ProjectDetailView(APIView):
-    @extend_schema(responses={200: outputs.ProjectDetail, **ERRORS}, summary="项目详情")
+    @extend_schema(
+        operation_id="projects_retrieve", responses={200: outputs.ProjectDetail, **ERRORS}, summary="项目详情"
+    )
     def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_detail(request.user, project_id)
         return Response(outputs.ProjectDetail(project, context={"user": request.user}).data)
 
     @extend_schema(
+        operation_id="projects_partial_update",
         request=inputs.UpdateDraft,
         responses={200: outputs.ProjectDetail, **ERRORS},
         summary="修改需求（草稿或退回修改）",
@@ -83,20 +89,22 @@ def _result(value) -> dict | list | None:
     return None
 
 
+ACTION_RESULT = inline_serializer(
+    "ActionResult",
+    {
+        "project": outputs.ProjectDetail(),
+        "result": serializers.JSONField(
+            allow_null=True, help_text="预审命中的规则列表，或动作新建的对象 {type, id}；其余为 null"
+        ),
+    },
+)
+
+
 class ProjectAction(APIView):
-    @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=sorted(ACTIONS))],
-        responses={
-            200: inline_serializer(
-                "ActionResult",
-                {"project": outputs.ProjectDetail(), "result": serializers.JSONField(allow_null=True)},
-            ),
-            **ERRORS,
-        },
-        summary="执行生命周期动作",
-        description="请求体按动作而定，见 docs/lifecycle.md；每个动作调用 govpm.projects.lifecycle 中的同名函数。",
-    )
+    """`POST /projects/{id}/actions/{action}/` for any action code; the document describes each code as
+    its own operation (`action_view`), and this catch-all only answers 404 for names that are none."""
+
+    @extend_schema(exclude=True)
     def post(self, request: SignedInRequest, project_id: int, action: str) -> Response:
         if action not in lifecycle.ACTION_FUNCTIONS:
             raise NotFound(f"没有名为 {action} 的动作", field="action")
@@ -105,8 +113,82 @@ class ProjectAction(APIView):
         return detail_response(request, project_id, result=_result(result))
 
 
+def action_view(code: str):
+    """The view of one action code, with its own request schema (a subclass of the action's input named
+    for the action, so each action has its own component) and operation id `projects_action_<code>`."""
+    spec = ACTIONS[code]
+    body = type(
+        "".join(part.title() for part in code.split("_")),
+        (inputs.ACTION_INPUTS[code],),
+        {"__module__": inputs.__name__, "__doc__": f"{spec.label}（{code}）的请求体"},
+    )
+    roles = "、".join(sorted(spec.roles))
+    rules = "、".join(spec.rules)
+
+    class View(ProjectAction):
+        @extend_schema(
+            operation_id=f"projects_action_{code}",
+            request=body,
+            responses={200: ACTION_RESULT, **ERRORS},
+            summary=spec.label,
+            description=f"调用 govpm.projects.lifecycle 中的 {code}；角色：{roles}"
+            + (f"；依据：{rules}" if rules else "")
+            + "。请求体中需选择的 id 见 choices 接口。",
+            tags=["projects"],
+        )
+        def post(self, request: SignedInRequest, project_id: int, action: str = code) -> Response:
+            return super().post(request, project_id, code)
+
+    View.__name__ = View.__qualname__ = f"{body.__name__}Action"
+    return View.as_view()
+
+
+class ActionChoices(APIView):
+    @extend_schema(
+        operation_id="projects_action_choices",
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=sorted(ACTIONS))],
+        responses={
+            200: inline_serializer(
+                "ActionChoices",
+                {
+                    "choices": serializers.DictField(
+                        child=serializers.ListField(
+                            child=inline_serializer(
+                                "Choice",
+                                {"value": serializers.JSONField(), "label": serializers.CharField()},
+                            )
+                        ),
+                        help_text="按请求体字段路径给出可选值，如 experts、tender_id、shares.region_code",
+                    )
+                },
+            ),
+            **ERRORS,
+        },
+        summary="动作请求体的可选值（专家、招标、合同、模块、可豁免的规则等）",
+    )
+    def get(self, request: SignedInRequest, project_id: int, action: str) -> Response:
+        if action not in ACTIONS:
+            raise NotFound(f"没有名为 {action} 的动作", field="action")
+        project = selectors.project_detail(request.user, project_id)
+        found = choices.action_choices(action, project, request.user)
+        return Response(
+            {
+                "choices": {
+                    path: [{"value": value, "label": label} for value, label in pairs]
+                    for path, pairs in found.items()
+                }
+            }
+        )
+
+
 class ProjectEvents(APIView):
-    @extend_schema(responses={200: outputs.EventOut(many=True), **ERRORS}, summary="操作记录（审计轨迹）")
+    pagination_class = Pagination
+
+    @extend_schema(
+        operation_id="projects_events_list",
+        responses={200: outputs.EventOut(many=True), **ERRORS},
+        summary="操作记录（审计轨迹）",
+    )
     def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.visible_projects(request.user).filter(pk=project_id).first()
         if project is None:

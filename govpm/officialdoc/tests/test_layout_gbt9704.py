@@ -22,13 +22,13 @@ from govpm.core.clock import date_zh
 from govpm.documents.compose import compose
 from govpm.officialdoc import pdf, titles
 from govpm.officialdoc.composition import Block, Composition, Report
+from govpm.officialdoc.render import heads_a_section, render, render_report
 from govpm.projects.scenarios import advance
 from govpm.targets.curated import load_curated
 from govpm.targets.models import Document, Indicator, Task, TaskShare
 from govpm.targets.observations import record_observation
 from govpm.targets.reports import assessment_report
 from govpm.targets.tasks import record_progress
-from govpm.officialdoc.render import heads_a_section, render, render_report
 from tests.conftest import cast, clock  # noqa: F401 (the shared fixtures)
 from tests.factories import draft
 

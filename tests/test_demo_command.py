@@ -11,8 +11,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -99,5 +97,3 @@ def test_demo_on_a_busy_port_says_so_before_loading_and_prints_no_url_issue15_it
     assert f"端口 {port} 已被占用" in result.stderr and f"PORT={port + 1}" in result.stderr
     assert "http://" not in result.stdout
     assert not (tmp_path / "db.sqlite3").exists()  # failed before migrating or loading
-
-

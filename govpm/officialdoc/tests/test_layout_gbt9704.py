@@ -217,3 +217,41 @@ def test_every_generated_document_meets_gbt9704_on_its_pdf_issue15_item8(cast, c
 
     failing = {name: found for name, found in problems.items() if found}
     assert not failing, "\n".join(f"{name}: {found}" for name, found in failing.items())
+
+
+def test_titles_of_every_kind_and_demo_project_break_between_words_within_a_line_issue15_item8():
+    """GB/T 9704 7.3.2 回行时词意完整: each lifecycle title 关于<project>的<kind> for the demo's projects."""
+    from govpm.demo.loader import PROJECTS
+    from govpm.projects.models import IssuedDocument
+
+    for name, *_ in PROJECTS:
+        for label in IssuedDocument.Kind.labels:
+            title = f"关于{name}的{label}"
+            lines = titles.title_lines(title)
+            assert "".join(lines) == title
+            assert all(titles.width(line) <= titles.LINE_WIDTH for line in lines), lines
+            assert not any(titles.breaks_a_word(a, b) for a, b in zip(lines, lines[1:], strict=False)), lines
+
+
+def test_the_word_check_catches_the_break_of_the_issue():
+    """The checker the PDF test relies on can fail: "后评估报 / 告" and a line starting with 的."""
+    assert titles.breaks_a_word("关于衢州市全民健康信息平台升级的后评估报", "告")
+    assert titles.breaks_a_word("关于衢州市全民健康信息平台升级", "的后评估报告")
+    assert not titles.breaks_a_word("关于衢州市全民健康信息平台升级的", "后评估报告")
+
+
+def test_every_issuers_mark_is_sized_to_fit_one_line_issue15_item8():
+    """GB/T 9704 7.2.1: the mark fits the 156 mm line; short names keep the full size."""
+    from govpm.accounts.reference import AUTHORITIES
+    from govpm.officialdoc import layout
+
+    for _, name, *_ in AUTHORITIES:
+        size = layout.fitting_size(titles.width(name), largest=layout.SIZE_MARK)
+        assert size.pt * titles.width(name) <= layout.text_width_pt()
+    assert layout.fitting_size(titles.width("衢州市财政局"), largest=layout.SIZE_MARK) == layout.SIZE_MARK
+    assert (
+        layout.fitting_size(
+            titles.width("衢州市新型智慧城市建设工作领导小组办公室"), largest=layout.SIZE_MARK
+        ).pt
+        < 26
+    )

@@ -97,12 +97,12 @@ class Stream:
 @dataclass
 class Generated:
     name: str
+    path: Path  # its PDF
     title: str  # as laid out: "\n" between its lines
     blocks: list
     signature_lines: list[str]
     issuer_mark: str = ""
     imprint: str = ""
-    path: Path | None = None
 
 
 def layout_problems(doc: Generated) -> list[str]:
@@ -155,12 +155,12 @@ def _lifecycle_documents(cast, clock, folder: Path) -> list[Generated]:  # noqa:
         generated.append(
             Generated(
                 name=document.kind,
+                path=path,
                 title="\n".join(titles.title_lines(composition.title)),
                 blocks=composition.blocks,
                 signature_lines=[composition.signature, composition.date],
                 issuer_mark=composition.issuer_mark,
                 imprint=composition.imprint_line,
-                path=path,
             )
         )
     return generated
@@ -177,7 +177,7 @@ def _target_reports(cast, folder: Path) -> list[Generated]:  # noqa: F811
             indicator,
             actor=cast.bdb,
             period=2020,
-            value=(indicator.baseline_value * step).quantize(Decimal("0.01")),
+            value=(Decimal(indicator.baseline_value or 0) * step).quantize(Decimal("0.01")),
             source="统计部门年报",
         )
     for task in Task.objects.all():
@@ -198,10 +198,10 @@ def _target_reports(cast, folder: Path) -> list[Generated]:  # noqa: F811
         generated.append(
             Generated(
                 name=f"targets report {document.number}",
+                path=path,
                 title=report.title,
                 blocks=report.blocks,
-                signature_lines=[report.signature, date_zh(report.dated)],
-                path=path,
+                signature_lines=[report.signature, date_zh(report.dated) if report.dated else ""],
             )
         )
     return generated

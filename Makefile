@@ -2,24 +2,38 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two stamps: what running needs (the package and its dependencies: `make demo`) and what testing
+# adds (the test extra and the Debian packages of scripts/system-packages.txt, installed with apt).
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PORT ?= 8000
+DEMO_DB := $(or $(GOVPM_VAR_DIR),var)/db.sqlite3
 
-.PHONY: setup demo test test-sqlite test-postgres lint bench requirements-doc clean
+.PHONY: setup demo demo-reset test test-sqlite test-postgres lint bench requirements-doc clean
 
-$(STAMP): pyproject.toml scripts/system-packages.txt
+$(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) scripts/system-packages.txt
 	$(BIN)/pip install -q -e '.[test]'
 	bash scripts/system-packages.sh
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+# Migrate, load the demo data if not yet loaded, list the accounts, serve on $(PORT) (checked free
+# first); the URL is printed once the server listens. `make demo PORT=8001` when 8000 is taken.
+demo: $(RUN_STAMP)
+	$(BIN)/python manage.py run_demo --port $(PORT)
+
+# The demo afresh: delete its SQLite database, then `make demo`.
+demo-reset: $(RUN_STAMP)
+	rm -f $(DEMO_DB)
+	$(MAKE) demo PORT=$(PORT)
 
 # Cheap checks first (lint, import layers, migrations, types), then the whole suite on SQLite and
 # then on PostgreSQL (DATABASE_URL=$(PG_URL)).

@@ -301,10 +301,10 @@ def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimat
 
 
 @transaction.atomic
-def load() -> list[str]:
-    """Idempotent: with demo accounts present it changes nothing and says so."""
+def load() -> bool:
+    """Idempotent: with demo accounts present it changes nothing. True when it loaded the data now."""
     if User.objects.filter(username="owner").exists():
-        return ["演示数据已存在，未重复加载。"]
+        return False
     for day, name in HOLIDAYS_2026.items():
         Holiday.objects.update_or_create(date=day, defaults={"name": name, "is_workday": False})
     for day in MAKE_UP_DAYS_2026:
@@ -316,9 +316,23 @@ def load() -> list[str]:
     _extras(users, made)
     process_deadlines()
     _targets(users["bdb"])
-    return [
-        f"{user.username:<22}{user.get_role_display()}｜{user.unit or '系统管理'}" for user in users.values()
+    return True
+
+
+def account_lines(base_url: str) -> list[str]:
+    """One line per demo account, with its role and unit; read from the database on every run, so a
+    second `make demo` lists them as the first did. `admin` is the superuser of Django's admin site:
+    its role field (observer, read-only in the platform) would mislead, so it is shown for what it is."""
+    usernames = [username for username, *_ in ACCOUNTS] + ["transport_group_owner"]
+    users = {u.username: u for u in User.objects.filter(username__in=usernames).select_related("unit")}
+    lines = [
+        f"{users[name].username:<22}{users[name].get_role_display()}｜{users[name].unit or '系统管理'}"
+        for name in usernames
+        if name in users
     ]
+    if User.objects.filter(username="admin", is_superuser=True).exists():
+        lines.append(f"{'admin':<22}系统管理员｜管理后台 {base_url}/admin/")
+    return lines
 
 
 def _targets(entered_by: User) -> None:

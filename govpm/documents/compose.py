@@ -158,5 +158,6 @@ def compose(document: IssuedDocument) -> Composition:
         blocks=outline.blocks,
         signature=document.issuer.name,
         date=issued,
-        imprint=f"{document.issuer.name}　　{issued}印发",
+        printed_by=document.issuer.name,
+        printed_on=issued,
     )

@@ -48,7 +48,13 @@ class Composition:
     blocks: list[Block | Table] = field(default_factory=list)
     signature: str = ""  # 发文机关署名
     date: str = ""  # 成文日期, 2026年3月5日
-    imprint: str = ""  # 版记: 印发机关和印发日期
+    printed_by: str = ""  # 版记: 印发机关
+    printed_on: str = ""  # 版记: 印发日期, 2026年3月5日
+
+    @property
+    def imprint_line(self) -> str:
+        """The 版记's one line as read: 印发机关 on the left, 印发日期 and 印发 on the right."""
+        return f"{self.printed_by}{self.printed_on}印发" if self.printed_by else ""
 
 
 @dataclass

@@ -33,6 +33,24 @@ HEADING_FONTS = {1: HEITI, 2: KAITI, 3: FANGSONG, 4: FANGSONG}
 TWIPS_PER_PT = 20
 
 
+# LibreOffice condenses every character by 0.25 pt (officialdoc.pdf.for_libreoffice); sizes are
+# computed against the narrower of the two renderings plus this margin for the font's own metrics.
+FIT_MARGIN = 0.95
+
+
+def text_width_pt() -> float:
+    return text_width_twips() / TWIPS_PER_PT
+
+
+def fitting_size(width_in_chars: float, *, largest: Pt, indent_chars: float = 0) -> Pt:
+    """The largest size up to `largest`, in half points, at which a line `width_in_chars` full-width
+    characters wide (plus `indent_chars` of indent) fits the 156 mm line. GB/T 9704 7.2.1 leaves the
+    size of the 发文机关标志 to the issuer, and 7.4.3's 四号 for the 版记 is what it "一般" is: a long
+    issuer's name is set smaller rather than wrapped."""
+    fits = text_width_pt() * FIT_MARGIN / (width_in_chars + indent_chars)
+    return Pt(min(largest.pt, int(fits * 2) / 2))
+
+
 def text_width_twips() -> int:
     return round((PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / 635)  # EMU → twips (1 twip = 635 EMU)
 

@@ -18,14 +18,14 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from govpm.core.clock import date_zh
 
-from . import layout
+from . import layout, titles
 from .composition import Composition, Report, Table
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -110,9 +110,12 @@ def _paragraph(
     right_chars: float = 0,
     color: str | None = None,
     bold: bool = False,
+    keep_with_next: bool = False,
 ):
     paragraph = document.add_paragraph()
     fmt = paragraph.paragraph_format
+    if keep_with_next:
+        fmt.keep_with_next = True
     if align is not None:
         paragraph.alignment = align
     if indent_chars:
@@ -288,7 +291,12 @@ def _table(document, table: Table) -> None:
         style = document.styles[TABLE_TEXT]
     if table.caption:
         _paragraph(
-            document, table.caption, font=layout.HEITI, size=layout.SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER
+            document,
+            table.caption,
+            font=layout.HEITI,
+            size=layout.SIZE_4,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            keep_with_next=True,
         )
     columns = len(table.headers)
     weights = table.widths or (1,) * columns
@@ -314,8 +322,9 @@ def _table(document, table: Table) -> None:
 
 
 def _body(document, blocks) -> None:
-    """Headings at their level's font, body paragraphs indented two characters, tables full width."""
-    for block in blocks:
+    """Headings at their level's font, body paragraphs indented two characters, tables full width.
+    A heading keeps with what follows it: never alone at the foot of a page."""
+    for index, block in enumerate(blocks):
         if isinstance(block, Table):
             _table(document, block)
             continue
@@ -327,22 +336,71 @@ def _body(document, blocks) -> None:
             size=layout.SIZE_3,
             indent_chars=2,
             align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+            keep_with_next=heads_a_section(blocks, index),
         )
 
 
-def _signed(document, signature: str, date: str) -> None:
-    """发文机关署名 and 成文日期, right-aligned four characters in."""
-    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
-    for line in (signature, date):
-        if line:
-            _paragraph(
-                document,
-                line,
-                font=layout.FANGSONG,
-                size=layout.SIZE_3,
-                align=WD_ALIGN_PARAGRAPH.RIGHT,
-                right_chars=4,
-            )
+def heads_a_section(blocks, index: int) -> bool:
+    """Whether blocks[index] is a heading with something under it: text, a table or a deeper heading.
+    A numbered block followed by its sibling (findings 1. 2. 3., modules （1）（2）) is an item of a
+    list, not a heading: chaining a whole list together would push it over pages for nothing."""
+    block = blocks[index]
+    if isinstance(block, Table) or block.level == 0:
+        return False
+    following = blocks[index + 1] if index + 1 < len(blocks) else None
+    if following is None:
+        return False
+    return isinstance(following, Table) or following.level == 0 or following.level > block.level
+
+
+def _keep_last_block_with_next(document) -> None:
+    """The body's last paragraph (or the last row of a closing table) keeps with what follows, so the
+    signature block never stands on a page of its own."""
+    last = document.element.body[-1]
+    if last.tag == qn("w:sectPr"):
+        last = last.getprevious()
+    if last is None:
+        return
+    paragraphs = [last] if last.tag == qn("w:p") else list(last.findall(f"{qn('w:tr')}")[-1].iter(qn("w:p")))
+    for p in paragraphs:
+        p.get_or_add_pPr().keepNext_val = True
+
+
+def _signed(document, signature: str, date: str, *, followed: bool = False) -> None:
+    """发文机关署名 and 成文日期, right-aligned four characters in, kept with the end of the body
+    (and with the 版记 when `followed`)."""
+    _keep_last_block_with_next(document)
+    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3, keep_with_next=True)
+    lines = [line for line in (signature, date) if line]
+    for index, line in enumerate(lines):
+        _paragraph(
+            document,
+            line,
+            font=layout.FANGSONG,
+            size=layout.SIZE_3,
+            align=WD_ALIGN_PARAGRAPH.RIGHT,
+            right_chars=4,
+            keep_with_next=followed or index < len(lines) - 1,
+        )
+
+
+def _imprint(document, printed_by: str, printed_on: str) -> None:
+    """版记 (GB/T 9704 7.4.3): 印发机关 one character in from the left, 印发日期 one character in from
+    the right, on one line between two rules; 四号, or smaller when a long issuer's name would wrap."""
+    dated = f"{printed_on}印发"
+    gap = 2  # at least two characters between the two
+    size = layout.fitting_size(
+        titles.width(printed_by) + gap + titles.width(dated), largest=layout.SIZE_4, indent_chars=2
+    )
+    imprint = document.add_paragraph()
+    fmt = imprint.paragraph_format
+    fmt.left_indent = size
+    fmt.tab_stops.add_tab_stop(Pt(layout.text_width_pt() - size.pt), WD_TAB_ALIGNMENT.RIGHT)
+    _off_grid(imprint._p.get_or_add_pPr())
+    for text in (printed_by, "\t", dated):
+        set_fonts(imprint.add_run(text), layout.FANGSONG, size)
+    _border(imprint, "top", color="000000", eighths=4)
+    _border(imprint, "bottom", color="000000", eighths=4)
 
 
 def _new_document():
@@ -368,38 +426,49 @@ def _nine_oclock(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9, 0), tzinfo=SHANGHAI)
 
 
+def _title(document, title: str) -> None:
+    """小标宋 二号, centred, broken between words (titles.py) rather than wherever the line ends; off
+    the character grid, which would give each 二号 character two cells of the 三号 grid in Word."""
+    paragraph = _paragraph(
+        document,
+        "\n".join(titles.title_lines(title)),
+        font=layout.XIAOBIAOSONG,
+        size=layout.SIZE_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    _off_grid(paragraph._p.get_or_add_pPr())
+
+
 def render(composition: Composition, *, issued_on: dt.date) -> bytes:
     document = _new_document()
 
     center = WD_ALIGN_PARAGRAPH.CENTER
-    # 版头: the issuer's mark in red, the number, the red separator line.
-    _paragraph(
+    # 版头: the issuer's mark in red on one line (smaller for a long name), the number, the red rule.
+    mark = _paragraph(
         document,
         composition.issuer_mark,
         font=layout.XIAOBIAOSONG,
-        size=layout.SIZE_MARK,
+        size=layout.fitting_size(titles.width(composition.issuer_mark), largest=layout.SIZE_MARK),
         align=center,
         color=layout.RED,
     )
+    _off_grid(mark._p.get_or_add_pPr())
     _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
     number = _paragraph(document, composition.number, font=layout.FANGSONG, size=layout.SIZE_3, align=center)
     _border(number, "bottom", color=layout.RED, eighths=8)
     _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
 
     # 主体: title, addressee, body with headings, signature and date.
-    _paragraph(document, composition.title, font=layout.XIAOBIAOSONG, size=layout.SIZE_2, align=center)
+    _title(document, composition.title)
     _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
     _paragraph(document, composition.addressee, font=layout.FANGSONG, size=layout.SIZE_3)
     _body(document, composition.blocks)
-    _signed(document, composition.signature, composition.date)
+    _signed(document, composition.signature, composition.date, followed=bool(composition.printed_by))
 
-    # 版记: the imprint between two rules.
-    _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)
-    imprint = _paragraph(
-        document, composition.imprint, font=layout.FANGSONG, size=layout.SIZE_4, indent_chars=1
-    )
-    _border(imprint, "top", color="000000", eighths=4)
-    _border(imprint, "bottom", color="000000", eighths=4)
+    # 版记: the imprint between two rules, kept with the signature block.
+    if composition.printed_by:
+        _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3, keep_with_next=True)
+        _imprint(document, composition.printed_by, composition.printed_on)
 
     _freeze_core_properties(
         document,
@@ -418,7 +487,7 @@ def render_report(report: Report) -> bytes:
     tables), signature and 成文日期. Deterministic: the same report gives the same bytes."""
     document = _new_document()
     center = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph(document, report.title, font=layout.XIAOBIAOSONG, size=layout.SIZE_2, align=center)
+    _title(document, report.title)
     if report.subtitle:
         _paragraph(document, report.subtitle, font=layout.KAITI, size=layout.SIZE_3, align=center)
     _paragraph(document, "", font=layout.FANGSONG, size=layout.SIZE_3)

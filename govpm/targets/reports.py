@@ -21,6 +21,7 @@ from govpm.core.spreadsheets import safe_row
 from govpm.officialdoc import pdf
 from govpm.officialdoc.composition import Outline, Report
 from govpm.officialdoc.render import render_report
+from govpm.officialdoc.titles import title_lines
 
 from . import parsing, selectors, tasks
 from .assessment import Assessment, assess_year, summary
@@ -28,8 +29,8 @@ from .models import Document, Nature, Verdict
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_FOLDER = "targets/reports/pdf"
-# What each document's report is about: 衢州市<year>年度<subject>监测评价报告, and where the title,
-# too long for one line of 二号, breaks (GB/T 9704 7.3.2: 回行时词意完整、排列对称).
+# What each document's report is about: 衢州市<year>年度<subject>监测评价报告. Too long for one line of
+# 二号, the title breaks between words (officialdoc.titles; GB/T 9704 7.3.2: 回行时词意完整、排列对称).
 SUBJECTS = {
     "衢政发〔2020〕10号": ("推进健康衢州行动", "主要指标"),
     "衢政办发〔2020〕9号": ("高质量推进国土绿化美化行动", "目标任务"),
@@ -155,9 +156,11 @@ RANKING_HEADERS = ("排名", "县（市、区）", "本年计划", "本年完成
 
 
 def report_title(year: int, document: Document, *, broken: bool = False) -> str:
-    """衢州市2026年度推进健康衢州行动主要指标监测评价报告; `broken`: with the line break of the DOCX."""
+    """衢州市2026年度推进健康衢州行动主要指标监测评价报告; `broken`: with the line breaks of the DOCX,
+    between words and within the width of 二号 (officialdoc.titles)."""
     first, second = SUBJECTS.get(document.number, (f"《{document.title}》", "目标"))
-    return f"衢州市{year}年度{first}" + ("\n" if broken else "") + f"{second}监测评价报告"
+    title = f"衢州市{year}年度{first}{second}监测评价报告"
+    return "\n".join(title_lines(title)) if broken else title
 
 
 def _counted(assessments: list[Assessment]) -> str:

@@ -13,6 +13,7 @@ from govpm.core.clock import date_zh
 from govpm.documents.issuing import docx_bytes, render_docx, verify
 from govpm.documents.models import DocumentFile
 from govpm.officialdoc import layout
+from govpm.officialdoc.titles import title_lines
 from govpm.projects.models import IssuedDocument
 from tests.factories import UserFactory, api_for
 
@@ -75,7 +76,8 @@ def test_every_document_kind_follows_gb_t_9704_COORD_03_COORD_04_IMPL_06_SUPV_04
         assert runs and all(east_asian(run) in OFFICIAL_FONTS for run in runs)
         assert all(run.font.name == east_asian(run) for run in runs)
         # title: 方正小标宋简体 二号, centred
-        title = paragraph_with(doc, document.title)
+        # broken between words (issue 15 item 8), so the paragraph holds the title with its line breaks
+        title = paragraph_with(doc, "\n".join(title_lines(document.title)))
         assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
         assert {(east_asian(r), r.font.size.pt) for r in title.runs} == {(layout.XIAOBIAOSONG, 22)}
         # 发文字号 and 成文日期

@@ -160,7 +160,8 @@ def test_tgt06_afforestation_report_ranks_counties_by_completion(curated_data, o
     doc = Docx(io.BytesIO(reports.assessment_docx(2020, document).data))
 
     texts = [p.text for p in doc.paragraphs]
-    assert texts[0] == "衢州市2020年度高质量推进国土绿化美化行动\n目标任务监测评价报告"
+    # issue 15 item 8: the old first line (…美化行动) was wider than a line of 二号 and wrapped in the PDF
+    assert texts[0] == "衢州市2020年度高质量推进\n国土绿化美化行动目标任务监测评价报告"
     assert "四、分解任务完成情况" in texts and "（一）新增造林（亩）" in texts
     assert "分解核对：各县（市、区）、各年度之和等于总量。" in texts
     ranking = table_rows(doc.tables[-1])
@@ -180,7 +181,8 @@ def test_tgt06_same_data_same_day_gives_the_same_docx_bytes(curated_data):
     first = reports.assessment_docx(2021, document)
     assert first.data == reports.assessment_docx(2021, document).data
     doc = Docx(io.BytesIO(first.data))
-    assert doc.paragraphs[0].text == "衢州市2021年度创建国家生态文明建设示范市\n规划目标监测评价报告"
+    # issue 15 item 8: the old first line (…示范市) was wider than a line of 二号 and wrapped in the PDF
+    assert doc.paragraphs[0].text == "衢州市2021年度创建国家生态文明建设\n示范市规划目标监测评价报告"
     assert "2021年度没有约束性指标未达成或进度滞后。" in [p.text for p in doc.paragraphs]
     assert first.filename == "2021年度目标评估报告-衢政发〔2020〕9号.docx"
 

@@ -174,7 +174,7 @@ def _target_reports(cast, folder: Path) -> list[Generated]:  # noqa: F811
     ):
         step = Decimal("1.03") if index % 4 else Decimal("0.97")
         record_observation(
-            indicator,
+            indicator.pk,
             actor=cast.bdb,
             period=2020,
             value=(Decimal(indicator.baseline_value or 0) * step).quantize(Decimal("0.01")),
@@ -183,7 +183,7 @@ def _target_reports(cast, folder: Path) -> list[Generated]:  # noqa: F811
     for task in Task.objects.all():
         for share in TaskShare.objects.filter(task=task, year=2020).exclude(region_code="330800"):
             record_progress(
-                task,
+                task.pk,
                 actor=cast.bdb,
                 region_code=share.region_code,
                 year=2020,

@@ -266,7 +266,11 @@ def bare_record_inspection(request, project_id: int) -> JsonResponse:
     with transaction.atomic():
         try:
             # The row lock lifecycle.base.lock_project takes, with the same query.
-            project = Project.objects.select_for_update().select_related("owner_unit").get(pk=project_id)
+            project = (
+                Project.objects.select_for_update(of=("self",))
+                .select_related("owner_unit")
+                .get(pk=project_id)
+            )
         except Project.DoesNotExist:
             return _error(404, "not_found", "项目不存在或无权查看")
         if not access.can_act(user, "record_inspection") or project.stage not in spec.sources:

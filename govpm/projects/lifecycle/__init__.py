@@ -21,6 +21,7 @@ from .implementation import (
     submit_data_dictionary,
 )
 from .intake import create_project, precheck, reopen, review_needs, submit, terminate, update_draft, withdraw
+from .locks import retry_once
 from .procurement import record_contract, record_tender, start_implementation, start_procurement
 from .review import (
     issue_consultation,
@@ -66,5 +67,9 @@ ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "withdraw": withdraw,
     "terminate": terminate,
 }
+
+# What the API and the web UI call: a transaction PostgreSQL aborted on a lock cycle runs once more,
+# then answers 409 (locks.retry_once).
+ACTION_FUNCTIONS = {code: retry_once(function) for code, function in ACTION_FUNCTIONS.items()}
 
 __all__ = ["ACTION_FUNCTIONS", "create_project", "process_deadlines"]

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from govpm.accounts.models import User
 from govpm.core import access, audit, clock
@@ -30,6 +30,7 @@ from govpm.policy.catalog import citation
 from ..models import Event, Project
 from ..selectors import visible_projects
 from ..stages import ACTIONS, ActionSpec
+from .locks import LockConflict, is_lock_conflict, lock_projects
 
 
 def jsonable(value):
@@ -103,6 +104,8 @@ class Step:
     payload: dict = field(default_factory=dict)
 
     snapshot: dict = field(default_factory=dict)
+    # The other projects the action asked for (`also_lock`), locked with this one; missing ids are absent.
+    others: dict[int, Project] = field(default_factory=dict)
 
     def move(self, to_stage: str) -> None:
         assert to_stage in self.spec.targets, f"{self.spec.code} cannot lead to {to_stage}"
@@ -115,30 +118,54 @@ class Step:
 def lock_project(project_id: int) -> Project:
     """The row lock every action takes first. Two actions on one project queue here; the second then
     sees the stage the first left, so a stale action fails its stage check instead of half-applying."""
+    return lock_projects_with(project_id, ())[0]
+
+
+def lock_projects_with(project_id: int, also_lock: Iterable[int]) -> tuple[Project, dict[int, Project]]:
+    """The project and the others in one statement, in id order (locks.lock_projects): whoever locks an
+    overlapping set waits for the first shared row instead of holding one and wanting another."""
     try:
-        return Project.objects.select_for_update().select_related("owner_unit").get(pk=project_id)
-    except (Project.DoesNotExist, ValueError, TypeError):
+        main_id = int(project_id)
+        locked = lock_projects([main_id, *(int(other) for other in also_lock)])
+    except (ValueError, TypeError):
         raise NotFound("项目不存在或无权查看") from None
+    project = locked.pop(main_id, None)
+    if project is None:
+        raise NotFound("项目不存在或无权查看")
+    return project, locked
 
 
 @contextmanager
-def transition(project_id: int, *, actor: User, action: str) -> Iterator[Step]:
+def transition(project_id: int, *, actor: User, action: str, also_lock: Iterable[int] = ()) -> Iterator[Step]:
+    """`also_lock`: other projects the action changes (a merge) — locked with this one, in id order,
+    before any check, and handed over as `step.others`. A deadlock or serialization failure PostgreSQL
+    raises anywhere inside becomes `LockConflict` (409, nothing saved)."""
     spec = ACTIONS[action]
-    with transaction.atomic():
-        project = lock_project(project_id)
-        _authorize(actor, spec, project)
-        step = Step(
-            project=project, actor=actor, spec=spec, from_stage=project.stage, snapshot=_values(project)
-        )
-        yield step
-        write_event(
-            step.project,
-            actor=actor,
-            action=action,
-            from_stage=step.from_stage,
-            payload=step.payload,
-            snapshot=step.snapshot,
-        )
+    try:
+        with transaction.atomic():
+            project, others = lock_projects_with(project_id, also_lock)
+            _authorize(actor, spec, project)
+            step = Step(
+                project=project,
+                actor=actor,
+                spec=spec,
+                from_stage=project.stage,
+                snapshot=_values(project),
+                others=others,
+            )
+            yield step
+            write_event(
+                step.project,
+                actor=actor,
+                action=action,
+                from_stage=step.from_stage,
+                payload=step.payload,
+                snapshot=step.snapshot,
+            )
+    except DatabaseError as error:
+        if is_lock_conflict(error):
+            raise LockConflict() from error
+        raise
 
 
 def _values(project: Project) -> dict:

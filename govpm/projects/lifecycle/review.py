@@ -19,7 +19,7 @@ from ..models import (
     ReviewTask,
 )
 from ..stages import Stage
-from .base import _values, lock_project, refuse, require_text, transition, write_event
+from .base import _values, refuse, require_text, transition, write_event
 from .records import issue_document
 
 
@@ -28,9 +28,13 @@ def open_scheme(
 ) -> Project:
     """smart_office starts the scheme; other pooled needs may be merged into this project (PLAN-02)."""
     merge_ids = sorted(set(merge_ids or []) - {project_id})
-    with transition(project_id, actor=actor, action="open_scheme") as step:
-        # Locks in id order, after the main project's: two merges never wait on each other in a cycle.
-        merged = [lock_project(other_id) for other_id in merge_ids]
+    # The main project and every merged one are locked in one statement, in id order, before any check:
+    # open_scheme(A, merge B) and open_scheme(B, merge A) at once queue on A instead of deadlocking.
+    with transition(project_id, actor=actor, action="open_scheme", also_lock=merge_ids) as step:
+        for index, other_id in enumerate(merge_ids):
+            if other_id not in step.others:
+                raise NotFound("项目不存在或无权查看", field=f"merge_ids.{index}")
+        merged = [step.others[other_id] for other_id in merge_ids]
         for index, other in enumerate(merged):
             if other.stage != Stage.POOLED:
                 raise InvalidInput(

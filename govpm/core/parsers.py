@@ -133,13 +133,6 @@ class CleanTextSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-def require_spreadsheet(filename: str, data: bytes, field: str = "file") -> None:
-    """An upload named .xlsx is a zip archive (every XLSX is): anything else is refused here, before a
-    reader meets bytes it does not expect."""
-    if (filename or "").lower().endswith(".xlsx") and not data.startswith(b"PK\x03\x04"):
-        raise InvalidInput("文件：不是有效的 Excel（.xlsx）文件，请从 Excel 另存为 .xlsx 后重试", field=field)
-
-
 def json_depth_exceeds(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether [ and { nest deeper than `limit` outside strings: a scan of the bytes, no recursion."""
     depth, in_string, escaped = 0, False, False

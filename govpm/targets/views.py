@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from govpm.core import clock
 from govpm.core.errors import GovpmError, InvalidInput
 from govpm.core.http import content_disposition
-from govpm.core.parsers import parse_year, require_spreadsheet
+from govpm.core.parsers import parse_year
 from govpm.core.spreadsheets import check_upload_size
 from govpm.officialdoc.pdf import ConversionFailed
 
@@ -261,9 +261,8 @@ def upload(request):
             )
             try:
                 check_upload_size(file.size, max_bytes=exchange.MAX_BYTES)  # before reading it
-                data = file.read()
-                require_spreadsheet(file.name, data)
-                result = service(file.name, data, actor=request.user)
+                # Not a zip, a bomb, too many rows: refused by govpm.core.spreadsheets before parsing.
+                result = service(file.name, file.read(), actor=request.user)
             except GovpmError as error:
                 attach(form, error)
     status = 400 if request.method == "POST" and (not form.is_valid() or (result and not result.ok)) else 200

@@ -42,12 +42,10 @@ def _get(port: int, path: str, timeout: float):
 
 
 def _slow_client(port: int) -> socket.socket:
-    """Sends the headers of a POST and one byte of its 1,000-byte body, then nothing."""
+    """Sends the start of a request's headers, then nothing (slowloris): the reader of this connection
+    waits for the rest, whatever the application would do with the request."""
     conn = socket.create_connection(("127.0.0.1", port))
-    conn.sendall(
-        b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-        b"Content-Length: 1000\r\n\r\nu"
-    )
+    conn.sendall(b"GET /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
     return conn
 
 

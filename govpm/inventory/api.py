@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,6 +51,8 @@ class SystemCollection(APIView):
 
 
 class SystemImport(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
     @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT}, summary="导入存量信息系统（整表导入）")
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("file")

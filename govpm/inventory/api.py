@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -10,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govpm.accounts.models import User
 from govpm.core import access
 from govpm.core.errors import InvalidInput
 from govpm.projects.api.inputs import parse
@@ -17,6 +20,11 @@ from govpm.projects.selectors import project_detail
 
 from . import selectors, services
 from .models import System
+
+
+def _actor(request: Request) -> User:
+    """Authentication has run: an anonymous request is refused by the capability check that follows."""
+    return cast(User, request.user)
 
 
 def system_out(system: System) -> dict:
@@ -60,7 +68,7 @@ class SystemImport(APIView):
             raise InvalidInput("请上传 Excel 文件（字段名 file）", field="file")
         if upload.size > services.MAX_BYTES:
             raise InvalidInput("文件过大：不能超过 5 MB", field="file")
-        created = services.import_systems(upload.read(), actor=request.user)
+        created = services.import_systems(upload.read(), actor=_actor(request))
         return Response({"created": [system.pk for system in created]}, status=201)
 
 
@@ -78,7 +86,7 @@ class UseReports(APIView):
         data = parse(UseIn, request.data)
         report = services.record_use(
             pk,
-            actor=request.user,
+            actor=_actor(request),
             month=data["month"],
             active_users=data.get("active_users"),
             calls=data.get("calls"),
@@ -94,7 +102,7 @@ class ListZombie(APIView):
     @extend_schema(request=ReasonIn, responses={200: OpenApiTypes.OBJECT}, summary="列入僵尸系统（REJ-09）")
     def post(self, request: Request, pk: int) -> Response:
         data = parse(ReasonIn, request.data)
-        system = services.list_zombie(pk, actor=request.user, reason=data["reason"])
+        system = services.list_zombie(pk, actor=_actor(request), reason=data["reason"])
         listing = system.zombie_listing
         assert listing is not None
         return Response({"id": system.pk, "status": system.status, "bar_ends_on": listing.bar_ends_on})
@@ -125,7 +133,7 @@ class DuplicateEvidence(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="重复建设比对（INV-03，REJ-07）")
     def get(self, request: Request, pk: int) -> Response:
         access.require(request.user, "page.needs_review", "无权查看需求审核材料")
-        project = project_detail(request.user, pk)
+        project = project_detail(_actor(request), pk)
         evidence = selectors.duplicate_evidence(project)
         return Response(
             {

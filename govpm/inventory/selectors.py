@@ -147,13 +147,13 @@ def duplicate_evidence(project: Project, *, limit: int = 5) -> dict:
     upgrades of the same system in the last three years (频繁升级)."""
     text = need_text(project.name, project.summary)
     matches = corpus_index().similar(text, limit=limit, exclude={("project", project.pk)})
-    system_ids = [m.key[1] for m in matches if m.key[0] == "system"]  # type: ignore[index]
-    project_ids = [m.key[1] for m in matches if m.key[0] == "project"]  # type: ignore[index]
+    keys: list[tuple[str, int]] = [m.key for m in matches]  # type: ignore[misc]
+    system_ids = [pk for kind, pk in keys if kind == "system"]
+    project_ids = [pk for kind, pk in keys if kind == "project"]
     systems = {s.pk: s for s in System.objects.filter(pk__in=system_ids).select_related("owner_unit")}
     projects = {p.pk: p for p in Project.objects.filter(pk__in=project_ids).select_related("owner_unit")}
     similar = []
-    for match in matches:
-        kind, pk = match.key  # type: ignore[misc]
+    for match, (kind, pk) in zip(matches, keys, strict=True):
         if kind == "system":
             system = systems[pk]
             row = (

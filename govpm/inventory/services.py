@@ -312,8 +312,8 @@ def list_zombie(system_id, *, actor: User, reason: str) -> System:
             raise NotFound("信息系统不存在或无权查看")
         if system.status == System.Status.ZOMBIE:
             raise InvalidInput("该系统已列入僵尸系统", field="system")
-        if system.project_id is not None and system.project.stage in OPERATING:
-            listing = lifecycle.list_zombie(system.project_id, actor=actor, reason=reason)
+        if system.project is not None and system.project.stage in {str(stage) for stage in OPERATING}:
+            listing = lifecycle.list_zombie(system.project.pk, actor=actor, reason=reason)
         else:
             today = clock.today()
             listing = ZombieListing.objects.create(

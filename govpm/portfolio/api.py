@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -9,11 +11,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govpm.accounts.models import User
 from govpm.core import access
 from govpm.projects.api.inputs import parse
 from govpm.projects.selectors import project_detail, visible_projects
 
 from . import services, statistics, variance
+
+
+def _actor(request: Request) -> User:
+    """Authentication has run: an anonymous request is refused by the capability check that follows."""
+    return cast(User, request.user)
 
 
 class ModulePlanIn(serializers.Serializer):
@@ -59,9 +67,9 @@ class Plan(APIView):
     def put(self, request: Request, pk: int) -> Response:
         data = parse(PlanIn, request.data)
         services.set_plan(
-            pk, actor=request.user, modules=data.get("modules", []), milestones=data.get("milestones", {})
+            pk, actor=_actor(request), modules=data.get("modules", []), milestones=data.get("milestones", {})
         )
-        return Response(variance_out(variance.project_variance(project_detail(request.user, pk))))
+        return Response(variance_out(variance.project_variance(project_detail(_actor(request), pk))))
 
 
 class Variance(APIView):
@@ -70,14 +78,14 @@ class Variance(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         access.require(request.user, "portfolio.read", "无权查看项目偏差")
-        return Response(variance_out(variance.project_variance(project_detail(request.user, pk))))
+        return Response(variance_out(variance.project_variance(project_detail(_actor(request), pk))))
 
 
 class Risk(APIView):
     @extend_schema(request=RiskIn, responses={201: OpenApiTypes.OBJECT}, summary="评定项目风险（PORT-03）")
     def post(self, request: Request, pk: int) -> Response:
         data = parse(RiskIn, request.data)
-        rating = services.rate_risk(pk, actor=request.user, rating=data["rating"], reason=data["reason"])
+        rating = services.rate_risk(pk, actor=_actor(request), rating=data["rating"], reason=data["reason"])
         return Response({"id": rating.pk, "rating": rating.rating, "reason": rating.reason}, status=201)
 
 

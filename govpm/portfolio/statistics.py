@@ -97,15 +97,15 @@ def statistics(projects: QuerySet[Project], params) -> dict:
     for model, column in ((Contract, "contracted"), (Payment, "paid")):
         prefix = "project__"
         key_expr = _prefixed(dimension, prefix)
-        for row in (
+        for total in (
             model.objects.filter(project__in=base.values("pk"))
             .annotate(key=key_expr)
             .values("key")
             .annotate(total=Sum("amount"))
             .order_by("key")
         ):
-            if row["key"] in rows:
-                rows[row["key"]][column] = _yuan(money, row["total"])
+            if total["key"] in rows:
+                rows[total["key"]][column] = _yuan(money, total["total"])
     table = list(rows.values())
     totals = {
         "count": sum(r["count"] for r in table),

@@ -102,7 +102,7 @@ def project_variance(project: Project, *, today: dt.date | None = None) -> Varia
             )
         )
     last_accepted = max((m.accepted_on for m in modules if m.accepted_on), default=None)
-    actual = {
+    actual: dict[str, dt.date | None] = {
         Milestone.APPROVAL: project.approved_on,
         Milestone.CONTRACT: first_contract,
         Milestone.MODULES: last_accepted if modules and all(m.accepted_on for m in modules) else None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -62,7 +61,7 @@ def statistics_view(request):
             "dimensions": [(code, label) for code, (label, _) in statistics.DIMENSIONS.items()],
             "categories": sorted(CATEGORY_LABELS.items()),
             "levels": Level.choices,
-            "chart_json": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
         },
         status=status,
     )

@@ -16,6 +16,7 @@ from .models import Milestone, MilestonePlan, RiskRating
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LABELS = {GREEN: "绿", AMBER: "黄", RED: "红", None: "—"}
+BADGES = {GREEN: "ok", AMBER: "warn", RED: "bad", None: ""}  # the UI's badge classes
 ORDER = {None: -1, GREEN: 0, AMBER: 1, RED: 2}
 LOW_RISK = 2  # a rating of 1 or 2 on a red project is flagged
 
@@ -61,6 +62,14 @@ class Variance:
     @property
     def rating_label(self) -> str:
         return LABELS[self.rating]
+
+    @property
+    def badges(self) -> dict[str, str]:
+        return {
+            "cost": BADGES[self.cost_rating],
+            "schedule": BADGES[self.schedule_rating],
+            "overall": BADGES[self.rating],
+        }
 
     @property
     def flagged(self) -> bool:

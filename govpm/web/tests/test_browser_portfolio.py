@@ -33,6 +33,14 @@ def _xlsx(path, rows) -> str:
     return str(path)
 
 
+def _part(ui, page, selector: str, name: str) -> None:
+    """The section alone, at both widths, so a reviewer can read it without the whole page."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.locator(selector).screenshot(path=str(ui.screenshots / f"{name}-{width}.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_inventory_import_names_the_bad_row_then_imports_all_INV_01(ui, cast, travel, tmp_path):
     UnitFactory(name="衢州市交通运输局", short_name="市交通局")
     good = [
@@ -68,14 +76,18 @@ def test_needs_review_shows_the_similar_system_with_score_and_terms_INV_03(ui, c
         owner_unit=cast.owner.unit,
         source=System.Source.IMPORTED,
     )
-    need = advance(draft(cast.owner, name="基层医疗机构远程会诊系统"), cast, to=Stage.SUBMITTED)
+    need = draft(cast.owner, name="基层医疗机构远程会诊系统")
+    need.summary = "乡镇卫生院与市级医院之间的远程会诊、远程影像诊断"
+    need.save(update_fields=["summary"])
+    need = advance(need, cast, to=Stage.SUBMITTED)
     page = ui.open(cast.bdb, f"/projects/{need.pk}/needs-review/")
     panel = page.locator("#similar-panel")
     expect(panel).to_contain_text("县域远程会诊平台")
-    expect(panel).to_contain_text("疑似重复")
+    expect(panel.locator(".badge.bad")).to_contain_text("疑似重复")
     expect(panel).to_contain_text("远程会诊")
     expect(page.locator("#resources-panel")).to_be_visible()
     ui.shot(page, "needs-review-similarity")
+    _part(ui, page, "#similar-panel", "needs-review-similarity-panel")
 
 
 def test_statistics_and_plan_against_actual_render_PORT_01_04(ui, cast, travel):
@@ -95,6 +107,7 @@ def test_statistics_and_plan_against_actual_render_PORT_01_04(ui, cast, travel):
     expect(page.locator("#gantt-chart canvas")).to_have_count(1)
     expect(page.locator("#variance")).to_contain_text("进度偏差")
     ui.shot(page, "project-plan-actual")
+    _part(ui, page, "#plan-actual", "project-plan-actual-section")
     page = ui.open(cast.smart_office, "/statistics/?by=unit")
     expect(page.locator("#statistics")).to_contain_text(cast.owner.unit.name)
     expect(page.locator("#stats-chart canvas")).to_have_count(1)

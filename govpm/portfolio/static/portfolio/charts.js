@@ -12,7 +12,7 @@
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
-      grid: { left: 60, right: 16, bottom: 60, top: 36 },
+      grid: { left: 60, right: 16, bottom: 60, top: 56 },
       xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 30, interval: 0 } },
       yAxis: { type: "value", name: "万元" },
       series: Object.keys(data.series).map(function (name) {

@@ -64,6 +64,7 @@ def enroll_operating_projects() -> list[System]:
     )
     made = []
     for project in waiting.select_for_update(of=("self",)):
+        listing = ZombieListing.objects.filter(project=project).order_by("-listed_on").first()
         dictionaries = DataDictionary.objects.filter(project=project).values_list("descriptor", flat=True)
         made.append(
             System.objects.create(
@@ -76,6 +77,8 @@ def enroll_operating_projects() -> list[System]:
                 data_resources="、".join(dictionary_resources(list(dictionaries))),
                 source=System.Source.PLATFORM,
                 built_on=project.final_accepted_on,
+                status=System.Status.ZOMBIE if listing else System.Status.RUNNING,
+                zombie_listing=listing,
             )
         )
     return made

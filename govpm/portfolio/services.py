@@ -38,7 +38,9 @@ def _date(value, field: str, label: str) -> dt.date | None:
         raise InvalidInput(f"{label}：日期格式应为 YYYY-MM-DD", field=field) from None
 
 
-def set_plan(project_id, *, actor: User, modules: list[dict], milestones: dict[str, object]) -> Project:
+def set_plan(
+    project_id, *, actor: User, modules: list[dict], milestones: dict[str, object] | None = None
+) -> Project:
     """PORT-01: planned start and end per module, planned date per milestone. All or nothing."""
     access.require(actor, "portfolio.plan", "无权编制项目计划")
     with transaction.atomic():
@@ -64,7 +66,7 @@ def set_plan(project_id, *, actor: User, modules: list[dict], milestones: dict[s
             changed.append(module)
         Module.objects.bulk_update(changed, ["planned_start", "planned_end"])
         dates = {}
-        for code, value in milestones.items():
+        for code, value in (milestones or {}).items():
             if code not in Milestone.values:
                 raise InvalidInput(f"里程碑：不识别的里程碑 {code}", field=f"milestones.{code}")
             dates[code] = _date(value, f"milestones.{code}", f"{Milestone(code).label}计划日期")

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
@@ -15,9 +16,25 @@ from govpm.projects.scenarios import advance
 from govpm.projects.stages import Stage
 from tests.factories import UnitFactory, draft
 
-from .test_browser import UI, travel, ui  # noqa: F401 (fixtures)
+from .test_browser import START, UI
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def travel(settings):
+    """As test_browser's: one patched clock for the test and the live server."""
+    settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
+    with time_machine.travel(START, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def ui(browser, live_server, screenshots):
+    ui = UI(browser, live_server.url, screenshots)
+    yield ui
+    for page in ui.pages.values():
+        page.context.close()
 
 
 def _xlsx(path, rows) -> str:

@@ -148,12 +148,17 @@ def test_rejected_returned_withdrawn_and_merged_needs_never_count_as_investment_
     web = Client()
     web.force_login(cast.bdb)
     page = web.get("/statistics/?by=stage").content.decode()
-    assert "7000000" not in page and "1000000.00" in page
+    assert "7,000,000.00" not in page and "¥1,000,000.00" in page
     book = load_workbook(io.BytesIO(web.get("/statistics.xlsx?by=unit").content))
     total = [r for r in book.active.iter_rows(values_only=True) if r[0] == "合计"][0]
     assert total[1] == 1 and Decimal(str(total[2])) == Decimal("1000000.00")
     dashboard = web.get("/dashboard/").content.decode()
     assert "700.00" not in dashboard  # 7,000,000 元 = 700 万元 never shows
+    from govpm.web.queries import dashboard as dashboard_data
+
+    amounts = dashboard_data(cast.bdb)
+    assert [value for _, value, _ in amounts["by_unit"]] == [Decimal("1000000.00")]
+    assert [value for _, value, _ in amounts["by_county"]] == [Decimal("1000000.00")]
 
 
 @pytest.mark.django_db

@@ -207,3 +207,27 @@ def test_catalogue_lists_fields_of_submitted_dictionaries_and_inventory_resource
         api_for(cast.bdb).get("/api/v1/inventory/catalogue/", {"q": "停车"}).json()[0]["resource"]
         == "停车泊位"
     )
+
+
+@pytest.mark.django_db
+def test_use_reports_import_all_or_nothing_and_a_future_month_names_its_row_INV_02(cast, clock):
+    system = _imported(cast.owner.unit, name="常用系统")
+    unit = cast.owner.unit.name
+    bad = sheet(
+        [["常用系统", unit, "2026-01", 30, ""], ["常用系统", unit, "2026-07", 10, ""]],
+        headers=services.USE_COLUMNS,
+    )
+    response = api_for(cast.bdb).post("/api/v1/inventory/use/import/", {"file": bad}, format="multipart")
+    assert response.status_code == 400
+    assert "第3行「月份」：不能晚于本月" in response.json()["error"]["message"]
+    assert UseReport.objects.count() == 0
+    good = sheet(
+        [["常用系统", unit, "2026-01", 30, ""], ["常用系统", unit, "2026-02", "", 500]],
+        headers=services.USE_COLUMNS,
+    )
+    response = api_for(cast.bdb).post("/api/v1/inventory/use/import/", {"file": good}, format="multipart")
+    assert response.status_code == 201
+    assert list(system.use_reports.values_list("month", "active_users", "calls")) == [
+        (dt.date(2026, 2, 1), None, 500),
+        (dt.date(2026, 1, 1), 30, None),
+    ]

@@ -59,6 +59,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "page.zombies": EVERYONE,
     "page.dashboard": EVERYONE,
     "page.promotion": SUPERVISORS,
+    "page.inventory": SUPERVISORS | {"owner", "cac", "review_center"},  # as inventory.read
+    "page.statistics": SUPERVISORS | {"owner"},  # as portfolio.read
     # Owner units write their own needs, one by one or from the Excel form.
     "project.create": frozenset({"owner"}),
     "project.import_needs": frozenset({"owner"}),

@@ -72,6 +72,20 @@ class SystemImport(APIView):
         return Response({"created": [system.pk for system in created]}, status=201)
 
 
+class UseImport(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT}, summary="导入系统使用情况（整表导入）")
+    def post(self, request: Request) -> Response:
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput("请上传 Excel 文件（字段名 file）", field="file")
+        if upload.size > services.MAX_BYTES:
+            raise InvalidInput("文件过大：不能超过 5 MB", field="file")
+        created = services.import_use_reports(upload.read(), actor=_actor(request))
+        return Response({"created": [report.pk for report in created]}, status=201)
+
+
 class UseIn(serializers.Serializer):
     month = serializers.DateField(label="月份")
     active_users = serializers.IntegerField(

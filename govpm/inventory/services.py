@@ -331,3 +331,91 @@ def list_zombie(system_id, *, actor: User, reason: str) -> System:
         system.zombie_listing = listing
         system.save(update_fields=["status", "zombie_listing"])
     return system
+
+
+USE_COLUMNS = ["系统名称", "建设单位", "月份", "月活跃用户数", "月调用次数"]
+
+
+def _count(value, label: str) -> int | None:
+    text = _text(value)
+    if text == "":
+        return None
+    if not text.isdigit():
+        raise ValueError(f"{label}应为非负整数")
+    return int(text)
+
+
+def _month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        month = value.date().replace(day=1)
+    elif isinstance(value, dt.date):
+        month = value.replace(day=1)
+    else:
+        text = _text(value)
+        try:
+            month = dt.date.fromisoformat(f"{text}-01" if len(text) == 7 else text).replace(day=1)
+        except ValueError:
+            raise ValueError("格式应为 YYYY-MM") from None
+    if month > clock.today():
+        raise ValueError("不能晚于本月")
+    return month
+
+
+def import_use_reports(data: bytes, *, actor: User) -> list[UseReport]:
+    """INV-02: monthly use of many systems from one sheet, all rows or none."""
+    access.require(actor, "inventory.manage", "只有市大数据局可以导入系统使用情况")
+    if len(data) > MAX_BYTES:
+        raise InvalidInput("文件过大：不能超过 5 MB", field="file")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        raise InvalidInput("文件不是有效的 Excel 工作簿（.xlsx）", field="file") from None
+    lines = book.worksheets[0].iter_rows(values_only=True)
+    headers = [_text(value) for value in next(lines, ())]
+    missing = [header for header in USE_COLUMNS if header not in headers]
+    if missing:
+        raise InvalidInput(f"第1行表头缺少「{missing[0]}」列", field="file")
+    systems = {(s.owner_unit.name, s.name): s for s in System.objects.select_related("owner_unit")}
+    systems |= {(s.owner_unit.short_name, s.name): s for s in systems.values()}
+    parsed: list[tuple[System, dt.date, int | None, int | None]] = []
+    errors: list[RowError] = []
+    for number, values in enumerate(lines, start=2):
+        cells = dict(zip(headers, values, strict=False))
+        if all(_text(value) == "" for value in cells.values()):
+            continue
+        if len(parsed) + len(errors) >= MAX_ROWS:
+            raise InvalidInput(f"一次最多导入 {MAX_ROWS} 行", field="file")
+        row_errors: list[RowError] = []
+        system = systems.get((_text(cells.get("建设单位")), _text(cells.get("系统名称"))))
+        if system is None:
+            row_errors.append(RowError(number, "系统名称", "信息系统目录中没有该单位的这个系统"))
+        try:
+            month = _month(cells.get("月份"))
+        except ValueError as exc:
+            row_errors.append(RowError(number, "月份", str(exc)))
+        figures = []
+        for label in ("月活跃用户数", "月调用次数"):
+            try:
+                figures.append(_count(cells.get(label), label))
+            except ValueError as exc:
+                row_errors.append(RowError(number, label, str(exc)))
+        if not row_errors and figures == [None, None]:
+            row_errors.append(RowError(number, "月活跃用户数", "月活跃用户数或月调用次数至少填写一项"))
+        if row_errors:
+            errors += row_errors
+        else:
+            assert system is not None
+            parsed.append((system, month, figures[0], figures[1]))
+    if errors:
+        raise ImportRefused(errors)
+    if not parsed:
+        raise InvalidInput("表中没有使用情况行", field="file")
+    with transaction.atomic():
+        return [
+            UseReport.objects.update_or_create(
+                system=system,
+                month=month,
+                defaults={"active_users": users, "calls": calls, "reported_by": actor},
+            )[0]
+            for system, month, users, calls in parsed
+        ]

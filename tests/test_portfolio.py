@@ -179,3 +179,22 @@ def test_public_pages_show_approved_projects_only_without_login_PORT_05(cast, cl
     detail = anonymous.get(f"/public/projects/{approved.pk}/")
     assert detail.status_code == 200 and "批复概算" in detail.content.decode()
     assert anonymous.get(f"/public/projects/{pending.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_risk_rating_from_the_project_page_refuses_six_and_records_two_PORT_03(cast, clock):
+    project = advance(draft(cast.owner), cast, to="implementation", shift=clock.shift)
+    web = Client()
+    web.force_login(cast.smart_office)
+    assert 'id="risk-form"' in web.get(f"/projects/{project.pk}/").content.decode()
+    page = web.post(
+        f"/projects/{project.pk}/risk/", {"rating": "6", "reason": "x"}, follow=True
+    ).content.decode()
+    assert "风险等级：应为1至5的整数" in page and not RiskRating.objects.exists()
+    web.post(f"/projects/{project.pk}/risk/", {"rating": "2", "reason": "进展可控"})
+    assert list(RiskRating.objects.values_list("rating", "reason")) == [(2, "进展可控")]
+    owner = Client()
+    owner.force_login(cast.owner)
+    assert 'id="risk-form"' not in owner.get(f"/projects/{project.pk}/").content.decode()
+    owner.post(f"/projects/{project.pk}/risk/", {"rating": "1", "reason": "x"})
+    assert RiskRating.objects.count() == 1

@@ -61,6 +61,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "page.promotion": SUPERVISORS,
     "page.inventory": SUPERVISORS | {"owner", "cac", "review_center"},  # as inventory.read
     "page.statistics": SUPERVISORS | {"owner"},  # as portfolio.read
+    "page.rate_risk": frozenset({"smart_office"}),  # as portfolio.rate_risk
     # Owner units write their own needs, one by one or from the Excel form.
     "project.create": frozenset({"owner"}),
     "project.import_needs": frozenset({"owner"}),

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from govpm.accounts.models import Unit
 from govpm.core import access
-from govpm.core.errors import InvalidInput
+from govpm.core.errors import GovpmError, InvalidInput, NotFound
 from govpm.projects.models import CATEGORY_LABELS, Contract, IssuedDocument, Level
 from govpm.projects.selectors import public_projects, visible_projects
 
-from . import statistics
+from . import services, statistics
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Documents a visitor may read: the approval and the reports, not the internal review opinions.
@@ -130,3 +132,20 @@ def public_detail(request, pk: int):
     if project is None:
         raise Http404("项目不存在或尚未公开")
     return render(request, "portfolio/public_detail.html", {"project": project})
+
+
+@require_POST
+@login_required
+def rate_risk_view(request, pk: int):
+    """PORT-03 from the project page: smart_office's rating 1–5 with its reason."""
+    try:
+        services.rate_risk(
+            pk, actor=request.user, rating=request.POST.get("rating"), reason=request.POST.get("reason", "")
+        )
+    except NotFound:
+        raise Http404("项目不存在或无权查看") from None
+    except GovpmError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "风险评级已登记。")
+    return redirect("web:project", pk=pk)

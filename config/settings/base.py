@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "govpm.targets",
     "govpm.documents",
     "govpm.promotion",
+    "govpm.inventory",
+    "govpm.portfolio",
     "govpm.web",
     "govpm.demo",
     "govpm.ops",
@@ -243,6 +245,8 @@ GOVPM_DAY_COUNTING = os.environ.get("GOVPM_DAY_COUNTING", "calendar")
 GOVPM_POST_EVALUATION_GRACE_DAYS = int(os.environ.get("GOVPM_POST_EVALUATION_GRACE_DAYS", "90"))
 # Demo mode prints and accepts the demo accounts' shared password.
 GOVPM_DEMO = env_bool("GOVPM_DEMO")
+# A running system with no use report for this many days is a zombie candidate (INV-02).
+GOVPM_ZOMBIE_IDLE_DAYS = int(os.environ.get("GOVPM_ZOMBIE_IDLE_DAYS", "365"))
 # Prefix of OCDS identifiers (ocid), registered with the OCDS helpdesk by a deployment.
 GOVPM_OCID_PREFIX = os.environ.get("GOVPM_OCID_PREFIX", "ocds-qzdp01")
 

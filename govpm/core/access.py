@@ -59,6 +59,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "page.zombies": EVERYONE,
     "page.dashboard": EVERYONE,
     "page.promotion": SUPERVISORS,
+    "page.inventory": SUPERVISORS | {"owner", "cac", "review_center"},  # as inventory.read
+    "page.statistics": SUPERVISORS | {"owner"},  # as portfolio.read
+    "page.rate_risk": frozenset({"smart_office"}),  # as portfolio.rate_risk
     # Owner units write their own needs, one by one or from the Excel form.
     "project.create": frozenset({"owner"}),
     "project.import_needs": frozenset({"owner"}),
@@ -72,6 +75,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "promotion.record_publicity": frozenset({"smart_office"}),  # PROMO-01
     "promotion.record_case": frozenset({"bdb"}),  # PROMO-02
     "promotion.record_showcase": frozenset({"smart_office"}),  # PROMO-03
+    # The systems inventory (INV-01..04): owner units read their own systems (project_scope narrows).
+    "inventory.read": SUPERVISORS | {"owner", "cac", "review_center"},
+    "inventory.manage": frozenset({"bdb"}),  # import the register of pre-platform systems
+    "inventory.report_use": frozenset({"bdb", "owner"}),  # monthly use; owners for their own systems
+    # The portfolio (PORT-01..04).
+    "portfolio.read": SUPERVISORS | {"owner"},
+    "portfolio.plan": frozenset({"owner", "smart_office"}),  # planned dates of modules and milestones
+    "portfolio.rate_risk": frozenset({"smart_office"}),  # PORT-03
 }
 
 ACTION_PREFIX = "project.action."

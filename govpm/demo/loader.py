@@ -315,6 +315,9 @@ def load() -> bool:
         made[name] = _walk(name, _cast(users, owner), facts, stage, days_ago, estimate)
     _extras(users, made)
     process_deadlines()
+    from govpm.demo import portfolio  # issue 16: inventory, use reports, plans (INV-01..04, PORT-01..03)
+
+    portfolio.load(users, made)
     _targets(users["bdb"])
     return True
 

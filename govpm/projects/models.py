@@ -149,6 +149,9 @@ class Module(models.Model):
     name = models.CharField("模块名称", max_length=100)
     position = models.PositiveSmallIntegerField("序号", default=0)
     accepted_on = models.DateField("初验通过日期", null=True, blank=True)
+    # The plan (PORT-01); the actual end is accepted_on, recorded by the lifecycle.
+    planned_start = models.DateField("计划开始", null=True, blank=True)
+    planned_end = models.DateField("计划完成", null=True, blank=True)
     acceptance_note = models.TextField("初验情况", blank=True)
 
     class Meta:
@@ -442,7 +445,11 @@ class PostEvaluation(models.Model):
 class ZombieListing(models.Model):
     """A system found to be a zombie (僵尸系统): its unit may not apply until bar_ends_on (REJ-09, TIME-04)."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="zombie_listings")
+    # Null for a system of the inventory that no platform project delivered (INV-02); system_name names it.
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="zombie_listings"
+    )
+    system_name = models.CharField("系统名称", max_length=200, blank=True)
     unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="zombie_listings")
     listed_on = models.DateField("列入日期")
     bar_ends_on = models.DateField("限制截止日期", help_text="当日起可再次申报")

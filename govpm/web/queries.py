@@ -14,6 +14,7 @@ from govpm.core import clock
 from govpm.core.errors import InvalidInput
 from govpm.policy.catalog import RULES
 from govpm.policy.models import Finding
+from govpm.portfolio.statistics import investment
 from govpm.projects import selectors
 from govpm.projects.facts import ARCHITECTURE_LAYERS
 from govpm.projects.models import (
@@ -104,7 +105,10 @@ def zombie_registry(params) -> QuerySet[ZombieListing]:
     listings = ZombieListing.objects.select_related("project", "unit").order_by("-listed_on", "id")
     if q := (params.get("q") or "").strip():
         listings = listings.filter(
-            Q(project__name__icontains=q) | Q(unit__name__icontains=q) | Q(reason__icontains=q)
+            Q(project__name__icontains=q)
+            | Q(system_name__icontains=q)
+            | Q(unit__name__icontains=q)
+            | Q(reason__icontains=q)
         )
     if params.get("status") == "barred":
         listings = listings.filter(bar_ends_on__gt=clock.today())
@@ -133,8 +137,9 @@ def dashboard(user: User) -> dict:
     ]
 
     invest = Coalesce("approved_estimate", "requested_estimate")
+    # Only needs that went on count as investment (PORT-04): the one predicate, as on every page.
     units = (
-        projects.exclude(stage=Stage.DRAFT)
+        investment(projects)
         .values("owner_unit_id", "owner_unit__short_name")
         .annotate(total=Sum(invest), n=Count("id"))
         .order_by("-total")[:15]
@@ -143,7 +148,7 @@ def dashboard(user: User) -> dict:
         (row["owner_unit__short_name"], row["total"] or 0, f"unit={row['owner_unit_id']}") for row in units
     ]
     regions = (
-        projects.exclude(stage=Stage.DRAFT)
+        investment(projects)
         .values("owner_unit__region_code")
         .annotate(total=Sum(invest))
         .order_by("owner_unit__region_code")

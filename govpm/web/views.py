@@ -21,7 +21,9 @@ from govpm.accounts.codes import REGIONS
 from govpm.core import access, clock
 from govpm.core.errors import GovpmError, InvalidInput, NotFound
 from govpm.core.http import content_disposition
+from govpm.inventory import selectors as inventory
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES, citation
+from govpm.portfolio import variance as portfolio_variance
 from govpm.projects import lifecycle, selectors
 from govpm.projects.api import inputs
 from govpm.projects.facts import ARCHITECTURE_LAYERS
@@ -159,6 +161,9 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
         "can_edit": project.stage in ACTIONS["update"].sources and access.can_act(request.user, "update"),
         **extras,
     }
+    if access.can(request.user, "portfolio.read"):  # PORT-01..03: plan against actual, variance, risk
+        variance = portfolio_variance.project_variance(project)
+        context |= {"variance": variance, "gantt": portfolio_variance.gantt(variance)}
     return render(request, "web/project.html", context, status=status)
 
 
@@ -238,6 +243,8 @@ def needs_review_view(request, pk):
             "findings": findings,
             "checklist": [RULES[code] for code in JUDGEMENT_REJECTIONS],
             "action_forms": review_forms,
+            "duplicates": inventory.duplicate_evidence(project),  # INV-03, REJ-07
+            "resources": inventory.resources_for(project),  # INV-04, REJ-08
         },
     )
 

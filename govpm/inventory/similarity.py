@@ -4,7 +4,7 @@ Character n-gram TF-IDF cosine over name + summary + functions: Chinese has no s
 bigrams catch the same words a segmenter would ("远程诊疗", "医学影像") without a dictionary that
 misses the domain's terms. The n-gram sizes and the threshold were chosen by measurement on the
 labelled pairs in data/similarity_pairs.json (test_similarity.py asserts precision and recall at
-THRESHOLD; docs/adr/0301-similarity-and-statistics.md records the figures).
+THRESHOLD; docs/adr/0302-inventory-similarity-and-portfolio-statistics.md records the figures).
 
 An `Index` holds the vectors and an inverted list of terms, so a query touches only the documents that
 share a term with it: over 10,000 systems that is a few thousand dot-product terms, not 10,000 vectors."""

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_api_tokens'),
-        ('projects', '0003_module_planned_end_module_planned_start_and_more'),
+        ('projects', '0004_module_plans_and_zombie_systems'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0002_review_reminder'),
+        ('projects', '0003_event_audit_chain'),
     ]
 
     operations = [

@@ -106,7 +106,7 @@ def assessment_workbook(year: int, *, document=None) -> bytes:
     for label, count in summary(assessments):
         _append(totals, [label, count])
 
-    for task in selectors.tasks():
+    for task in selectors.all_tasks():
         if document is not None and task.document_id != document.pk:
             continue
         ranking = workbook.create_sheet(f"{task.name}完成情况"[:31])
@@ -255,7 +255,7 @@ def _results(outline: Outline, assessments: list[Assessment]) -> None:
 
 
 def _rankings(outline: Outline, year: int, document: Document) -> None:
-    document_tasks = [t for t in selectors.tasks() if t.document_id == document.pk]
+    document_tasks = [t for t in selectors.all_tasks() if t.document_id == document.pk]
     if not document_tasks:
         return
     outline.heading(1, "分解任务完成情况")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -73,6 +74,7 @@ def _import_health(reading: gazette.GazetteReading, report: ImportReport) -> Non
 
 def _import_tasks(reading: gazette.GazetteReading, report: ImportReport) -> None:
     table = reading.task_table
+    assert table is not None  # the caller checked
     document = storing.document(table.document, reading.documents.get(table.document, ""))
     task, _ = Task.objects.get_or_create(
         document=document,
@@ -257,7 +259,7 @@ def _plan_tasks(reading: gazette.GazetteReading, plan: Plan) -> None:
     task = Task.objects.filter(document__number=table.document, code="T01").first()
     stored = {(s.region_code, s.year): s for s in TaskShare.objects.filter(task=task)} if task else {}
     for row in table.rows:
-        values = dict(row.by_year)
+        values: dict[int | None, tuple[Decimal, str]] = {year: cell for year, cell in row.by_year.items()}
         if row.total is not None:
             values[None] = (row.total, row.total_raw)
         for year, (value, raw) in values.items():

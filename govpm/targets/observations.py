@@ -147,6 +147,7 @@ def record_observation(
     permissions.require(actor, "enter")
     year = clean_year(period, field="period")
     number = clean_decimal(value, field="value")
+    assert number is not None  # required=True
     secondary = clean_decimal(secondary_value, field="secondary_value", required=False)
     source_text = clean_text(source, field="source", label="数据来源")
     reason = clean_text(

@@ -19,7 +19,9 @@ HREF = re.compile(r'href="([^"]+)"')
 
 def nav_links(client) -> list[str]:
     page = client.get(reverse("web:workbench")).content.decode()
-    return HREF.findall(NAV.search(page).group(1))
+    found = NAV.search(page)
+    assert found is not None, "the platform navigation is missing"
+    return HREF.findall(found.group(1))
 
 
 def users():

@@ -28,12 +28,19 @@ def indicator_path(indicator: Indicator, targets: list[Target], observations) ->
         return None
     path = []
     if indicator.baseline_value is not None and indicator.baseline_year is not None:
-        path.append([indicator.baseline_year, _number(indicator.baseline_value)])
-    path += [[t.year, _number(t.value)] for t in numeric]
+        path.append(
+            [
+                indicator.baseline_year,
+                _number(indicator.baseline_value),
+                _number(indicator.baseline_secondary),
+            ]
+        )
+    path += [[t.year, _number(t.value), _number(t.secondary_value)] for t in numeric]
     return {
         "unit": indicator.unit,
+        "paired": any(t.secondary_value is not None for t in numeric),  # "100(99)": both values drawn
         "path": path,
-        "observed": [[o.period, _number(o.value)] for o in current],
+        "observed": [[o.period, _number(o.value), _number(o.secondary_value)] for o in current],
     }
 
 

@@ -2,17 +2,23 @@
 (function () {
   "use strict";
   function num(v) { return v === null || v === undefined ? null : Number(v); }
+  function pairs(rows, at) {
+    return rows.filter(function (p) { return p[at] !== null && p[at] !== undefined; }).map(function (p) { return [p[0], num(p[at])]; });
+  }
   function option(kind, data) {
     if (kind === "path") {
       return {
-        tooltip: { trigger: "axis" }, legend: { data: ["基期至目标路径", "观测值"] },
-        grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-        xAxis: { type: "value", min: "dataMin", max: "dataMax", minInterval: 1 },
+        tooltip: { trigger: "axis" }, legend: { top: 0 },
+        grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+        xAxis: { type: "value", min: "dataMin", max: "dataMax", minInterval: 1, axisLabel: { formatter: function (v) { return String(v); } } },
         yAxis: { type: "value", name: data.unit || "", scale: true },
         series: [
-          { name: "基期至目标路径", type: "line", lineStyle: { type: "dashed" }, data: data.path.map(function (p) { return [p[0], num(p[1])]; }) },
-          { name: "观测值", type: "line", symbolSize: 8, data: data.observed.map(function (p) { return [p[0], num(p[1])]; }) }
-        ]
+          { name: "基期至目标路径", type: "line", lineStyle: { type: "dashed" }, data: pairs(data.path, 1) },
+          { name: "观测值", type: "line", symbolSize: 8, data: pairs(data.observed, 1) }
+        ].concat(data.paired ? [
+          { name: "括号内路径", type: "line", lineStyle: { type: "dotted" }, data: pairs(data.path, 2) },
+          { name: "括号内观测值", type: "line", symbolSize: 8, data: pairs(data.observed, 2) }
+        ] : [])
       };
     }
     if (kind === "ranking") {

@@ -113,12 +113,12 @@ def test_targets_pages_carry_the_header_do_not_overflow_and_every_role_link_answ
                 and page.get_by_role("button", name="退出").count() == 1
             )
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(screenshots / f"{name}-{width}.png"), full_page=True)
+            page.screenshot(path=str(screenshots / f"{name}-{width}.png"), full_page=False)
             assert overflow(page) <= 0, (path, width, overflow(page))
         page.context.close()
         anonymous = page_for(browser, live_server.url, None, width)
         assert anonymous.goto(live_server.url + "/targets/public/").status == 200
-        anonymous.screenshot(path=str(screenshots / f"targets-public-{width}.png"), full_page=True)
+        anonymous.screenshot(path=str(screenshots / f"targets-public-{width}.png"), full_page=False)
         assert anonymous.locator("header.site").is_visible() and overflow(anonymous) <= 0
         anonymous.context.close()
     # every navigation link a role sees answers 200 for that role (one test: one live server, one flush)
@@ -131,5 +131,5 @@ def test_targets_pages_carry_the_header_do_not_overflow_and_every_role_link_answ
             assert response.status == 200, (key, href)
         if key in ("health", "county"):
             page.goto(live_server.url + "/targets/")
-            page.screenshot(path=str(screenshots / f"targets-indicators-{key}-390.png"), full_page=True)
+            page.screenshot(path=str(screenshots / f"targets-indicators-{key}-390.png"), full_page=False)
         page.context.close()

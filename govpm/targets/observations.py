@@ -82,7 +82,8 @@ OBSERVATION_FIELDS = ("period", "value", "secondary_value", "source", "correctio
 # TGT-09: what a value in each unit may be. A percentage lies in 0–100 (both inclusive); a count is whole;
 # no unit the documents use measures below zero. An empty unit is not checked.
 PERCENT_UNITS = {"%"}
-COUNT_UNITS = {"个", "名", "人", "家", "项", "次"}
+# (not 名/人: "每千人拥有社会体育指导员 2.51名" is a rate per head, not a count)
+COUNT_UNITS = {"个", "家", "项", "次"}
 # A change of more than half the previous value is flagged for the person to confirm, not refused.
 JUMP_SHARE = Decimal("0.5")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from govpm.accounts.models import Unit, User
+from govpm.accounts.reference import ensure_reference_units
 from govpm.accounts.roles import Role
 from govpm.targets.curated import load_curated
 from govpm.targets.models import Indicator, Task
@@ -55,6 +56,7 @@ def user(username, role, unit=None) -> User:
 
 @pytest.fixture
 def data():
+    ensure_reference_units(Unit)  # a transactional test before this one may have flushed them
     load_curated()
     health = Unit.objects.create(
         code="health", name="衢州市卫生健康委员会", short_name="市卫健委", kind="department"

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from govpm.accounts.models import Unit
+from govpm.accounts.reference import ensure_reference_units
 from govpm.accounts.roles import Role
 from govpm.core import access
 
@@ -26,6 +27,7 @@ def nav_links(client) -> list[str]:
 
 def users():
     made = [make_user(f"u_{role}", role) for role in Role.values]
+    ensure_reference_units(Unit)  # after a transactional test's flush, the migration's rows are gone
     county = Unit.objects.get(code="jiangshan")
     made.append(make_user("u_county", "owner", unit=county))
     return made

@@ -67,7 +67,8 @@ def test_issue13_6_the_project_workbook_keeps_a_formula_name_as_text(cast, clien
 @pytest.mark.parametrize("name", FORMULAS)
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_issue13_6_the_targets_exports_keep_formulas_as_text(cast, client, name, fmt):
-    indicator = make_indicator(name=name, targets={2022: "≥50"})
+    # no unit: a negative value is allowed (TGT-09 refuses a negative percentage)
+    indicator = make_indicator(name=name, targets={2022: "≥50"}, unit="")
     record_observation(indicator.pk, actor=cast.bdb, period=2021, value="-3.5", source=name)
     client.force_login(cast.bdb)
 

@@ -7,7 +7,7 @@ comparison anywhere else). A capability is a dotted name:
 - `project.create`, `project.import_needs`: an owner unit writing its needs;
 - `project.action.<code>`: a lifecycle action; its roles are the stage table's (`projects/stages.py`
   registers them when it is imported, so `core` does not import `projects`);
-- `targets.<view|enter|judge|import>`: the targets module;
+- `targets.<view|view_all|enter|assign|judge|import>`: the targets module;
 - `promotion.<read|record_publicity|record_case|record_showcase>`: promotion and assessment (四, 五).
 
 Which *projects* a user sees is `project_scope(user)`, turned into one query by
@@ -66,8 +66,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "project.create": frozenset({"owner"}),
     "project.import_needs": frozenset({"owner"}),
     # Targets (衢政发〔2020〕10号 and the gazette's tables).
-    "targets.view": TARGET_KEEPERS | {"leading_group", "observer"},
-    "targets.enter": TARGET_KEEPERS,  # observations, task progress
+    # TGT-08: an owner unit opens the module too, but sees and enters only what it is responsible for
+    # (its indicators; a county its share of decomposed tasks): the object check is targets.scope.
+    "page.targets": TARGET_KEEPERS | {"leading_group", "observer", "owner"},
+    "targets.view": TARGET_KEEPERS | {"leading_group", "observer", "owner"},
+    "targets.view_all": TARGET_KEEPERS | {"leading_group", "observer"},
+    "targets.enter": TARGET_KEEPERS | {"owner"},  # observations, task progress (owners: their own)
+    "targets.assign": frozenset({"smart_office"}),  # names an indicator's responsible units
     "targets.judge": TARGET_KEEPERS,  # verdicts on qualitative targets
     "targets.import": TARGET_KEEPERS,  # uploads of indicator tables and observations
     # Promotion (四) and the yearly performance of units (ORG-03).

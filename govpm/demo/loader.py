@@ -318,7 +318,7 @@ def load() -> bool:
     from govpm.demo import portfolio  # issue 16: inventory, use reports, plans (INV-01..04, PORT-01..03)
 
     portfolio.load(users, made)
-    _targets(users["bdb"])
+    _targets(users["bdb"], assigner=users["smart_office"])
     return True
 
 
@@ -338,25 +338,38 @@ def account_lines(base_url: str) -> list[str]:
     return lines
 
 
-def _targets(entered_by: User) -> None:
+def _targets(entered_by: User, *, assigner: User) -> None:
     """The gazette's targets (reviewed data files), with a first year of measured values to assess."""
     from govpm.targets.curated import load_curated
     from govpm.targets.models import Indicator, Task, TaskShare
     from govpm.targets.observations import record_observation
+    from govpm.targets.responsibility import assign_unit
     from govpm.targets.tasks import record_progress
 
     load_curated()
+    # TGT-08: the documents name no unit per indicator; 市智慧办 assigns them (audited).
+    responsible = {
+        "衢政发〔2020〕10号": "health",
+        "衢政办发〔2020〕9号": "resources",
+        "衢政发〔2020〕9号": "resources",
+    }
+    units = {unit.code: unit for unit in Unit.objects.filter(code__in=set(responsible.values()))}
+    for indicator in Indicator.objects.select_related("document").order_by("id"):
+        assign_unit(indicator.pk, actor=assigner, unit_id=units[responsible[indicator.document.number]].pk)
     for index, indicator in enumerate(
         Indicator.objects.filter(baseline_value__isnull=False).order_by("id")[:24]
     ):
         # A year on from the baseline: most indicators moved a little, some the wrong way.
         step = Decimal("1.03") if index % 4 else Decimal("0.97")
         assert indicator.baseline_value is not None  # filtered above
+        value = (indicator.baseline_value * step).quantize(Decimal("0.01"))
+        if indicator.unit == "%":
+            value = min(value, Decimal(100))  # TGT-09: a percentage cannot pass 100
         record_observation(
             indicator.pk,
             actor=entered_by,
             period=2020,
-            value=(indicator.baseline_value * step).quantize(Decimal("0.01")),
+            value=value,
             source="演示数据：统计部门年报",
         )
     for task in Task.objects.all():

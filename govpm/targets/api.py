@@ -97,6 +97,7 @@ class IndicatorList(TargetsAPIView):
         if nature and nature not in Nature.values:
             raise InvalidInput("nature 须为 expected（预期性）或 binding（约束性）", field="nature")
         queryset = selectors.indicators(
+            user=request.user,
             document=request.query_params.get("document", ""),
             nature=nature,
             action_group=request.query_params.get("action_group", ""),
@@ -115,7 +116,7 @@ class IndicatorDetail(TargetsAPIView):
     )
     def get(self, request, pk: int):
         try:
-            indicator = selectors.indicator_detail(pk)
+            indicator = selectors.indicator_detail(pk, user=request.user)
         except Indicator.DoesNotExist:
             raise NotFound("指标不存在") from None
         return Response(TargetsIndicatorDetailOut(indicator).data)
@@ -160,7 +161,7 @@ class AssessmentList(TargetsAPIView):
     )
     def get(self, request):
         year = _year(request)
-        results = assess_year(year, document=_document(request))
+        results = assess_year(year, document=_document(request), user=request.user)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(results, request, view=self)
         return paginator.get_paginated_response(TargetsAssessmentOut(page, many=True).data)
@@ -178,7 +179,7 @@ class TaskList(TargetsAPIView):
         responses={200: TargetsTaskOut(many=True), **READ_ERRORS},
     )
     def get(self, request):
-        checked = [_checked(t, list(t.shares.all())) for t in selectors.tasks()]
+        checked = [_checked(t, list(t.shares.all())) for t in selectors.tasks(user=request.user)]
         return Response(TargetsTaskOut(checked, many=True).data)
 
 
@@ -194,7 +195,7 @@ class TaskProgressView(TargetsAPIView):
     def get(self, request, pk: int):
         year = _year(request)
         try:
-            task = selectors.task_with_progress(pk)
+            task = selectors.task_with_progress(pk, user=request.user)
         except Task.DoesNotExist:
             raise NotFound("分解任务不存在") from None
         shares = list(task.shares.all())
@@ -243,6 +244,7 @@ class FileNegotiation(DefaultContentNegotiation):
 
 class ReportAPIView(TargetsAPIView):
     content_negotiation_class = FileNegotiation
+    role_actions = {"GET": "view_all"}  # a report covers every indicator of its document
 
 
 def _file(report: reports.ReportFile) -> HttpResponse:

@@ -11,12 +11,12 @@ Binding (约束性) indicators that fail are listed first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 
-from . import parsing
+from . import parsing, scope
 from .models import Direction, Indicator, Judgement, Observation, Target, Verdict
 
 FAILING = {Verdict.NOT_MET, Verdict.BEHIND}
@@ -31,6 +31,7 @@ class Assessment:
     target: Target | None = None
     observation: Observation | None = None
     judgement: Judgement | None = None
+    flags: list[str] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -69,6 +70,37 @@ def effective_operator(indicator: Indicator, target: Target) -> tuple[str, str]:
     return "=", ""
 
 
+def target_flags(indicator: Indicator, targets: list[Target]) -> list[str]:
+    """What the reader must know before trusting a verdict (item 4): a target that runs backwards (a
+    later target worse than an earlier one in the indicator's direction) and a baseline that already
+    meets the first target. Shown on the indicator, the assessment and the report; pure."""
+    found = []
+    numeric = [t for t in sorted(targets, key=lambda t: t.year) if t.kind == parsing.COMPARISON]
+    for earlier, later in zip(numeric, numeric[1:], strict=False):
+        op, _ = effective_operator(indicator, later)
+        if earlier.value is None or later.value is None:
+            continue
+        if (op in ("≥", ">") and later.value < earlier.value) or (
+            op in ("≤", "<") and later.value > earlier.value
+        ):
+            found.append(
+                f"目标倒退：{later.year}年目标{show(later.value)}比{earlier.year}年目标{show(earlier.value)}"
+                f"{'低' if op in ('≥', '>') else '高'}（按原文保存，待核对）"
+            )
+    if numeric and indicator.baseline_value is not None:
+        first = numeric[0]
+        op, _ = effective_operator(indicator, first)
+        if (
+            op != "="
+            and first.value is not None
+            and parsing.compare(indicator.baseline_value, op, first.value)
+        ):
+            found.append(
+                f"基期值{show(indicator.baseline_value)}已达到{first.year}年目标“{first.raw_text}”，目标未设提升"
+            )
+    return found
+
+
 def assess(
     indicator: Indicator,
     year: int,
@@ -78,6 +110,19 @@ def assess(
     judgements: dict[int, Judgement],
 ) -> Assessment:
     """Pure over what the caller loaded: `observations` and `judgements` are the current ones by year."""
+    result = _assess(indicator, year, targets=targets, observations=observations, judgements=judgements)
+    result.flags = target_flags(indicator, targets)
+    return result
+
+
+def _assess(
+    indicator: Indicator,
+    year: int,
+    *,
+    targets: list[Target],
+    observations: dict[int, Observation],
+    judgements: dict[int, Judgement],
+) -> Assessment:
     target = applicable_target(targets, year)
     if target is None:
         return _judged_or(
@@ -171,28 +216,44 @@ def _assess_comparison(indicator, year, target, observation, judgements) -> Asse
         return Assessment(indicator, year, status, f"{shown}，{goal}：{status.label}", target, observation)
     if meets:
         return Assessment(indicator, year, Verdict.ON_TRACK, f"{shown}，已达到{goal}", target, observation)
-    baseline, base_year = indicator.baseline_value, indicator.baseline_year
-    if baseline is None or base_year is None or base_year >= target.year or op == "=":
-        missing = "目标为精确值且方向未定" if op == "=" else "缺少基期值或基期年份"
-        return _judged_or(
-            indicator,
-            year,
-            target,
-            observation,
-            judgements,
-            f"{shown}，尚未达到{goal}；{missing}，无法计算进度轨迹，待评估人判断",
+    # Before the target year each value that misses its target is held to its own line from its own
+    # baseline: a paired target "100(99)" is behind when either value is (a falling bracketed rate is
+    # not hidden by a main value already at 100).
+    base_year = indicator.baseline_year
+    checks = [(value, target.value, indicator.baseline_value, goal)]
+    if target.secondary_value is not None:
+        checks.append(
+            (
+                observation.secondary_value,
+                target.secondary_value,
+                indicator.baseline_secondary,
+                f"括号内目标{op}{show(target.secondary_value)}",
+            )
         )
-    expected = _line(baseline, base_year, target.value, target.year, year)
-    ahead = value >= expected if op in ("≥", ">") else value <= expected
-    status = Verdict.ON_TRACK if ahead else Verdict.BEHIND
+    parts, behind = [], False
+    for observed, goal_value, baseline, goal_text in checks:
+        if parsing.compare(observed, op, goal_value):
+            continue
+        if baseline is None or base_year is None or base_year >= target.year or op == "=":
+            missing = "目标为精确值且方向未定" if op == "=" else "缺少基期值或基期年份"
+            return _judged_or(
+                indicator,
+                year,
+                target,
+                observation,
+                judgements,
+                f"{shown}，尚未达到{goal_text}；{missing}，无法计算进度轨迹，待评估人判断",
+            )
+        expected = _line(baseline, base_year, goal_value, target.year, year)
+        ahead = observed >= expected if op in ("≥", ">") else observed <= expected
+        behind = behind or not ahead
+        parts.append(
+            f"按基期{base_year}年{show(baseline)}至{goal_text}的直线进度，{year}年应"
+            f"{'不低于' if op in ('≥', '>') else '不高于'}{show(expected)}"
+        )
+    status = Verdict.BEHIND if behind else Verdict.ON_TRACK
     return Assessment(
-        indicator,
-        year,
-        status,
-        f"{shown}；按基期{base_year}年{show(baseline)}至{goal}的直线进度，{year}年应{'不低于' if op in ('≥', '>') else '不高于'}"
-        f"{show(expected)}：{status.label}",
-        target,
-        observation,
+        indicator, year, status, f"{shown}；{'；'.join(parts)}：{status.label}", target, observation
     )
 
 
@@ -281,10 +342,11 @@ def sort_key(assessment: Assessment):
     )
 
 
-def indicators_for_assessment(year: int, *, document=None):
-    """Every indicator with its targets, its current observations and its judgements up to `year`:
-    four queries whatever the number of indicators."""
-    queryset = Indicator.objects.select_related("document").prefetch_related(
+def indicators_for_assessment(year: int, *, document=None, user=None):
+    """Every indicator (or those `user` may see, TGT-08) with its targets, its current observations and
+    its judgements up to `year`: four queries whatever the number of indicators."""
+    base = Indicator.objects.all() if user is None else scope.indicators_for(user)
+    queryset = base.select_related("document").prefetch_related(
         "targets",
         Prefetch(
             "observations",
@@ -302,9 +364,10 @@ def indicators_for_assessment(year: int, *, document=None):
     return queryset
 
 
-def assess_year(year: int, *, document=None) -> list[Assessment]:
+def assess_year(year: int, *, document=None, user=None) -> list[Assessment]:
+    """`user=None` is every indicator (the public page, the reports); else the user's scope."""
     results = []
-    for indicator in indicators_for_assessment(year, document=document):
+    for indicator in indicators_for_assessment(year, document=document, user=user):
         observations = {o.period: o for o in indicator.current_observations}
         judgements = {}
         for judgement in indicator.year_judgements:  # ordered by judged_at: the latest wins

@@ -4,6 +4,7 @@ by the service functions; their InvalidInput is attached to the field it names."
 from django import forms
 
 from govpm.accounts.codes import COUNTY_REGIONS
+from govpm.accounts.models import Unit
 from govpm.core.errors import GovpmError
 
 from .models import Verdict
@@ -62,6 +63,16 @@ class ProgressForm(forms.Form):
     completed = forms.CharField(label="完成量", max_length=40, error_messages={"required": "请填写完成量"})
     source = forms.CharField(label="数据来源", max_length=200, error_messages={"required": "请填写数据来源"})
     correction_reason = forms.CharField(label="更正理由", max_length=300, required=False)
+
+
+class AssignForm(forms.Form):
+    """市智慧办 names a responsible unit where the document does not (TGT-08)."""
+
+    unit = forms.ModelChoiceField(
+        label="责任单位",
+        queryset=Unit.objects.exclude(kind=Unit.Kind.EXPERTS).order_by("region_code", "name"),
+        error_messages={"required": "请选择责任单位", "invalid_choice": "责任单位不存在"},
+    )
 
 
 class UploadForm(forms.Form):

@@ -4,6 +4,8 @@ tasks. Models hold fields and constraints; what happens to them lives in the ser
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -65,6 +67,12 @@ class Indicator(models.Model):
         "基期括号值", max_digits=20, decimal_places=6, null=True, blank=True
     )
     baseline_year = models.PositiveSmallIntegerField("基期年份", null=True, blank=True)
+    baseline_year_source = models.CharField(
+        "基期年份出处",
+        max_length=200,
+        blank=True,
+        help_text="文件载明基期年份之处；空 = 文件未载明，基期年份为推定（页面如实说明）",
+    )
     raw_text = models.TextField("原文", blank=True, help_text="表格行或正文句子，原样保存")
     source = models.CharField("数据来源", max_length=10, choices=Source.choices)
     note = models.TextField("审核说明", blank=True)
@@ -85,6 +93,65 @@ class Indicator(models.Model):
     @property
     def is_binding(self) -> bool:
         return self.nature == Nature.BINDING
+
+    @property
+    def clause_label(self) -> str:
+        """The clause as a reader cites it: without the extraction's line number in the gazette file."""
+        return re.sub(r"（政报第\d+行）", "", self.clause).strip()
+
+    @property
+    def baseline_display(self) -> str:
+        """The parsed baseline, "99.7(97.7)" for a pair; "" when the cell could not be read."""
+        if self.baseline_value is None:
+            return ""
+        shown = parsing.fmt(self.baseline_value)
+        if self.baseline_secondary is not None:
+            shown += f"({parsing.fmt(self.baseline_secondary)})"
+        return shown
+
+    @property
+    def baseline_year_label(self) -> str:
+        """What the pages and reports say about the baseline year: stated, assumed, or unknown."""
+        if self.baseline_year is None:
+            return "基期年份未载明"
+        if self.baseline_year_source:
+            return f"{self.baseline_year}年（{self.baseline_year_source}）"
+        return f"基期年份未载明，按{self.baseline_year}年计"
+
+
+class Responsibility(models.Model):
+    """A unit answerable for an indicator (TGT-08): it sees the indicator, enters its observations with
+    their evidence and sees its assessment. Named by the document where it says, otherwise assigned by
+    市智慧办 (audited)."""
+
+    class Basis(models.TextChoices):
+        DOCUMENT = "document", "文件明确"  # the document names the unit (clause says where)
+        ASSIGNED = "assigned", "市智慧办指定"  # the document is silent; smart_office assigned it
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.CharField("依据", max_length=10, choices=Basis.choices)
+    clause = models.CharField("文件条款", max_length=200, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="指定人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField("指定时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标责任单位"
+        ordering = ["indicator_id", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit"], name="targets_responsibility_unique")
+        ]
 
 
 class Target(models.Model):
@@ -166,6 +233,9 @@ class Observation(CorrectedRecord):
     value = models.DecimalField("观测值", max_digits=20, decimal_places=6)
     secondary_value = models.DecimalField(
         "括号内观测值", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    flag = models.CharField(
+        "待确认提示", max_length=200, blank=True, help_text="较上一年度变化异常时的提示（TGT-09），不拒收"
     )
 
     class Meta:

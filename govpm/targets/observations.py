@@ -13,7 +13,7 @@ from django.db import transaction
 from govpm.core import audit, clock
 from govpm.core.errors import InvalidInput, NotFound
 
-from . import permissions
+from . import parsing, permissions, scope
 from .models import CorrectedRecord, Indicator, Judgement, Observation, Verdict
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -77,7 +77,51 @@ def supersede_current(
     return previous
 
 
-OBSERVATION_FIELDS = ("period", "value", "secondary_value", "source", "correction_reason")
+OBSERVATION_FIELDS = ("period", "value", "secondary_value", "source", "correction_reason", "flag")
+
+# TGT-09: what a value in each unit may be. A percentage lies in 0–100 (both inclusive); a count is whole;
+# no unit the documents use measures below zero. An empty unit is not checked.
+PERCENT_UNITS = {"%"}
+# (not 名/人: "每千人拥有社会体育指导员 2.51名" is a rate per head, not a count)
+COUNT_UNITS = {"个", "家", "项", "次"}
+# A change of more than half the previous value is flagged for the person to confirm, not refused.
+JUMP_SHARE = Decimal("0.5")
+
+
+def check_value(indicator: Indicator, number: Decimal, *, field: str, label: str) -> None:
+    """Refuse a value the indicator's unit cannot take, naming the field (TGT-09)."""
+    unit = indicator.unit
+    if not unit:
+        return
+    if unit in PERCENT_UNITS and not Decimal(0) <= number <= Decimal(100):
+        raise InvalidInput(f"{label}{number}超出百分比范围：单位为%的指标须在0至100之间", field=field)
+    if number < 0:
+        raise InvalidInput(f"{label}{number}不能为负数（单位{unit}）", field=field)
+    if unit in COUNT_UNITS and number != number.to_integral_value():
+        raise InvalidInput(f"{label}{number}须为整数（单位{unit}）", field=field)
+
+
+def jump_flag(indicator: Indicator, year: int, number: Decimal) -> str:
+    """A warning when the value moved more than half from the previous year's (or the baseline of that
+    year): saved with the observation and shown beside it for confirmation."""
+    earlier = (
+        Observation.objects.filter(indicator=indicator, period=year - 1, is_current=True)
+        .values_list("value", flat=True)
+        .first()
+    )
+    if earlier is None and indicator.baseline_year == year - 1:
+        earlier = indicator.baseline_value
+    if earlier is None or earlier == 0:
+        return ""
+    change = (number - earlier) / abs(earlier)
+    if abs(change) <= JUMP_SHARE:
+        return ""
+    return (
+        f"较{year - 1}年{parsing.fmt(earlier)}变化{parsing.fmt((change * 100).quantize(Decimal('0.1')))}%，"
+        f"超过{parsing.fmt(JUMP_SHARE * 100)}%，请核实"
+    )
+
+
 JUDGEMENT_FIELDS = ("year", "verdict", "reason")
 
 
@@ -104,6 +148,7 @@ def record_observation(
     permissions.require(actor, "enter")
     year = clean_year(period, field="period")
     number = clean_decimal(value, field="value")
+    assert number is not None  # required=True
     secondary = clean_decimal(secondary_value, field="secondary_value", required=False)
     source_text = clean_text(source, field="source", label="数据来源")
     reason = clean_text(
@@ -111,6 +156,11 @@ def record_observation(
     )
     with transaction.atomic():
         indicator = lock_indicator(indicator_id)
+        scope.require_indicator(actor, indicator)  # TGT-08: a unit enters only its own indicators
+        check_value(indicator, number, field="value", label="观测值")
+        if secondary is not None:
+            check_value(indicator, secondary, field="secondary_value", label="括号内观测值")
+        flag = jump_flag(indicator, year, number)
         previous = supersede_current(
             Observation.objects.filter(indicator=indicator, period=year),
             reason=reason,
@@ -128,6 +178,7 @@ def record_observation(
             entered_at=clock.now(),
             replaces=previous,
             correction_reason=reason,
+            flag=flag,
         )
         audit.record(
             actor=actor,

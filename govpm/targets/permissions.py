@@ -9,6 +9,8 @@ from govpm.core import access
 
 MESSAGES = {
     "view": "无权查看目标与指标",
+    "view_all": "无权查看全部指标与评估报告",
+    "assign": "无权指定责任单位",
     "enter": "无权录入观测值或完成情况",
     "judge": "无权评估定性目标",
     "import": "无权导入指标或观测值",

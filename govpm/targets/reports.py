@@ -107,7 +107,7 @@ def assessment_workbook(year: int, *, document=None) -> bytes:
     for label, count in summary(assessments):
         _append(totals, [label, count])
 
-    for task in selectors.tasks():
+    for task in selectors.all_tasks():
         if document is not None and task.document_id != document.pk:
             continue
         ranking = workbook.create_sheet(f"{task.name}完成情况"[:31])
@@ -180,16 +180,30 @@ def _indicator_row(number: int, a: Assessment) -> tuple:
         f"{a.target.year}年：{a.target.raw_text}" if a.target else "—",
         parsing.fmt(a.observation.value) if a.observation else "—",
         a.status_label,
-        a.reason,
+        _with_flags(a.reason, a),
     )
 
 
+def _with_flags(text: str, a: Assessment) -> str:
+    """The reason, then what the reader must know (backwards target, baseline past target, assumed
+    baseline year) — item 4 and 7."""
+    notes = list(a.flags)
+    if (
+        a.indicator.baseline_year
+        and not a.indicator.baseline_year_source
+        and a.indicator.baseline_value is not None
+    ):
+        notes.append(a.indicator.baseline_year_label)
+    return text + "".join(f"（提示：{note}）" for note in notes)
+
+
 def _finding(a: Assessment) -> str:
-    """孕产妇死亡率（H49）：<the reason in words>, ending with the verdict (said once)."""
+    """H49 孕产妇死亡率：<the reason in words>, ending with the verdict (said once). The code comes first so
+    the heading's list number never runs into a name that starts with a digit ("8.15岁以上…")."""
     reason = a.reason.rstrip("。")
     if not reason.endswith(a.status_label):
         reason += f"，评价结论：{a.status_label}"
-    return f"{a.indicator.name}（{a.indicator.code}）：{reason}。"
+    return _with_flags(f"{a.indicator.code} {a.indicator.name}：{reason}。", a)
 
 
 def _overview(outline: Outline, year: int, assessments: list[Assessment]) -> None:
@@ -240,25 +254,26 @@ def _failures(outline: Outline, year: int, assessments: list[Assessment]) -> Non
 
 def _results(outline: Outline, assessments: list[Assessment]) -> None:
     outline.heading(1, "各指标监测评价结果")
-    outline.text(
-        "下表中约束性指标未达成或进度滞后的列在最前，其次为其他未达成或进度滞后的指标，其余按指标编号排列。"
-    )
+    outline.text("下表先列约束性指标，再列其他指标；每组中未达成或进度滞后的列在最前，其余按指标编号排列。")
     waiting = sum(1 for a in assessments if a.status == Verdict.NEEDS_JUDGEMENT)
     missing = sum(1 for a in assessments if a.status == Verdict.NO_DATA)
     if waiting or missing:
         outline.text(
             f"待评估人判断的{waiting}项，请评估人作出判断并说明理由；无数据的{missing}项，请责任部门报送观测值。"
         )
+    # 约束性 indicators as one group first (item 10); within each group the assessment's order stands
+    # (failures first). sorted() is stable.
+    grouped = sorted(assessments, key=lambda a: not a.indicator.is_binding)
     outline.table(
         INDICATOR_HEADERS,
-        [_indicator_row(number, a) for number, a in enumerate(assessments, start=1)],
+        [_indicator_row(number, a) for number, a in enumerate(grouped, start=1)],
         widths=(10, 34, 13, 24, 14, 17, 44),  # mm of the 156 mm text width
         centered=frozenset({0, 2, 4, 5}),
     )
 
 
 def _rankings(outline: Outline, year: int, document: Document) -> None:
-    document_tasks = [t for t in selectors.tasks() if t.document_id == document.pk]
+    document_tasks = [t for t in selectors.all_tasks() if t.document_id == document.pk]
     if not document_tasks:
         return
     outline.heading(1, "分解任务完成情况")

@@ -5,11 +5,23 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Document, Indicator, Observation, Task, TaskProgress
+from . import scope
+from .models import Document, Indicator, Observation, Responsibility, Task, TaskProgress
 
 
-def indicators(*, document: str = "", nature: str = "", action_group: str = "", q: str = "") -> QuerySet:
-    queryset = Indicator.objects.select_related("document").prefetch_related("targets")
+def _responsibilities():
+    return Responsibility.objects.select_related("unit").order_by("unit__name")
+
+
+def indicators(
+    *, user, document: str = "", nature: str = "", action_group: str = "", q: str = ""
+) -> QuerySet:
+    """The indicators `user` may see (TGT-08), filtered."""
+    queryset = (
+        scope.indicators_for(user)
+        .select_related("document")
+        .prefetch_related("targets", Prefetch("responsibilities", queryset=_responsibilities()))
+    )
     if document:
         queryset = queryset.filter(document__number=document)
     if nature:
@@ -21,12 +33,15 @@ def indicators(*, document: str = "", nature: str = "", action_group: str = "", 
     return queryset.order_by("document__number", "code")
 
 
-def indicator_detail(pk: int) -> Indicator:
+def indicator_detail(pk: int, *, user) -> Indicator:
+    """Raises Indicator.DoesNotExist for an indicator outside the user's scope too (a 404, TGT-08)."""
     history = Observation.objects.select_related("entered_by").order_by("period", "entered_at", "id")
     return (
-        Indicator.objects.select_related("document")
+        scope.indicators_for(user)
+        .select_related("document")
         .prefetch_related(
             "targets",
+            Prefetch("responsibilities", queryset=_responsibilities()),
             Prefetch("observations", queryset=history),
             Prefetch("judgements", queryset=_judgements()),
         )
@@ -53,16 +68,28 @@ def action_groups() -> list[str]:
     )
 
 
-def observations_for_export(*, document: str = "") -> QuerySet:
-    queryset = Observation.objects.select_related("indicator__document", "entered_by").order_by(
-        "indicator__document__number", "indicator__code", "period", "entered_at", "id"
+def observations_for_export(*, user, document: str = "") -> QuerySet:
+    queryset = (
+        Observation.objects.filter(indicator__in=scope.indicators_for(user))
+        .select_related("indicator__document", "entered_by")
+        .order_by("indicator__document__number", "indicator__code", "period", "entered_at", "id")
     )
     if document:
         queryset = queryset.filter(indicator__document__number=document)
     return queryset
 
 
-def tasks() -> QuerySet:
+def tasks(*, user) -> QuerySet:
+    return (
+        scope.tasks_for(user)
+        .select_related("document")
+        .prefetch_related("shares")
+        .order_by("document__number", "code")
+    )
+
+
+def all_tasks() -> QuerySet:
+    """Every task, for the yearly reports (which only `targets.view_all` may download)."""
     return (
         Task.objects.select_related("document")
         .prefetch_related("shares")
@@ -70,9 +97,10 @@ def tasks() -> QuerySet:
     )
 
 
-def task_with_progress(pk: int) -> Task:
+def task_with_progress(pk: int, *, user) -> Task:
     return (
-        Task.objects.select_related("document")
+        scope.tasks_for(user)
+        .select_related("document")
         .prefetch_related(
             "shares",
             Prefetch(
@@ -81,3 +109,17 @@ def task_with_progress(pk: int) -> Task:
         )
         .get(pk=pk)
     )
+
+
+def latest_year_with_data(default: int) -> int:
+    """The pages open on the latest year with a current observation (or task progress), not on the
+    calendar year, which usually has none yet."""
+    years = [
+        Observation.objects.filter(is_current=True)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first(),
+        TaskProgress.objects.filter(is_current=True).order_by("-year").values_list("year", flat=True).first(),
+    ]
+    found = [year for year in years if year is not None]
+    return max(found) if found else default

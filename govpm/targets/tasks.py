@@ -16,7 +16,7 @@ from govpm.accounts.codes import CITY_REGION, COUNTY_REGIONS, REGIONS
 from govpm.core import audit, clock
 from govpm.core.errors import InvalidInput, NotFound
 
-from . import parsing, permissions
+from . import parsing, permissions, scope
 from .models import Task, TaskProgress, TaskShare
 from .observations import clean_decimal, clean_text, clean_year, supersede_current
 
@@ -183,6 +183,9 @@ def record_progress(
     )
     with transaction.atomic():
         task = lock_task(task_id)
+        scope.require_task(actor, task)  # TGT-08: a county sees only tasks with its share
+        if not scope.may_report_region(actor, region_code):
+            raise InvalidInput("只能填报本县（市、区）的完成量", field="region_code")
         previous = supersede_current(
             TaskProgress.objects.filter(task=task, region_code=region_code, year=the_year),
             reason=reason,

@@ -17,12 +17,14 @@ from govpm.core.parsers import parse_year
 from govpm.core.spreadsheets import check_upload_size
 from govpm.officialdoc.pdf import ConversionFailed
 
-from . import exchange, permissions, reports, selectors, tasks
-from .assessment import assess_year, summary
-from .forms import JudgementForm, ObservationForm, ProgressForm, UploadForm, attach
-from .models import Document, Indicator, Nature, Task
+from . import charts, exchange, permissions, reports, scope, selectors, tasks
+from .assessment import assess_year, summary, target_flags
+from .forms import AssignForm, JudgementForm, ObservationForm, ProgressForm, UploadForm, attach
+from .models import Document, Indicator, Nature
 from .observations import record_judgement, record_observation
+from .responsibility import assign_unit
 
+YEARS = range(2019, 2031)  # the documents' span: baselines (2019) to the 2030 targets
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -44,7 +46,7 @@ def role_required(action: str):
 def _year(request) -> int:
     raw = request.GET.get("year", "")
     if not raw:
-        return clock.today().year
+        return selectors.latest_year_with_data(clock.today().year)
     try:
         return parse_year(raw)
     except InvalidInput:
@@ -70,7 +72,8 @@ def indicator_list(request):
         request,
         "targets/indicator_list.html",
         {
-            "indicators": selectors.indicators(**filters),
+            "indicators": selectors.indicators(user=request.user, **filters),
+            "sees_all": scope.sees_all(request.user),
             "filters": filters,
             "documents": selectors.documents(),
             "natures": Nature.choices,
@@ -84,16 +87,31 @@ def indicator_list(request):
 @role_required("view")
 def indicator_detail(request, pk: int):
     try:
-        indicator = selectors.indicator_detail(pk)
+        indicator = selectors.indicator_detail(pk, user=request.user)
     except Indicator.DoesNotExist:
         raise Http404("指标不存在") from None
     observation_form = ObservationForm(prefix="obs")
     judgement_form = JudgementForm(prefix="judge")
+    assign_form = AssignForm(prefix="assign")
     if request.method == "POST":
-        action = "judge" if "judge-year" in request.POST else "enter"
+        action = (
+            "judge"
+            if "judge-year" in request.POST
+            else "assign"
+            if "assign-unit" in request.POST
+            else "enter"
+        )
         if not permissions.can(request.user, action):
             raise PermissionDenied(permissions.MESSAGES[action])
-        if action == "enter":
+        if action == "assign":
+            assign_form = AssignForm(request.POST, prefix="assign")
+            if assign_form.is_valid():
+                try:
+                    assign_unit(indicator.pk, actor=request.user, unit_id=assign_form.cleaned_data["unit"].pk)
+                    return redirect("targets:indicator", pk=pk)
+                except GovpmError as error:
+                    attach(assign_form, error)
+        elif action == "enter":
             observation_form = ObservationForm(request.POST, prefix="obs")
             if observation_form.is_valid():
                 try:
@@ -110,13 +128,19 @@ def indicator_detail(request, pk: int):
                 except GovpmError as error:
                     attach(judgement_form, error)
     status = 400 if request.method == "POST" else 200
+    targets = list(indicator.targets.all())
+    observations = list(indicator.observations.all())
     return render(
         request,
         "targets/indicator_detail.html",
         {
             "indicator": indicator,
-            "targets": list(indicator.targets.all()),
-            "observations": list(indicator.observations.all()),
+            "targets": targets,
+            "flags": target_flags(indicator, targets),
+            "chart": charts.indicator_path(indicator, targets, observations),
+            "assign_form": assign_form,
+            "can_assign": permissions.can(request.user, "assign"),
+            "observations": observations,
             "judgements": list(indicator.judgements.all()),
             "observation_form": observation_form,
             "judgement_form": judgement_form,
@@ -131,11 +155,13 @@ def indicator_detail(request, pk: int):
 @role_required("view")
 def assessment(request):
     year, document = _year(request), _document(request)
-    results = assess_year(year, document=document)
+    results = assess_year(year, document=document, user=request.user)
     return render(
         request,
         "targets/assessment.html",
         {
+            "sees_all": scope.sees_all(request.user),
+            "years": YEARS,
             "year": year,
             "document": document,
             "results": results,
@@ -146,7 +172,7 @@ def assessment(request):
 
 
 @require_GET
-@role_required("view")
+@role_required("view_all")
 def assessment_xlsx(request):
     year, document = _year(request), _document(request)
     suffix = f"-{document.number}" if document else ""
@@ -163,7 +189,7 @@ def _report_document(request) -> Document:
 
 
 @require_GET
-@role_required("view")
+@role_required("view_all")
 def assessment_docx(request):
     """TGT-06: one document's yearly report as a GB/T 9704 DOCX (same rule as the XLSX: view)."""
     year, document = _year(request), _report_document(request)
@@ -172,7 +198,7 @@ def assessment_docx(request):
 
 
 @require_GET
-@role_required("view")
+@role_required("view_all")
 def assessment_pdf(request):
     """TGT-06: the same report as PDF, converted from the DOCX (cached by its content hash)."""
     year, document = _year(request), _report_document(request)
@@ -189,14 +215,16 @@ def public_results(request):
     year = _year(request)
     results = assess_year(year)
     return render(
-        request, "targets/public.html", {"year": year, "results": results, "summary": summary(results)}
+        request,
+        "targets/public.html",
+        {"year": year, "years": YEARS, "results": results, "summary": summary(results)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @role_required("view")
 def task_detail(request, pk: int):
-    task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
+    task = get_object_or_404(scope.tasks_for(request.user).select_related("document"), pk=pk)
     year = _year(request)
     form = ProgressForm(initial={"year": year})
     if request.method == "POST":
@@ -209,8 +237,9 @@ def task_detail(request, pk: int):
                 return redirect(f"{request.path}?year={form.cleaned_data['year']}")
             except GovpmError as error:
                 attach(form, error)
-    task = selectors.task_with_progress(pk)
+    task = selectors.task_with_progress(pk, user=request.user)
     shares = list(task.shares.all())
+    progress = tasks.progress(task, year, shares=shares, records=task.current_progress)
     return render(
         request,
         "targets/task_detail.html",
@@ -218,7 +247,10 @@ def task_detail(request, pk: int):
             "task": task,
             "year": year,
             "form": form,
-            "progress": tasks.progress(task, year, shares=shares, records=task.current_progress),
+            "years": YEARS,
+            "progress": progress,
+            "ranking_chart": charts.ranking(progress),
+            "completion_chart": charts.completion_by_year(task, shares),
             "mismatches": tasks.check_decomposition(task, shares),
             "can_enter": permissions.can(request.user, "enter"),
         },
@@ -233,10 +265,12 @@ def export(request, kind: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404("导出格式须为 csv 或 xlsx")
     if kind == "indicators":
-        headers, rows = exchange.indicator_table(selectors.indicators(document=document))
+        headers, rows = exchange.indicator_table(selectors.indicators(user=request.user, document=document))
         name = "指标表"
     elif kind == "observations":
-        headers, rows = exchange.observation_table(selectors.observations_for_export(document=document))
+        headers, rows = exchange.observation_table(
+            selectors.observations_for_export(user=request.user, document=document)
+        )
         name = "观测值"
     else:
         raise Http404("未知的导出内容")
@@ -272,4 +306,4 @@ def upload(request):
 @require_GET
 @role_required("view")
 def task_list(request):
-    return render(request, "targets/task_list.html", {"tasks": selectors.tasks()})
+    return render(request, "targets/task_list.html", {"tasks": selectors.tasks(user=request.user)})

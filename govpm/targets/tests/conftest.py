@@ -46,8 +46,9 @@ def observer(db):
 
 @pytest.fixture
 def owner(db):
-    """A project owner unit: no rule of the targets module lets it in."""
-    return make_user("owner", "owner")
+    """A unit with no targets capability (市营商办). Owner units now open the module for their own
+    indicators (TGT-08); tests of that are in test_responsibility.py."""
+    return make_user("owner", "bizenv")
 
 
 @pytest.fixture
@@ -70,13 +71,14 @@ def make_indicator(
     baseline="",
     baseline_year=None,
     number="衢政发〔2020〕10号",
+    unit="%",
 ) -> Indicator:
     document = storing.document(number, "测试文件")
     indicator = Indicator.objects.create(
         document=document,
         code=code,
         name=name,
-        unit="%",
+        unit=unit,
         clause="测试条款",
         nature=nature,
         direction=direction,

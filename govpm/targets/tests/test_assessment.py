@@ -113,7 +113,7 @@ def test_per_year_reduction_compares_with_last_year(officer):
 
 
 def test_reduction_against_a_base_year(officer):
-    coal = make_indicator(targets={2021: "比2017年下降10%以上"}, direction="lower")
+    coal = make_indicator(targets={2021: "比2017年下降10%以上"}, direction="lower", unit="万吨标准煤")
     observe(coal, officer, 2017, "1000")
     observe(coal, officer, 2021, "900")
 

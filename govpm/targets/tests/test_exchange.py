@@ -13,12 +13,12 @@ from govpm.targets.observations import record_observation
 pytestmark = pytest.mark.django_db
 
 
-def export_indicators(fmt):
-    headers, rows = exchange.indicator_table(selectors.indicators())
+def export_indicators(fmt, user):
+    headers, rows = exchange.indicator_table(selectors.indicators(user=user))
     return exchange.to_csv(headers, rows) if fmt == "csv" else exchange.to_xlsx(headers, rows, "指标表")
 
 
-def snapshot():
+def snapshot(officer):
     return sorted(
         (
             i.document.number,
@@ -32,22 +32,22 @@ def snapshot():
             i.baseline_value,
             tuple((t.year, t.raw_text, t.kind, t.operator, t.value) for t in i.targets.all()),
         )
-        for i in selectors.indicators()
+        for i in selectors.indicators(user=officer)
     )
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_tgt07_indicator_table_round_trips(curated_data, officer, fmt):
     """TGT-07: indicator table round trips."""
-    before = snapshot()
-    data = export_indicators(fmt)
+    before = snapshot(officer)
+    data = export_indicators(fmt, officer)
     Target.objects.all().delete()
     Indicator.objects.update(unit="", action_group="", baseline_raw="", baseline_value=None)
 
     result = exchange.import_indicators(f"指标表.{fmt}", data, actor=officer)
 
     assert result.errors == [] and result.updated == 111
-    assert snapshot() == before
+    assert snapshot(officer) == before
 
 
 def test_tgt07_bad_indicator_rows_are_reported_and_good_rows_kept(curated_data, officer):
@@ -80,7 +80,7 @@ def test_tgt07_observations_round_trip(curated_data, officer, fmt):
         h01.pk, actor=officer, period=2020, value="25.30", source="监测", correction_reason="复核"
     )
     record_observation(h02.pk, actor=officer, period=2021, value="18", source="红会")
-    headers, rows = exchange.observation_table(selectors.observations_for_export())
+    headers, rows = exchange.observation_table(selectors.observations_for_export(user=officer))
     data = exchange.to_csv(headers, rows) if fmt == "csv" else exchange.to_xlsx(headers, rows, "观测值")
     if fmt == "xlsx":
         assert load_workbook(io.BytesIO(data)).active["E2"].value == "25.1"  # exact, as text

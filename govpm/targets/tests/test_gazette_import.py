@@ -79,14 +79,18 @@ def test_second_run_creates_nothing(gazette_text):
     assert (Indicator.objects.count(), Target.objects.count(), TaskShare.objects.count()) == counts
 
 
-def test_command_prints_the_report_as_json(gazette_path, capsys):
+def test_command_prints_the_report_as_json_and_applies_only_with_apply(gazette_path, capsys):
+    """TGT-10 changed the command: a dry run by default, `--apply` to write."""
     call_command("import_gazette_targets", str(gazette_path), "--json")
     report = json.loads(capsys.readouterr().out)
 
-    assert report["indicators"] == {"found": 91, "created": 91}
+    assert report["applied"] is False and Indicator.objects.count() == 0
+    assert len([d for d in report["differences"] if d["new"] == "新建指标"]) == 91
     assert {"table", "line", "row", "column", "raw", "reason"} <= set(report["problems"][0])
     assert any(p["raw"] == "\\&30" for p in report["problems"])
 
+    call_command("import_gazette_targets", str(gazette_path), "--apply")
+    assert Indicator.objects.filter(document__number="衢政发〔2020〕10号").count() == 91
     call_command("import_gazette_targets", str(gazette_path))
     text = capsys.readouterr().out
-    assert "新建 0 个" in text and "\\&30" in text
+    assert "差异（未写入，加 --apply 写入）：0 处" in text and "\\&30" in text

@@ -125,10 +125,11 @@ def test_tgt06_docx_report_lists_binding_failures_first_with_the_assessments_num
 
     # binding failure first in the text …
     binding = texts.index("二、约束性指标未达成或进度滞后情况")
-    assert texts[binding + 1].startswith("1.孕产妇死亡率（H49）：2022年观测值9.5，")
-    assert texts[binding + 1].endswith("：未达成。")
+    # (item 10: the code leads, so the list number never runs into a name; flags follow the verdict)
+    assert texts[binding + 1].startswith("1.H49 孕产妇死亡率：2022年观测值9.5，")
+    assert "：未达成。（提示：基期值5.02已达到2022年目标“9以下”，目标未设提升）" in texts[binding + 1]
     other = texts.index("三、其他未达成或进度滞后的指标")
-    assert binding < other and texts[other + 1].startswith("1.居民健康素养水平（H01）：2022年观测值25.1，")
+    assert binding < other and texts[other + 1].startswith("1.H01 居民健康素养水平：2022年观测值25.1，")
 
     # … and in the table of every indicator
     rows = table_rows(results)
@@ -143,7 +144,12 @@ def test_tgt06_docx_report_lists_binding_failures_first_with_the_assessments_num
         "未达成",
     )
     assert "9.5" in first["理由"] and first["理由"]
-    assert (second["指标名称"].split()[0], second["性质"], second["评价结论"]) == ("H01", "预期性", "未达成")
+    # item 10: every 约束性 indicator is grouped before the others; H01 (预期性, 未达成) heads the rest
+    natures = [row[2] for row in rows[1:]]
+    binding_count = natures.count("约束性")
+    assert natures[:binding_count] == ["约束性"] * binding_count and second["性质"] == "约束性"
+    h01 = rows[1 + binding_count]
+    assert (h01[1].split()[0], h01[2], h01[5]) == ("H01", "预期性", "未达成")
     h48 = next(dict(zip(rows[0], row, strict=True)) for row in rows if row[1].startswith("H48 "))
     assert (h48["观测值"], h48["评价结论"]) == ("3.5", "已达成")
 

@@ -25,6 +25,8 @@ from django.db import transaction
 from govpm.accounts.models import User
 from govpm.core import access, clock
 from govpm.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from govpm.notices import outbox
+from govpm.notices.rules import Change
 from govpm.policy.catalog import citation
 
 from ..models import Event, Project
@@ -131,6 +133,10 @@ def transition(project_id: int, *, actor: User, action: str) -> Iterator[Step]:
             project=project, actor=actor, spec=spec, from_stage=project.stage, snapshot=_values(project)
         )
         yield step
+        # The action's notices (NOTE-01), in this transaction: a refusal above leaves none.
+        outbox.notify_change(
+            Change(step.project, actor, action, spec.label, step.from_stage, step.project.stage, step.payload)
+        )
         write_event(
             step.project,
             actor=actor,

@@ -62,9 +62,9 @@ def write(
         # the index. What is read back is then at most this occasion's rows (their deliveries are ensured
         # idempotently), and it is what the caller counts as sent.
         told = set(
-            Notice.objects.filter(occasion=occasion, recipient_id__in=[n.recipient_id for n in rows]).values_list(
-                "recipient_id", flat=True
-            )
+            Notice.objects.filter(
+                occasion=occasion, recipient_id__in=[n.recipient_id for n in rows]
+            ).values_list("recipient_id", flat=True)
         )
         rows = [n for n in rows if n.recipient_id not in told]
         if not rows:

@@ -100,7 +100,9 @@ def test_a_rolled_back_change_leaves_no_notice_and_sends_no_mail_NOTE_01_NOTE_03
 
 def test_joint_review_gives_every_reviewer_unit_and_expert_a_todo_NOTE_01(cast, clock):
     project = advance(draft(cast.owner), cast, to="joint_review", shift=clock.shift)
-    told = set(Notice.objects.filter(project=project, action="submit_scheme").values_list("recipient_id", flat=True))
+    told = set(
+        Notice.objects.filter(project=project, action="submit_scheme").values_list("recipient_id", flat=True)
+    )
     reviewers = {cast.reviewer_for(task).pk for task in ReviewTask.objects.filter(project=project)}
     assert reviewers - {cast.owner.pk} <= told
     assert cast.experts[0].pk in told
@@ -161,5 +163,7 @@ def test_review_tasks_open_too_long_escalate_once_per_round_NOTE_02(cast, clock)
     again = lifecycle.remind_stale_reviews()
 
     assert first > 0 and again == 0
-    told = set(Notice.objects.filter(kind="escalation", project=project).values_list("recipient_id", flat=True))
+    told = set(
+        Notice.objects.filter(kind="escalation", project=project).values_list("recipient_id", flat=True)
+    )
     assert {cast.smart_office.pk, cast.reviewers["ndrc"].pk} <= told

@@ -20,7 +20,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from govpm.accounts.models import User
-from govpm.accounts.roles import JOINT_REVIEW_UNITS
 from govpm.core import access
 from govpm.core.clock import date_zh
 

@@ -245,6 +245,7 @@ LOGGING = {
 # -- Job engine (ADR 0011): Celery, Redis as broker. Unset: tasks run inline (demo, most tests). ---------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("GOVPM_CELERY_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it queued; every task is idempotent
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

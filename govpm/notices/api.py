@@ -8,6 +8,8 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from govpm.accounts.models import User
+
 from . import inbox
 from .models import Notice
 
@@ -51,8 +53,10 @@ class NoticeList(ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
+        user = self.request.user
+        assert isinstance(user, User)  # IsAuthenticated (the default permission) ran first
         return inbox.notices_for(
-            self.request.user,
+            user,
             unread=params.get("unread") in {"1", "true"},
             project=params.get("project", ""),
             kind=params.get("kind", ""),
@@ -64,5 +68,7 @@ class MarkRead(APIView):
     def post(self, request):
         data = MarkReadIn(data=request.data)
         data.is_valid(raise_exception=True)
-        marked = inbox.mark_read(request.user, data.validated_data.get("ids"))
-        return Response({"marked": marked, "unread": inbox.unread_count(request.user)})
+        user = request.user
+        assert isinstance(user, User)
+        marked = inbox.mark_read(user, data.validated_data.get("ids"))
+        return Response({"marked": marked, "unread": inbox.unread_count(user)})

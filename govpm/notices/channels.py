@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -36,7 +37,7 @@ def _conf(name: str) -> dict:
 
 def enabled() -> list[str]:
     """The channels this deployment has configured, besides the inbox (always on)."""
-    found = []
+    found: list[str] = []
     if getattr(settings, "NOTICES_EMAIL_ENABLED", False):
         found.append(Delivery.Channel.EMAIL)
     zzd = _conf("NOTICES_ZZD")
@@ -51,7 +52,7 @@ def chosen(account: ChannelAccount | None, enabled_channels: list[str]) -> list[
     """The configured channels a user chose and has an address on (their settings page)."""
     if account is None:
         return []
-    wanted = []
+    wanted: list[str] = []
     if (
         Delivery.Channel.EMAIL in enabled_channels
         and account.want_email
@@ -71,7 +72,7 @@ def absolute(link: str) -> str:
 
 def subject_of(delivery: Delivery) -> str:
     notice = delivery.notice
-    about = notice.project.name if notice.project_id else ""
+    about = notice.project.name if notice.project is not None else ""
     return f"【数字化项目{notice.get_kind_display()}】{about}"
 
 
@@ -235,7 +236,7 @@ def send_zzd(delivery: Delivery) -> None:
     )
 
 
-ADAPTERS = {
+ADAPTERS: dict[str, Callable[[Delivery], None]] = {
     Delivery.Channel.EMAIL: send_email,
     Delivery.Channel.ZZD: send_zzd,
     Delivery.Channel.ROBOT: send_robot,

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from govpm.accounts.models import User
 from govpm.notices.models import Notice
 from govpm.projects import lifecycle
 from govpm.projects.scenarios import ALL_CLEAR
@@ -28,7 +29,7 @@ def test_owner_sees_the_unread_count_opens_the_return_and_lands_on_the_edit_form
 ):
     # given: the owner's need, submitted, then returned by bdb with a reason
     project = draft(cast.owner, name="智慧医疗“互联网+护理”平台")
-    colleague = UserFactory(role="owner", unit=cast.owner.unit)
+    colleague: User = UserFactory(role="owner", unit=cast.owner.unit)
     lifecycle.submit(project.pk, actor=cast.owner)
     lifecycle.review_needs(
         project.pk, actor=cast.bdb, decision="return", answers=ALL_CLEAR, comment="请补充绩效目标与运维方案"

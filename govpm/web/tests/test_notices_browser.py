@@ -7,11 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from govpm.accounts.models import User
 from govpm.notices.models import Notice
 from govpm.projects import lifecycle
 from govpm.projects.scenarios import ALL_CLEAR
-from tests.factories import UserFactory, draft
+from tests.factories import draft, role_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-12345678"
@@ -29,7 +28,7 @@ def test_owner_sees_the_unread_count_opens_the_return_and_lands_on_the_edit_form
 ):
     # given: the owner's need, submitted, then returned by bdb with a reason
     project = draft(cast.owner, name="智慧医疗“互联网+护理”平台")
-    colleague: User = UserFactory(role="owner", unit=cast.owner.unit)
+    colleague = role_user("owner", cast.owner.unit.code)
     lifecycle.submit(project.pk, actor=cast.owner)
     lifecycle.review_needs(
         project.pk, actor=cast.bdb, decision="return", answers=ALL_CLEAR, comment="请补充绩效目标与运维方案"

@@ -1,4 +1,4 @@
-"""The job engine (ADR 0011): Celery with Redis as broker; beat schedules the periodic passes.
+"""The job engine (ADR 0012): Celery with Redis as broker; beat schedules the periodic passes.
 
     celery -A config worker -l info          # as many as needed, on any machine
     celery -A config beat -l info            # exactly one

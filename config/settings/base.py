@@ -242,7 +242,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# -- Job engine (ADR 0011): Celery, Redis as broker. Unset: tasks run inline (demo, most tests). ---------
+# -- Job engine (ADR 0012): Celery, Redis as broker. Unset: tasks run inline (demo, most tests). ---------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("GOVPM_CELERY_QUEUE", "celery")

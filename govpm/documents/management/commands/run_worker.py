@@ -1,4 +1,4 @@
-"""The worker is Celery (ADR 0011): `run_worker` starts one with an embedded beat for a single-machine
+"""The worker is Celery (ADR 0012): `run_worker` starts one with an embedded beat for a single-machine
 deployment; `--once` runs every periodic pass inline, in order (no broker needed).
 
 Several machines: run `celery -A config worker` on each and `celery -A config beat` once (README)."""

@@ -53,8 +53,9 @@ def attempt(delivery_id: int) -> Outcome | None:
         retry_in = None
         try:
             ADAPTERS[delivery.channel](delivery)
-        except ChannelError as error:
-            delivery.last_error = str(error)[:2000]
+        except Exception as error:  # a channel's refusal, or anything else: recorded, retried, given up
+            text = str(error) if isinstance(error, ChannelError) else f"{type(error).__name__}: {error}"
+            delivery.last_error = text[:2000]
             if delivery.attempts >= limit:
                 delivery.status = Delivery.Status.FAILED
             else:

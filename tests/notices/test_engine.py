@@ -32,11 +32,12 @@ BROKER = os.environ.get("GOVPM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
-def engine(settings):
+def engine(settings, tmp_path):
     """A queue of its own on the real broker; this process enqueues to it instead of running inline."""
     queue = f"govpm-test-{uuid.uuid4().hex[:8]}"
     saved = {key: celery_app.conf[key] for key in ["broker_url", "task_always_eager", "task_default_queue"]}
     celery_app.conf.update(broker_url=BROKER, task_always_eager=False, task_default_queue=queue)
+    forget_connections()
     settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER = BROKER, False
     settings.NOTICES_EMAIL_ENABLED = True  # as in the workers' environment below
     workers: list[subprocess.Popen] = []
@@ -75,7 +76,7 @@ def engine(settings):
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=(tmp_path / f"{name}.log").open("w"),  # the worker's log, for a failing run
             )
         )
 
@@ -88,7 +89,15 @@ def engine(settings):
         except subprocess.TimeoutExpired:
             worker.kill()
     celery_app.conf.update(saved)
+    forget_connections()
     connection.close()
+
+
+def forget_connections() -> None:
+    """Inline runs earlier in the session opened the app's producer pool on the default broker URL
+    (Celery acquires a producer even for eager tasks); drop it so the next send uses the URL set now."""
+    celery_app.close()
+    celery_app.amqp._producer_pool = None
 
 
 def wait_for(predicate, seconds: float = 60) -> bool:

@@ -3,12 +3,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from govpm.accounts import api as accounts_api
+from govpm.notices.health import Health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", accounts_api.ObtainToken.as_view(), name="api-token"),
     path("api/v1/auth/logout/", accounts_api.Logout.as_view(), name="api-logout"),
     path("api/v1/auth/logout-all/", accounts_api.LogoutAll.as_view(), name="api-logout-all"),
+    path("health/", Health.as_view(), name="health"),
+    path("api/v1/notices/", include("govpm.notices.api_urls")),
+    path("notices/", include("govpm.notices.urls")),
     path("api/v1/targets/", include("govpm.targets.api_urls")),
     path("api/v1/", include("govpm.documents.api_urls")),
     path("api/v1/", include("govpm.projects.api.urls")),

@@ -25,6 +25,7 @@ SPEC_PAGES = ["lifecycle.md", "targets.md", "additions-2026-12.md"]
 LANDED_ADDITIONS: frozenset[str] = frozenset(
     {"INV-01", "INV-02", "INV-03", "INV-04", "PORT-01", "PORT-02", "PORT-03", "PORT-04", "PORT-05"}
     | {"TGT-08", "TGT-09", "TGT-10"}
+    | {"NOTE-01", "NOTE-02", "NOTE-03"}
 )
 FAMILIES = "SCOPE|PRI|REJ|PLAN|COORD|IMPL|SUPV|PROMO|ORG|TIME|TGT|DOC|INV|MAT|NOTE|PERF|PORT"
 ID = re.compile(rf"\b({FAMILIES})-(\d{{2}})\b")

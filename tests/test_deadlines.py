@@ -121,4 +121,4 @@ def test_zombie_bar_is_lifted_by_the_daily_pass_on_its_end_date_TIME_04(cast, cl
 def test_worker_runs_one_round(db):
     out = StringIO()
     call_command("run_worker", "--once", stdout=out)
-    assert "process_deadlines" in out.getvalue()
+    assert "deadline_pass" in out.getvalue()

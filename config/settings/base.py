@@ -36,10 +36,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "health_check",
     "govpm.core",
     "govpm.accounts",
     "govpm.policy",
     "govpm.projects",
+    "govpm.notices",
     "govpm.targets",
     "govpm.documents",
     "govpm.promotion",
@@ -256,3 +258,52 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# -- Job engine (ADR 0011): Celery, Redis as broker. Unset: tasks run inline (demo, most tests). ---------
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("GOVPM_CELERY_QUEUE", "celery")
+CELERY_TASK_EAGER_PROPAGATES = False  # inline mode: a failing job is logged, the committed action stands
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it queued; every task is idempotent
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "deadline-pass": {
+        "task": "periodic.deadline_pass",
+        "schedule": float(os.environ.get("GOVPM_DEADLINE_PASS_SECONDS", "3600")),
+    },
+    "warm-pdf-cache": {"task": "periodic.warm_pdf_cache", "schedule": 600.0},
+    "verify-documents": {"task": "periodic.verify_documents", "schedule": 86400.0},
+    "notices-sweep": {"task": "notices.sweep", "schedule": 60.0},
+}
+
+# -- Notices (NOTE-01..03): the inbox is always on; each outside channel is off until configured. --------
+NOTICES_SITE_URL = os.environ.get("GOVPM_SITE_URL", "")  # links in email / 浙政钉 are made absolute
+NOTICES_MAX_ATTEMPTS = int(os.environ.get("GOVPM_NOTICE_MAX_ATTEMPTS", "5"))
+NOTICES_RETRY_BASE_SECONDS = float(os.environ.get("GOVPM_NOTICE_RETRY_BASE_SECONDS", "30"))
+NOTICES_RETRY_MAX_SECONDS = 3600.0
+NOTICES_HTTP_TIMEOUT = float(os.environ.get("GOVPM_NOTICE_HTTP_TIMEOUT", "5"))
+NOTICES_REVIEW_STALE_DAYS = int(os.environ.get("GOVPM_REVIEW_STALE_WORKING_DAYS", "5"))
+NOTICES_EMAIL_ENABLED = env_bool("GOVPM_NOTICE_EMAIL")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "govpm@localhost")
+NOTICES_ZZD = {
+    "endpoint": os.environ.get("GOVPM_ZZD_ENDPOINT", ""),  # e.g. https://openplatform.dg-work.cn
+    "app_key": os.environ.get("GOVPM_ZZD_APP_KEY", ""),
+    "app_secret": os.environ.get("GOVPM_ZZD_APP_SECRET", ""),
+    "tenant_id": os.environ.get("GOVPM_ZZD_TENANT_ID", ""),
+}
+NOTICES_ROBOT = {
+    "webhook": os.environ.get("GOVPM_DINGTALK_ROBOT_WEBHOOK", ""),
+    "secret": os.environ.get("GOVPM_DINGTALK_ROBOT_SECRET", ""),
+}
+NOTICES_HEALTH_MAX_QUEUE = int(os.environ.get("GOVPM_HEALTH_MAX_QUEUE", "10000"))
+NOTICES_HEALTH_MAX_PASS_AGE_HOURS = float(os.environ.get("GOVPM_HEALTH_MAX_PASS_AGE_HOURS", "26"))

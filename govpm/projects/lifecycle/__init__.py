@@ -11,7 +11,7 @@ from .approval import (
     record_funding,
     record_project_code,
 )
-from .deadlines import process_deadlines
+from .deadlines import process_deadlines, remind_stale_reviews
 from .evaluation import list_zombie, record_post_evaluation
 from .implementation import (
     pass_module_acceptance,
@@ -72,4 +72,4 @@ ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
 # then answers 409 (locks.retry_once).
 ACTION_FUNCTIONS = {code: retry_once(function) for code, function in ACTION_FUNCTIONS.items()}
 
-__all__ = ["ACTION_FUNCTIONS", "create_project", "process_deadlines"]
+__all__ = ["ACTION_FUNCTIONS", "create_project", "process_deadlines", "remind_stale_reviews"]

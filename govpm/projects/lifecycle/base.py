@@ -25,6 +25,8 @@ from django.db import DatabaseError, transaction
 from govpm.accounts.models import User
 from govpm.core import access, audit, clock
 from govpm.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from govpm.notices import outbox
+from govpm.notices.rules import Change
 from govpm.policy.catalog import citation
 
 from ..models import Event, Project
@@ -154,6 +156,12 @@ def transition(project_id: int, *, actor: User, action: str, also_lock: Iterable
                 others=others,
             )
             yield step
+            # The action's notices (NOTE-01), in this transaction: a refusal above leaves none.
+            outbox.notify_change(
+                Change(
+                    step.project, actor, action, spec.label, step.from_stage, step.project.stage, step.payload
+                )
+            )
             write_event(
                 step.project,
                 actor=actor,

@@ -6,12 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from govpm.core import clock
+from govpm.core.calendar import WORKING, add_days
 from govpm.core.clock import date_zh
+from govpm.notices import reminders
 
 from ..models import Deadline, Project, Reminder
+from ..stages import Stage
 from .locks import lock_projects
 
 
@@ -27,6 +32,8 @@ def _remind(deadline: Deadline, kind: str, day: dt.date, message: str, report: R
         deadline=deadline, kind=kind, for_day=day, defaults={"message": message}
     )
     report.reminders += created
+    # The people who must act are told once per occasion (NOTE-02), in this pass's transaction.
+    reminders.for_deadline(deadline, kind, day, message)
 
 
 def process_deadlines(today: dt.date | None = None) -> Report:
@@ -90,3 +97,26 @@ def _process_project(project: Project, today: dt.date, report: Report) -> None:
     if project.is_overdue != is_overdue:
         project.is_overdue = is_overdue
         project.save(update_fields=["is_overdue"])
+
+
+def remind_stale_reviews(today: dt.date | None = None) -> int:
+    """Joint reviews open longer than NOTICES_REVIEW_STALE_DAYS working days escalate (NOTE-02): the
+    units and experts still owing an opinion and smart_office are told, once per review round."""
+    today = today or clock.today()
+    days = int(getattr(settings, "NOTICES_REVIEW_STALE_DAYS", 5))
+    told = 0
+    with transaction.atomic():
+        for project in Project.objects.filter(stage=Stage.JOINT_REVIEW):
+            opened = timezone.localdate(project.stage_changed_at)
+            if add_days(opened, days, counting=WORKING) >= today:
+                continue
+            missing = project.review_tasks.filter(round=project.review_round, opinion="")
+            units = [pk for pk in missing.values_list("unit_id", flat=True) if pk]
+            experts = [pk for pk in missing.values_list("expert_id", flat=True) if pk]
+            if units or experts:
+                told += len(
+                    reminders.for_stale_review(
+                        project, days=days, missing_unit_ids=units, missing_expert_ids=experts
+                    )
+                )
+    return told

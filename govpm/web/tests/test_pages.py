@@ -320,7 +320,7 @@ def test_workbench_query_count_does_not_grow_with_projects(cast, clock, login, d
     _many_projects(cast, clock)
     for user in [cast.owner, cast.smart_office, cast.bdb, cast.experts[0]]:
         client = login(user)
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):  # +1: the header's unread count (NOTE-01)
             assert client.get("/").status_code == 200
 
 
@@ -328,7 +328,7 @@ def test_pool_filters_search_sort_and_paginate(cast, clock, login, django_assert
     """PLAN-01: the demand pool with filters; the priority ranking for 市智慧办."""
     _many_projects(cast, clock)
     client = login(cast.smart_office)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # +1: the header's unread count (NOTE-01)
         response = client.get("/projects/?stage=submitted&ordering=name")
     assert response.status_code == 200 and text(response).count("已提交(待需求审核)") >= 2
     assert "项目0" not in text(response)

@@ -1,45 +1,27 @@
-"""The worker: one process beside the stateless app servers. It runs the daily deadline pass (and any
-periodic job registered in JOBS) on a fixed interval. Several workers are safe: each job is idempotent
-and runs in one transaction."""
+"""The worker is Celery (ADR 0011): `run_worker` starts one with an embedded beat for a single-machine
+deployment; `--once` runs every periodic pass inline, in order (no broker needed).
 
-import signal
-import time
-from collections.abc import Callable
+Several machines: run `celery -A config worker` on each and `celery -A config beat` once (README)."""
+
+import os
+import sys
 
 from django.core.management.base import BaseCommand
 
-from govpm.documents.issuing import warm_pdf_cache
-from govpm.projects.lifecycle import process_deadlines
-
-# Each job is idempotent: deadlines by reminder uniqueness, PDFs by their content hash.
-JOBS: list[tuple[str, Callable[[], object]]] = [
-    ("process_deadlines", process_deadlines),
-    ("warm_pdf_cache", warm_pdf_cache),
-]
-
 
 class Command(BaseCommand):
-    help = "后台任务进程：定时处理时限与提醒"
+    help = "后台任务进程（Celery）：定时处理时限、提醒与消息投递"
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=int, default=3600, help="两轮之间的秒数")
-        parser.add_argument("--once", action="store_true", help="只运行一轮")
+        parser.add_argument("--once", action="store_true", help="只在本进程内运行一轮定时任务")
 
-    def handle(self, *args, interval: int, once: bool, **options):
-        stopping = False
+    def handle(self, *args, once: bool, **options):
+        if once:
+            from govpm.documents.tasks import PERIODIC
 
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        while not stopping:
-            for name, job in JOBS:
-                result = job()
-                self.stdout.write(f"{name}: {result}")
-            if once:
-                break
-            for _ in range(interval):
-                if stopping:
-                    break
-                time.sleep(1)
+            for task in PERIODIC:
+                result = task.apply().get()
+                self.stdout.write(f"{task.name.removeprefix('periodic.')}: {result}")
+            return
+        argv = [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "-l", "info"]
+        os.execv(sys.executable, argv)

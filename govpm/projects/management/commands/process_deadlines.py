@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from govpm.projects.lifecycle import process_deadlines
+from govpm.projects.lifecycle import process_deadlines, remind_stale_reviews
 
 
 class Command(BaseCommand):
@@ -8,6 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = process_deadlines()
+        stale = remind_stale_reviews()
         self.stdout.write(
-            f"逾期 {report.overdue} 项，新提醒 {report.reminders} 条，解除限制 {report.lifted} 项"
+            f"逾期 {report.overdue} 项，新提醒 {report.reminders} 条，解除限制 {report.lifted} 项，评审超时督办 {stale} 条"
         )

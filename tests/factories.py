@@ -11,7 +11,7 @@ from govpm.accounts.codes import make_credit_code
 from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
 from govpm.projects import lifecycle
-from govpm.projects.scenarios import GOOD_FACTS, Cast
+from govpm.projects.scenarios import GOOD_FACTS, Cast, enrol_experts
 
 _serial = itertools.count(1)
 
@@ -56,7 +56,7 @@ def make_cast(owner: User | None = None) -> Cast:
         code: role_user(code)
         for code in ["bdb", "cac", "bizenv", "ndrc", "finance", "regulator", "review_center"]
     }
-    return Cast(
+    cast = Cast(
         owner=owner or UserFactory(role="owner"),
         bdb=reviewers["bdb"],
         smart_office=role_user("smart_office"),
@@ -67,6 +67,8 @@ def make_cast(owner: User | None = None) -> Cast:
         experts=[role_user("expert", "experts"), role_user("expert", "experts")],
         reviewers=reviewers,
     )
+    enrol_experts(cast)  # the library the draws read (COORD-07)
+    return cast
 
 
 def draft(

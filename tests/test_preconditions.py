@@ -2,6 +2,7 @@
 lifecycle's refusal, the project page's disabled action with its reason, and the workbench's row."""
 
 import datetime as dt
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -41,6 +42,19 @@ def _priced(cast, clock):
 
 def _joint_review(cast, clock):
     return advance(draft(cast.owner), cast, to="joint_review", shift=clock.shift)
+
+
+def _undrawn(cast, clock):
+    """The scheme is in joint review; smart_office has not drawn the experts yet (COORD-07)."""
+    project = advance(draft(cast.owner), cast, to="scheme", shift=clock.shift)
+    lifecycle.submit_scheme(
+        project.pk,
+        actor=cast.owner,
+        requested_estimate=Decimal("1000000.00"),
+        modules=["全部"],
+        scheme_summary="合并方案",
+    )
+    return project
 
 
 def _all_answered(cast, clock):
@@ -121,6 +135,20 @@ CASES = [
         _priced,
         "finance",
         lambda p: {"amount": "1000.00", "decided_on": _today()},
+    ),
+    (
+        "draw_experts",
+        "experts_not_drawn",
+        _joint_review,
+        "smart_office",
+        lambda p: {"specialties": ["software"], "per_specialty": 1},
+    ),
+    (
+        "issue_consultation",
+        "experts_drawn",
+        _undrawn,
+        "smart_office",
+        lambda p: {"approved_estimate": "1000000.00", "opinion_text": "同意"},
     ),
     ("remind_reviewers", "reviewers_missing", _all_answered, "smart_office", lambda p: {}),
     (

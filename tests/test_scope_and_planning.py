@@ -84,7 +84,6 @@ def test_scheme_must_follow_the_four_horizontal_three_vertical_architecture_PLAN
         {
             "requested_estimate": "100000.00",
             "modules": ["全部"],
-            "experts": [cast.experts[0].pk],
             "scheme_summary": "方案",
         },
         format="json",

@@ -59,6 +59,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "page.zombies": EVERYONE,
     "page.dashboard": EVERYONE,
     "page.promotion": SUPERVISORS,
+    "page.experts": frozenset({"smart_office", "observer"}),  # the expert library and its draws (COORD-07)
+    "experts.keep": frozenset({"smart_office"}),  # 专家库 kept by 市智慧办 (COORD-07)
     # Owner units write their own needs, one by one or from the Excel form.
     "project.create": frozenset({"owner"}),
     "project.import_needs": frozenset({"owner"}),

@@ -18,7 +18,7 @@ from govpm.core.models import Holiday
 from govpm.projects import lifecycle
 from govpm.projects.lifecycle.deadlines import process_deadlines
 from govpm.projects.models import Project, ReviewTask
-from govpm.projects.scenarios import ALL_CLEAR, GOOD_FACTS, Cast, advance
+from govpm.projects.scenarios import ALL_CLEAR, GOOD_FACTS, Cast, advance, enrol_experts
 
 PASSWORD = "govpm-demo"
 
@@ -250,7 +250,7 @@ def _cast(users: dict[str, User], owner: str) -> Cast:
         code: users[code]
         for code in ["bdb", "cac", "bizenv", "ndrc", "finance", "regulator", "review_center"]
     }
-    return Cast(
+    cast = Cast(
         owner=users[owner],
         bdb=users["bdb"],
         smart_office=users["smart_office"],
@@ -261,6 +261,8 @@ def _cast(users: dict[str, User], owner: str) -> Cast:
         experts=[users["expert"], users["expert2"]],
         reviewers=reviewers,
     )
+    enrol_experts(cast)  # the demo experts are in the library the draws read (COORD-07)
+    return cast
 
 
 def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimate: str) -> Project:

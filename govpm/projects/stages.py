@@ -162,6 +162,16 @@ PROJECT_CODE_RECORDED = P(
     "尚未登记投资项目在线审批监管平台生成的项目代码",
     lambda p: bool(p.classified or p.project_code),
 )
+
+
+def _experts_drawn(project) -> bool:
+    return any(t.expert_id for t in project.review_tasks.all() if t.round == project.review_round)
+
+
+EXPERTS_NOT_DRAWN = P(
+    "experts_not_drawn", "COORD-07", "本轮评审专家已抽取", lambda p: not _experts_drawn(p), True
+)
+EXPERTS_DRAWN = P("experts_drawn", "COORD-07", "尚未从专家库抽取本轮评审专家", _experts_drawn)
 REVIEWERS_MISSING = P(
     "reviewers_missing", "COORD-02", "各评审方均已出具意见，无需催办", lambda p: bool(_open_tasks(p)), True
 )
@@ -289,6 +299,15 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.JOINT_REVIEW],
             ["COORD-01", "COORD-02", "PLAN-03"],
         ),
+        _a(
+            "draw_experts",
+            "抽取评审专家",
+            ["smart_office"],
+            [S.JOINT_REVIEW],
+            (),
+            ["COORD-07", "COORD-02"],
+            pre=[EXPERTS_NOT_DRAWN],
+        ),
         _a("record_opinion", "出具评审意见", REVIEWER_ROLES, [S.JOINT_REVIEW], (), ["COORD-02"]),
         _a(
             "remind_reviewers",
@@ -307,7 +326,7 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.CONSULTATION],
             ["COORD-02", "COORD-03"],
             irreversible=True,
-            pre=[ALL_OPINIONS_IN],
+            pre=[EXPERTS_DRAWN, ALL_OPINIONS_IN],
         ),
         _a(
             "leading_group_decide",

@@ -25,7 +25,15 @@ from govpm.projects.facts import (
     PRIORITY_CLAIMS,
     SYSTEM_KINDS,
 )
-from govpm.projects.models import CATEGORY_LABELS, BuildType, Inspection, Level, Project, ReviewTask
+from govpm.projects.models import (
+    CATEGORY_LABELS,
+    BuildType,
+    Inspection,
+    Level,
+    Project,
+    ReviewTask,
+    Specialty,
+)
 from govpm.projects.scenarios import DICTIONARY
 from govpm.projects.stages import ACTIONS
 from govpm.promotion import inputs as promotion_inputs
@@ -126,8 +134,12 @@ def action_controls(action: str, project: Project, user) -> list[Control]:
                 initial=[m.name for m in project.modules.all()],
                 help="每行一个模块、功能或阶段；初验按模块进行（IMPL-05）",
             ),
-            _c(i.SubmitScheme, "experts", "checkboxes", choices=queries.expert_choices()),
             _c(i.SubmitScheme, "scheme_summary", "textarea"),
+        ]
+    elif action == "draw_experts":
+        controls = [
+            _c(i.DrawExperts, "specialties", "checkboxes", choices=Specialty.choices),
+            _c(i.DrawExperts, "per_specialty", "number", initial=2, help="每个专业随机抽取的专家人数"),
         ]
     elif action == "record_opinion":
         controls = [

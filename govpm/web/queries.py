@@ -55,11 +55,6 @@ def owner_units() -> list[Unit]:
     return list(Unit.objects.filter(projects__isnull=False).distinct().only("pk", "name"))
 
 
-def expert_choices() -> list[tuple[int, str]]:
-    experts = User.objects.filter(role="expert", is_active=True).order_by("pk")
-    return [(user.pk, str(user)) for user in experts]
-
-
 def mergeable(user: User, project: Project) -> list[tuple[int, str]]:
     others = (
         selectors.visible_projects(user)

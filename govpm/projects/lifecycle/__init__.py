@@ -13,6 +13,7 @@ from .approval import (
 )
 from .deadlines import process_deadlines
 from .evaluation import list_zombie, record_post_evaluation
+from .experts import add_expert, draw_experts
 from .implementation import (
     pass_module_acceptance,
     record_inspection,
@@ -40,6 +41,7 @@ ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "reopen": reopen,
     "open_scheme": open_scheme,
     "submit_scheme": submit_scheme,
+    "draw_experts": draw_experts,
     "record_opinion": record_opinion,
     "remind_reviewers": remind_reviewers,
     "issue_consultation": issue_consultation,
@@ -67,4 +69,4 @@ ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "terminate": terminate,
 }
 
-__all__ = ["ACTION_FUNCTIONS", "create_project", "process_deadlines"]
+__all__ = ["ACTION_FUNCTIONS", "add_expert", "create_project", "process_deadlines"]

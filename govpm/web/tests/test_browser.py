@@ -157,11 +157,15 @@ def test_a_project_goes_from_draft_to_operation_entirely_through_the_ui(ui, cast
         rows = form.locator('[data-control="modules"] input')
         rows.nth(0).fill("统一门户")
         rows.nth(1).fill("医保经办")
-        for expert in cast.experts:
-            form.get_by_label(str(expert)).check()
         form.get_by_label("方案概要").fill("决策咨询、初步设计与概算评审合并方案")
 
     ui.act(cast.owner, pid, "submit_scheme", scheme)
+
+    def draw(form):  # COORD-07: 市智慧办 draws the experts from the library
+        form.get_by_label("软件与信息系统").check()
+        form.get_by_label("每专业人数").fill("2")
+
+    ui.act(cast.smart_office, pid, "draw_experts", draw)
 
     # the joint review: ten reviewers, each with its own login, on the 并联审核 page
     project = Project.objects.get(pk=pid)

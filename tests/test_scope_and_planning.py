@@ -2,11 +2,12 @@
 
 import pytest
 
+from govpm.accounts.models import Unit
 from govpm.projects import lifecycle
 from govpm.projects.models import Event
 from govpm.projects.scenarios import advance
 
-from .factories import api_for, draft
+from .factories import UserFactory, api_for, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,9 @@ def test_category_must_be_one_of_the_seven_SCOPE_02(cast, category, status):
 
 def test_county_shared_platform_is_in_scope_SCOPE_03(cast):
     """SCOPE-03: county projects for shared platforms, public data or new infrastructure are in scope."""
-    project = draft(cast.owner, facts={"level": "county", "architecture_layers": ["app_support"]})
-    lifecycle.submit(project.pk, actor=cast.owner)
+    county_owner = UserFactory(role="owner", unit=Unit.objects.get(code="jiangshan"))
+    project = draft(county_owner, facts={"architecture_layers": ["app_support"]})
+    lifecycle.submit(project.pk, actor=county_owner)
     project.refresh_from_db()
     assert project.stage == "submitted"
 

@@ -196,6 +196,14 @@ PROJECTS: list[tuple[str, str, dict, str, int, str]] = [
         1,
         "560000.00",
     ),
+    (
+        "江山市乡镇政务大厅业务系统",
+        "county_owner",
+        {"architecture_layers": ["business_app"]},  # a county need of no named kind (SCOPE-03, SCOPE-05)
+        "out_of_scope",
+        4,
+        "380000.00",
+    ),
     ("公安内部视频会议系统", "police_owner", {}, "withdrawn", 14, "900000.00"),
     ("交投集团办公自动化系统", "transport_group_owner", {}, "terminated", 25, "450000.00"),
 ]
@@ -277,7 +285,7 @@ def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimat
         )
         if stage == "draft":
             return project
-        if stage == "rejected":
+        if stage in {"rejected", "out_of_scope"}:
             lifecycle.submit(project.pk, actor=cast.owner)
             return project
         if stage == "returned":

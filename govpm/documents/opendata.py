@@ -63,6 +63,7 @@ PROJECT_STATUS = {
     Stage.OPERATION: "completion",
     Stage.EVALUATED: "completion",
     Stage.REJECTED: "cancelled",
+    Stage.OUT_OF_SCOPE: "cancelled",
     Stage.WITHDRAWN: "cancelled",
     Stage.TERMINATED: "cancelled",
 }

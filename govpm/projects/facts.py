@@ -42,9 +42,14 @@ BOOLEAN_FACTS = {
     "video_conference": "是否建设视频会议系统",
     "deploys_on_city_cloud": "是否部署或迁移到衢州市云计算中心",
 }
+# SCOPE-06: who owns the need and whether government funds pay for it. The owner type is the owner unit's
+# (set by the platform, as the level is: SCOPE-05); government funds are the owner's declaration.
+OWNER_TYPES = {"government": "政府部门", "enterprise": "市属国有企业"}
 LIST_FACTS = {"system_kinds": SYSTEM_KINDS, "architecture_layers": ARCHITECTURE_LAYERS}
 FACT_LABELS = {
     "level": "项目层级",
+    "owner_type": "业主类型",
+    "government_funds": "是否使用政府性资金",
     "category": "项目类别",
     "build_type": "建设类型",
     **BOOLEAN_FACTS,
@@ -110,7 +115,10 @@ def clean_facts(raw, *, partial: bool = True) -> dict:
         elif key == "build_type":
             if value not in BuildType.values:
                 raise _fail(key, f"应为 {'、'.join(BuildType.values)} 之一")
-        elif key in BOOLEAN_FACTS:
+        elif key == "owner_type":
+            if value not in OWNER_TYPES:
+                raise _fail(key, "应为 government（政府部门）或 enterprise（市属国有企业）")
+        elif key in BOOLEAN_FACTS or key == "government_funds":
             if not isinstance(value, bool):
                 raise _fail(key, "应为 true 或 false")
         elif key in LIST_FACTS:

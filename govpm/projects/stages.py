@@ -20,6 +20,9 @@ class Stage(models.TextChoices):
     SUBMITTED = "submitted", "已提交(待需求审核)"  # passed the automatic rules; waits for bdb's review
     RETURNED = "returned", "退回修改"  # bdb sent it back to the owner to amend and resubmit
     REJECTED = "rejected", "不予受理"  # a rule of 二(二) stopped it; bdb may reopen with a named override
+    # Outside the scope of 二(一) (SCOPE-05): not a 不予受理 case and not counted among rejections; bdb
+    # may still accept a county need of an unnamed kind ("等") with a reason (reopen).
+    OUT_OF_SCOPE = "out_of_scope", "不属于受理范围"
     POOLED = "pooled", "已入库"  # accepted into the demand pool, ranked by priority
     SCHEME = "scheme", "方案编制"  # the owner writes the one combined scheme (COORD-01)
     JOINT_REVIEW = "joint_review", "并联审核"  # eight units and experts review in parallel (COORD-02)
@@ -54,7 +57,9 @@ MAIN_PATH = (
     Stage.OPERATION,
     Stage.EVALUATED,
 )
-CLOSED_STAGES = frozenset({Stage.REJECTED, Stage.EVALUATED, Stage.WITHDRAWN, Stage.TERMINATED})
+CLOSED_STAGES = frozenset(
+    {Stage.REJECTED, Stage.OUT_OF_SCOPE, Stage.EVALUATED, Stage.WITHDRAWN, Stage.TERMINATED}
+)
 OPEN_STAGES = frozenset(Stage) - CLOSED_STAGES
 ALL_STAGES = frozenset(Stage)
 WITHDRAWABLE = frozenset(
@@ -263,11 +268,13 @@ ACTIONS: dict[str, ActionSpec] = {
             "提交需求",
             ["owner"],
             [S.DRAFT, S.RETURNED],
-            [S.SUBMITTED, S.REJECTED],
+            [S.SUBMITTED, S.OUT_OF_SCOPE, S.REJECTED],
             [
                 "SCOPE-01",
                 "SCOPE-02",
                 "SCOPE-03",
+                "SCOPE-05",
+                "SCOPE-06",
                 "REJ-01",
                 "REJ-03",
                 "REJ-04",
@@ -289,7 +296,14 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.POOLED, S.RETURNED, S.REJECTED],
             ["REJ-02", "REJ-07", "REJ-08", "REJ-10", "PLAN-04"],
         ),
-        _a("reopen", "豁免并重新受理", ["bdb"], [S.REJECTED], [S.SUBMITTED], ["REJ-09"]),
+        _a(
+            "reopen",
+            "豁免并重新受理",
+            ["bdb"],
+            [S.REJECTED, S.OUT_OF_SCOPE],
+            [S.SUBMITTED, S.REJECTED],
+            ["REJ-09", "SCOPE-05"],
+        ),
         _a("open_scheme", "启动方案编制", ["smart_office"], [S.POOLED], [S.SCHEME], ["PLAN-02"]),
         _a(
             "submit_scheme",

@@ -29,7 +29,6 @@ from govpm.projects.models import (
     CATEGORY_LABELS,
     BuildType,
     Inspection,
-    Level,
     Project,
     ReviewTask,
     Specialty,
@@ -300,8 +299,14 @@ def need_controls(project: Project | None = None) -> list[Control]:
             initial=project.requested_estimate if project else None,
             help="单位：元",
         ),
+        # No level control: the level follows the owner unit (SCOPE-05).
         Control(
-            "facts.level", FACT_LABELS["level"], "radio", choices=Level.choices, initial=facts.get("level")
+            "facts.government_funds",
+            FACT_LABELS["government_funds"],
+            "yesno",
+            choices=YES_NO,
+            initial={"True": "yes", "False": "no"}.get(str(facts.get("government_funds"))),
+            help="不使用政府性资金的项目不属于受理范围（SCOPE-06）",
         ),
         Control(
             "facts.category",

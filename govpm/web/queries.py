@@ -213,6 +213,7 @@ def dashboard(user: User) -> dict:
 
     hits = (
         Finding.objects.filter(project__in=projects, outcome=Finding.Outcome.HIT)
+        .exclude(rule_code__startswith="SCOPE-")  # out of scope is not a rejection (SCOPE-05)
         .values("rule_code")
         .annotate(n=Count("project_id", distinct=True))
         .order_by("rule_code")

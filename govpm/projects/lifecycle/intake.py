@@ -7,22 +7,34 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
-from govpm.accounts.models import User
+from govpm.accounts.codes import CITY_REGION
+from govpm.accounts.models import Unit, User
 from govpm.core import access, clock
 from govpm.core.errors import Forbidden, InvalidInput
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES
 from govpm.policy.models import Finding
 
 from ..facts import clean_facts
-from ..models import Decision, Project, ZombieListing
+from ..models import Decision, Level, Project, ZombieListing
 from ..rules import prescreen
 from ..stages import Stage
 from .base import refuse, require_text, transition, write_event
 
 
+def owner_facts(unit: Unit) -> dict:
+    """SCOPE-05, SCOPE-06: the level and owner type follow the owner unit, whatever a body says. A
+    county (市、区) unit or any unit outside the city's own region code is county level."""
+    county = unit.kind == Unit.Kind.COUNTY or unit.region_code != CITY_REGION
+    return {
+        "level": Level.COUNTY if county else Level.CITY,
+        "owner_type": "enterprise" if unit.kind == Unit.Kind.ENTERPRISE else "government",
+    }
+
+
 def _apply_facts(project: Project, facts: dict) -> None:
+    facts = {**facts, **owner_facts(project.owner_unit)}
     project.facts = facts
-    project.level = facts.get("level", project.level)
+    project.level = facts["level"]
     project.category = facts.get("category")
     project.build_type = facts.get("build_type", "")
     project.classified = facts.get("classified", False)
@@ -146,7 +158,10 @@ def submit(project_id: int, *, actor: User) -> Project:
             ]
         )
         project.submitted_at = clock.now()
-        step.move(Stage.REJECTED if hits else Stage.SUBMITTED)
+        # SCOPE-05: a need outside 二(一) is returned as 不属于受理范围, not rejected: the 不予受理 rules
+        # of 二(二) apply only to needs within the scope.
+        out_of_scope = [hit for hit in hits if hit.rule.startswith("SCOPE-")]
+        step.move(Stage.OUT_OF_SCOPE if out_of_scope else Stage.REJECTED if hits else Stage.SUBMITTED)
         step.record(hits=[hit.rule for hit in hits], priority=[hit.rule for hit in grounds])
     return step.project
 
@@ -218,6 +233,12 @@ def reopen(project_id: int, *, actor: User, rules: list[str], reason: str) -> Pr
         open_hits = Finding.objects.filter(
             project=step.project, outcome=Finding.Outcome.HIT, overridden_by__isnull=True
         )
+        scope_only = step.project.stage == Stage.OUT_OF_SCOPE
+        if scope_only:
+            # SCOPE-05: "等" is open for a county need's kind (SCOPE-03); no other scope rule bends.
+            if "SCOPE-06" in rules:
+                raise refuse("SCOPE-06", "不使用政府性资金的项目不属于受理范围，不能受理", field="rules")
+            open_hits = open_hits.filter(rule_code__startswith="SCOPE-")
         hit_codes = set(open_hits.values_list("rule_code", flat=True))
         if not rules or set(rules) != hit_codes:
             raise InvalidInput(
@@ -227,7 +248,14 @@ def reopen(project_id: int, *, actor: User, rules: list[str], reason: str) -> Pr
         Decision.objects.create(
             project=step.project, kind=Decision.Kind.OVERRIDE, outcome="override", reason=reason, actor=actor
         )
-        step.move(Stage.SUBMITTED)
+        # Accepted into scope, the need now meets the 不予受理 rules its submission found, if any.
+        rejected = (
+            scope_only
+            and Finding.objects.filter(
+                project=step.project, outcome=Finding.Outcome.HIT, overridden_by__isnull=True
+            ).exists()
+        )
+        step.move(Stage.REJECTED if rejected else Stage.SUBMITTED)
         step.record(rules=sorted(rules), reason=reason)
     return step.project
 

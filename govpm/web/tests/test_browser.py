@@ -107,7 +107,6 @@ def _need(page: Page) -> None:
     page.get_by_label("项目名称").fill("衢州市智慧医保服务平台")
     page.get_by_label("需求概述").fill("医保经办“一件事”集成服务")
     page.get_by_label("申报估算").fill("2,000,000.00")
-    page.locator('[data-control="facts.level"]').get_by_label("市本级").check()
     page.get_by_label("项目类别").select_option("1")
     page.get_by_label("建设类型").select_option("new")
     for key in [

@@ -46,7 +46,8 @@ def test_automatic_rule_hit_rejects_submission_with_citation_REJ_01_03_04_05_06(
 
 
 def test_clean_need_passes_every_automatic_rule_and_records_priority_PRI_01_04(cast):
-    """PRI-01 PRI-02 PRI-03 PRI-04: claimed grounds are recorded and rank the need."""
+    """PRI-01 PRI-02 PRI-03 PRI-04: claimed grounds are recorded; they rank the need only once bdb
+    confirms them (PRI-06, tests/test_priority.py)."""
     claims = [
         {"code": "national_pilot", "evidence": "国家试点批文"},
         {"code": "plan_task", "evidence": "规划第3条"},
@@ -57,7 +58,7 @@ def test_clean_need_passes_every_automatic_rule_and_records_priority_PRI_01_04(c
 
     project.refresh_from_db()
     assert project.stage == "submitted"
-    assert project.priority_score == 2
+    assert project.priority_score == 0  # claimed, not yet confirmed
     codes = set(
         Finding.objects.filter(project=project, outcome="priority").values_list("rule_code", flat=True)
     )

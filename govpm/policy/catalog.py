@@ -69,6 +69,15 @@ _RULES = [
     RuleDef(
         "PRI-04", RECORD, "二(二)优先列入情形", "国家、省级有明确任务要求或纳入全市数字化规划体系的数字化项目"
     ),
+    RuleDef(
+        "PRI-05", JUDGEMENT, "二(二)优先列入情形", "等其他符合优先列入情形：业主单位文字说明，市大数据局研判"
+    ),
+    RuleDef(
+        "PRI-06",
+        JUDGEMENT,
+        "二(二)优先列入情形",
+        "优先列入情形须附佐证材料，经市大数据局逐项确认后方计入排序；需求库按确认的优先情形数、再按提交时间排序",
+    ),
     # 二(二) not accepted
     RuleDef(
         "REJ-01",
@@ -224,6 +233,7 @@ PRIORITY_RULES = {
     "award_transfer": "PRI-02",
     "innovative": "PRI-03",
     "plan_task": "PRI-04",
+    "other": "PRI-05",
 }
 
 

@@ -23,6 +23,7 @@ PRIORITY_CLAIMS = {
     "award_transfer": "获奖科技成果转化项目",
     "innovative": "具有创新性、领先性的政府数字化转型项目",
     "plan_task": "国家、省级明确任务或纳入全市数字化规划体系",
+    "other": "其他符合优先列入情形（在佐证材料中写明情形）",  # PRI-05: "等其他符合优先列入情形"
 }
 ARCHITECTURE_LAYERS = {
     "business_app": "业务应用",
@@ -91,6 +92,11 @@ def _priority_claims(value) -> list[dict]:
             raise InvalidInput(f"优先列入情形：不识别的取值 {code!r}", field=f"facts.{key}.{index}.code")
         if not isinstance(evidence, str):
             raise InvalidInput("优先列入情形：佐证材料应为文字", field=f"facts.{key}.{index}.evidence")
+        if not evidence.strip():  # PRI-06: a claim without evidence is no claim
+            raise InvalidInput(
+                f"优先列入情形「{PRIORITY_CLAIMS[code]}」：须填写佐证材料",
+                field=f"facts.{key}.{index}.evidence",
+            )
         claims.append({"code": code, "evidence": evidence.strip()})
     if len({claim["code"] for claim in claims}) != len(claims):
         raise _fail(key, "取值重复")

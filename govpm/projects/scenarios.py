@@ -88,7 +88,14 @@ def _submit(project: Project, cast: Cast, shift: Shift) -> None:
 
 
 def _pool(project: Project, cast: Cast, shift: Shift) -> None:
-    lifecycle.review_needs(project.pk, actor=cast.bdb, decision="accept", answers=ALL_CLEAR)
+    # PRI-06: bdb confirms each claimed priority ground the walk's needs bring, with its reason.
+    confirmed = {
+        claim["code"]: {"confirmed": True, "reason": "佐证材料属实，予以确认"}
+        for claim in project.facts.get("priority_claims", [])
+    }
+    lifecycle.review_needs(
+        project.pk, actor=cast.bdb, decision="accept", answers=ALL_CLEAR, priority=confirmed
+    )
 
 
 def _open_scheme(project: Project, cast: Cast, shift: Shift) -> None:

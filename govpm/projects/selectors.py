@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from govpm.accounts.models import User
 from govpm.core import access
@@ -14,7 +14,8 @@ from .models import Contract, Deadline, Decision, IssuedDocument, Level, Project
 from .stages import MAIN_PATH, Stage
 
 ORDERINGS = {
-    "priority": ["-priority_score", "id"],
+    # PRI-06: confirmed priority grounds first, then the earlier submission (drafts, unsubmitted, last).
+    "priority": ["-priority_score", F("submitted_at").asc(nulls_last=True), "id"],
     "newest": ["-id"],
     "oldest": ["id"],
     "name": ["name", "id"],

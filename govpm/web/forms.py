@@ -94,6 +94,15 @@ def action_controls(action: str, project: Project, user) -> list[Control]:
             Control(f"answers.{rule}", f"{rule} {RULES[rule].text}", "answer", required=True)
             for rule in JUDGEMENT_REJECTIONS
         ]
+        controls += [  # PRI-06: each claimed priority ground confirmed or not, with the reason
+            Control(
+                f"priority.{claim['code']}",
+                f"{PRIORITY_RULES[claim['code']]} {PRIORITY_CLAIMS[claim['code']]}（佐证：{claim['evidence']}）",
+                "verdict",
+                required=True,
+            )
+            for claim in project.facts.get("priority_claims", [])
+        ]
         controls += [
             _c(
                 i.ReviewNeeds,
@@ -385,6 +394,11 @@ class Form:
                 code: (data.get(f"shares.{code}", "") if data is not None else "")
                 for code, _ in control.choices
             }
+        elif control.kind == "verdict":
+            bound.extra = {
+                "confirmed": data.get(f"{control.name}.confirmed", "") if data is not None else "",
+                "reason": data.get(f"{control.name}.reason", "") if data is not None else "",
+            }
         elif control.kind == "answer":
             bound.extra = {
                 "hit": data.get(f"{control.name}.hit", "") if data is not None else "",
@@ -421,6 +435,13 @@ class Form:
             if kind == "confirm":
                 if post.get(name) != "yes":
                     raise InvalidInput("请勾选确认：此操作不可撤销", field=name)
+            elif kind == "verdict":
+                confirmed = post.get(f"{name}.confirmed")
+                if confirmed in {"yes", "no"}:
+                    data.setdefault("priority", {})[name.removeprefix("priority.")] = {
+                        "confirmed": confirmed == "yes",
+                        "reason": post.get(f"{name}.reason", ""),
+                    }
             elif kind == "answer":
                 hit = post.get(f"{name}.hit")
                 if hit in {"yes", "no"}:

@@ -85,10 +85,18 @@ class Answer(Strict):
     reason = serializers.CharField(label="理由", allow_blank=True)
 
 
+class Verdict(Strict):
+    """PRI-06: bdb's word on one priority claim."""
+
+    confirmed = serializers.BooleanField(label="是否确认")
+    reason = serializers.CharField(label="理由", allow_blank=True)
+
+
 class ReviewNeeds(Strict):
     decision = serializers.ChoiceField(label="审核结论", choices=["accept", "return", "reject"])
     answers = serializers.DictField(label="研判意见", child=Answer())
     comment = serializers.CharField(label="审核意见", required=False, allow_blank=True, default="")
+    priority = serializers.DictField(label="优先情形研判", child=Verdict(), required=False, default=dict)
 
 
 class Reopen(Strict):

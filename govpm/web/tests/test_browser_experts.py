@@ -80,3 +80,34 @@ def test_smart_office_draws_the_experts_in_the_ui_and_sees_each_exclusion_COORD_
 
     owner_page = ui.open(cast.owner, f"/projects/{project.pk}/joint-review/")
     expect(owner_page.locator(".exclusions")).to_have_count(0)  # the exclusion list is smart_office's
+
+
+def test_bdb_confirms_each_priority_claim_on_the_review_checklist_PRI_06(ui, cast, travel):  # noqa: F811
+    """PRI-06 in chromium: the checklist shows each claim with its evidence; bdb confirms one and not the
+    other, each with a reason; only the confirmed one ranks the need."""
+    claims = [
+        {"code": "innovative", "evidence": "获省数字化改革最佳应用"},
+        {"code": "award_transfer", "evidence": "待补充获奖证书"},
+    ]
+    project = draft(cast.owner, facts={"priority_claims": claims})
+    lifecycle.submit(project.pk, actor=cast.owner)
+    page = ui.open(cast.bdb, f"/projects/{project.pk}/needs-review/")
+    expect(page.locator('[data-control="priority.innovative"]')).to_contain_text("获省数字化改革最佳应用")
+
+    def review(form):
+        for rule in ["REJ-02", "REJ-07", "REJ-08", "REJ-10"]:
+            control = form.locator(f'[data-control="answers.{rule}"]')
+            control.get_by_label("未命中").check()
+            control.get_by_label("理由").fill("经审核，不存在该情形")
+        innovative = form.locator('[data-control="priority.innovative"]')
+        innovative.get_by_label("确认", exact=True).check()
+        innovative.get_by_label("理由").fill("获奖文件属实")
+        award = form.locator('[data-control="priority.award_transfer"]')
+        award.get_by_label("不予确认").check()
+        award.get_by_label("理由").fill("未附获奖证书")
+        form.locator('[data-control="decision"]').get_by_label("同意入库").check()
+        ui.shot(page, "needs-review-priority")
+
+    ui.act(cast.bdb, project.pk, "review_needs", review, path=f"/projects/{project.pk}/needs-review/")
+    project.refresh_from_db()
+    assert project.stage == "pooled" and project.priority_score == 1

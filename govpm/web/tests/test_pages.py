@@ -135,12 +135,14 @@ def test_need_form_refuses_a_malformed_estimate_beside_its_field(cast, login):
 
 
 def test_need_created_through_the_form_then_submitted_with_priority_recorded(cast, login):
-    """PLAN-01 SCOPE-01 PRI-04: create, then submit; the priority claim is ranked in the pool."""
+    """PLAN-01 SCOPE-01 PRI-04: create, then submit; the priority claim is recorded (PRI-06: it ranks the
+    need once bdb confirms it)."""
     client = login(cast.owner)
     response = client.post("/projects/new/", need_form())
     project = Project.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/projects/{project.pk}/"
-    assert project.requested_estimate == Decimal("1500000.00") and project.priority_score == 1
+    assert project.requested_estimate == Decimal("1500000.00") and project.priority_score == 0
+    assert [claim["code"] for claim in project.facts["priority_claims"]] == ["plan_task"]
     assert project.facts["deploys_on_city_cloud"] is True and project.facts["system_kinds"] == []
     client.post(f"/projects/{project.pk}/actions/submit/")
     assert Project.objects.get(pk=project.pk).stage == Stage.SUBMITTED

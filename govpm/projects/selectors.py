@@ -13,7 +13,7 @@ from .facts import ARCHITECTURE_LAYERS
 from .models import Contract, Deadline, Decision, IssuedDocument, Level, Project, ReviewTask
 from .stages import MAIN_PATH, Stage
 
-ORDERINGS = {
+ORDERINGS: dict[str, list] = {
     # PRI-06: confirmed priority grounds first, then the earlier submission (drafts, unsubmitted, last).
     "priority": ["-priority_score", F("submitted_at").asc(nulls_last=True), "id"],
     "newest": ["-id"],

@@ -436,12 +436,8 @@ class Form:
                 if post.get(name) != "yes":
                     raise InvalidInput("请勾选确认：此操作不可撤销", field=name)
             elif kind == "verdict":
-                confirmed = post.get(f"{name}.confirmed")
-                if confirmed in {"yes", "no"}:
-                    data.setdefault("priority", {})[name.removeprefix("priority.")] = {
-                        "confirmed": confirmed == "yes",
-                        "reason": post.get(f"{name}.reason", ""),
-                    }
+                if (verdict := _verdict(post, name)) is not None:
+                    data.setdefault("priority", {})[name.removeprefix("priority.")] = verdict
             elif kind == "answer":
                 hit = post.get(f"{name}.hit")
                 if hit in {"yes", "no"}:
@@ -509,6 +505,14 @@ class Form:
     @property
     def has_errors(self) -> bool:
         return bool(self.errors) or any(bound.errors for bound in self.bound)
+
+
+def _verdict(post: QueryDict | None, name: str) -> dict | None:
+    """PRI-06: bdb's verdict on one priority claim, or None when the radio was left empty."""
+    confirmed = post.get(f"{name}.confirmed") if post is not None else None
+    if post is None or confirmed not in {"yes", "no"}:
+        return None
+    return {"confirmed": confirmed == "yes", "reason": post.get(f"{name}.reason", "")}
 
 
 def _put_answer(data: dict, name: str, hit: bool, reason: str) -> None:

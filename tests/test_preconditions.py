@@ -10,7 +10,7 @@ import pytest
 from govpm.core import clock as govpm_clock
 from govpm.projects import lifecycle
 from govpm.projects.models import Event, Project
-from govpm.projects.scenarios import DICTIONARY, advance
+from govpm.projects.scenarios import DICTIONARY, advance, record_code
 from govpm.projects.stages import ACTIONS
 
 from .factories import api_for, draft
@@ -28,8 +28,14 @@ def _accepted(cast, clock):
     return project
 
 
-def _designed(cast, clock):
+def _coded(cast, clock):
     project = _accepted(cast, clock)
+    record_code(project, cast)
+    return project
+
+
+def _designed(cast, clock):
+    project = _coded(cast, clock)
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意初步设计")
     return project
 
@@ -114,6 +120,14 @@ CASES = [
         "ndrc",
         lambda p: {"approval_text": "同"},
     ),
+    (
+        "issue_design_approval",
+        "project_code_recorded",
+        _accepted,
+        "ndrc",
+        lambda p: {"approval_text": "同意"},
+    ),
+    ("issue_price_review", "project_code_recorded", _approval, "review_center", lambda p: {}),
     ("issue_price_review", "price_review_not_issued", _priced, "review_center", lambda p: {}),
     (
         "record_funding",
@@ -126,13 +140,6 @@ CASES = [
         "record_funding",
         "price_review_issued",
         _designed,
-        "finance",
-        lambda p: {"amount": "1000.00", "decided_on": _today()},
-    ),
-    (
-        "record_funding",
-        "project_code_recorded",
-        _priced,
         "finance",
         lambda p: {"amount": "1000.00", "decided_on": _today()},
     ),

@@ -137,15 +137,22 @@ def _approve(project: Project, cast: Cast, shift: Shift) -> None:
     lifecycle.leading_group_decide(project.pk, actor=cast.leading_group, decision="approve", reason="同意")
 
 
+def record_code(project: Project, cast: Cast) -> None:
+    """The owner records the online platform's project code, before any approval document (COORD-09)."""
+    lifecycle.record_project_code(
+        project.pk,
+        actor=cast.owner,
+        project_code=f"{clock.today().year}-330800-65-01-{project.pk % 100000:05d}1",
+    )
+
+
 def _fund(project: Project, cast: Cast, shift: Shift) -> None:
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    record_code(project, cast)
     shift(dt.timedelta(days=1))
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意初步设计")
     lifecycle.issue_price_review(project.pk, actor=cast.review_center, review_text="按概算价出具")
     today = clock.today()
-    lifecycle.record_project_code(
-        project.pk, actor=cast.owner, project_code=f"{today.year}-330800-65-01-{project.pk % 100000:05d}1"
-    )
     project.refresh_from_db()
     assert project.approved_estimate is not None  # the design approval set it
     lifecycle.record_funding(

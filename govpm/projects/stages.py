@@ -161,10 +161,10 @@ PRICE_REVIEW_ISSUED = P(
     "尚未出具价格评审意见书，不能落实资金",
     lambda p: "price_review" in _kinds(p),
 )
-PROJECT_CODE_RECORDED = P(
+PROJECT_CODE_RECORDED = P(  # COORD-09: the code comes before the approval documents (classified exempt)
     "project_code_recorded",
-    "COORD-05",
-    "尚未登记投资项目在线审批监管平台生成的项目代码",
+    "COORD-09",
+    "尚未登记投资项目在线审批监管平台生成的项目代码，不能出具审批文件",
     lambda p: bool(p.classified or p.project_code),
 )
 
@@ -368,7 +368,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (),
             ["COORD-04", "TIME-01"],
             irreversible=True,
-            pre=[APPLICATION_ACCEPTED, DESIGN_APPROVAL_NOT_ISSUED],
+            pre=[APPLICATION_ACCEPTED, PROJECT_CODE_RECORDED, DESIGN_APPROVAL_NOT_ISSUED],
         ),
         _a(
             "issue_price_review",
@@ -378,7 +378,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (),
             ["COORD-04"],
             irreversible=True,
-            pre=[PRICE_REVIEW_NOT_ISSUED],
+            pre=[PROJECT_CODE_RECORDED, PRICE_REVIEW_NOT_ISSUED],
         ),
         _a(
             "record_project_code",
@@ -395,7 +395,7 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.APPROVAL],
             [S.FUNDED],
             ["COORD-04", "COORD-05", "COORD-06"],
-            pre=[DESIGN_APPROVAL_ISSUED, PRICE_REVIEW_ISSUED, PROJECT_CODE_RECORDED],
+            pre=[DESIGN_APPROVAL_ISSUED, PRICE_REVIEW_ISSUED],  # both need the code first (COORD-09)
         ),
         _a("start_procurement", "启动招标采购", ["owner"], [S.FUNDED], [S.PROCUREMENT], ["IMPL-01"]),
         _a("record_tender", "登记招标", ["owner"], [S.PROCUREMENT], (), ["IMPL-01"]),

@@ -196,6 +196,12 @@ def test_a_project_goes_from_draft_to_operation_entirely_through_the_ui(ui, cast
     page = ui.open(cast.ndrc, "/")
     expect(page.locator("#workbench-items")).to_contain_text("剩余3天")
     ui.shot(page, "workbench")
+    ui.act(  # COORD-09: the project code before the approval documents
+        cast.ndrc,
+        pid,
+        "record_project_code",
+        lambda form: form.get_by_label("项目代码").fill(f"2026-330800-65-01-{pid:05d}1"),
+    )
     ui.act(
         cast.ndrc,
         pid,
@@ -203,12 +209,6 @@ def test_a_project_goes_from_draft_to_operation_entirely_through_the_ui(ui, cast
         lambda form: form.get_by_label("批复内容").fill("同意初步设计"),
     )
     ui.act(cast.review_center, pid, "issue_price_review")
-    ui.act(
-        cast.ndrc,
-        pid,
-        "record_project_code",
-        lambda form: form.get_by_label("项目代码").fill(f"2026-330800-65-01-{pid:05d}1"),
-    )
 
     def funding(form):
         form.get_by_label("衢州市", exact=True).fill("1200000.00")

@@ -11,7 +11,7 @@ from govpm.accounts.models import Unit
 from govpm.core.money import format_wan, format_yuan
 from govpm.projects import lifecycle
 from govpm.projects.models import Event, Funding, Project, Tender
-from govpm.projects.scenarios import advance
+from govpm.projects.scenarios import advance, record_code
 from govpm.projects.stages import Stage
 from govpm.web.templatetags.web import wan, yuan
 from tests.factories import UserFactory, draft
@@ -250,9 +250,9 @@ def test_funding_share_rows_per_region_must_add_up(cast, clock, login):
     """COORD-06: 分级负担 rows per region; a wrong sum is refused beside the shares."""
     project = advance(draft(cast.owner), cast, to=Stage.APPROVAL, shift=clock.shift)
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
     lifecycle.issue_price_review(project.pk, actor=cast.review_center)
-    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     project.refresh_from_db()
     client = login(cast.finance)
     body = {
@@ -274,6 +274,7 @@ def test_only_the_actions_this_user_may_take_now_are_offered(cast, clock, login)
     assert 'data-action="accept_application"' in page and 'data-action="issue_design_approval"' not in page
     assert 'data-action="record_funding"' not in page
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    record_code(project, cast)  # COORD-09: the code before the approval
     page = login(cast.ndrc).get(f"/projects/{project.pk}/").content.decode()
     assert 'data-action="accept_application"' not in page and 'data-action="issue_design_approval"' in page
     assert (

@@ -46,7 +46,7 @@ def _spec_tables():
 
 # What spec/additions-2026-12.md adds to lifecycle.md's tables (issue 9): its stages, its actions, and the
 # actions whose targets it widens.
-ADDED_STAGES = {"out_of_scope"}  # SCOPE-05: 不属于受理范围, apart from 不予受理
+ADDED_STAGES = {"out_of_scope", "merged"}  # SCOPE-05: 不属于受理范围; PLAN-07: 已合并
 ADDED_ACTIONS = {"draw_experts"}  # COORD-07
 WIDENED_TARGETS = {
     "submit": {"out_of_scope"},  # SCOPE-05

@@ -127,6 +127,12 @@ _RULES = [
     RuleDef(
         "PLAN-03", RECORD, "三(一)2", "所有方案需按照“四横三纵”要求进行设计，并明确具体工作任务和实施计划"
     ),
+    RuleDef(
+        "PLAN-07",
+        PROCEDURE,
+        "三(一)1",
+        "合并谋划的项目：被合并的需求转为“已合并”（非终止），其单位可查阅合并后的项目",
+    ),
     RuleDef("PLAN-04", PROCEDURE, "三(一)3", "项目需求经市大数据局审核后提交市智慧办"),
     # 三(二) coordination
     RuleDef(

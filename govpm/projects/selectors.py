@@ -31,7 +31,9 @@ def visible_projects(user) -> QuerySet[Project]:
     projects = Project.objects.all()
     scope = access.project_scope(user)
     if scope == access.OWN_UNIT:
-        return projects.filter(owner_unit_id=user.unit_id)
+        # PLAN-07: a unit whose need was merged into another project keeps reading that project.
+        merged_into = Project.objects.filter(owner_unit_id=user.unit_id, merged_into__isnull=False)
+        return projects.filter(Q(owner_unit_id=user.unit_id) | Q(pk__in=merged_into.values("merged_into_id")))
     if scope == access.REVIEWED:
         return projects.filter(pk__in=ReviewTask.objects.filter(expert=user).values("project_id"))
     if scope == access.ALL_BUT_DRAFTS:

@@ -37,6 +37,7 @@ class Stage(models.TextChoices):
     FINAL_ACCEPTANCE = "final_acceptance", "终验办理"  # the owner applied; smart_office decides
     OPERATION = "operation", "运行中"  # passed final acceptance; post-evaluation due a year later
     EVALUATED = "evaluated", "已后评估"  # post-evaluated (SUPV-04); the lifecycle is complete
+    MERGED = "merged", "已合并"  # merged into another project (PLAN-07); its unit still reads that project
     WITHDRAWN = "withdrawn", "已撤回"  # the owner withdrew it before funding
     TERMINATED = "terminated", "已终止"  # stopped by smart_office or rejected by the leading group
 
@@ -58,7 +59,7 @@ MAIN_PATH = (
     Stage.EVALUATED,
 )
 CLOSED_STAGES = frozenset(
-    {Stage.REJECTED, Stage.OUT_OF_SCOPE, Stage.EVALUATED, Stage.WITHDRAWN, Stage.TERMINATED}
+    {Stage.REJECTED, Stage.OUT_OF_SCOPE, Stage.MERGED, Stage.EVALUATED, Stage.WITHDRAWN, Stage.TERMINATED}
 )
 OPEN_STAGES = frozenset(Stage) - CLOSED_STAGES
 ALL_STAGES = frozenset(Stage)
@@ -304,7 +305,7 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.SUBMITTED, S.REJECTED],
             ["REJ-09", "SCOPE-05"],
         ),
-        _a("open_scheme", "启动方案编制", ["smart_office"], [S.POOLED], [S.SCHEME], ["PLAN-02"]),
+        _a("open_scheme", "启动方案编制", ["smart_office"], [S.POOLED], [S.SCHEME], ["PLAN-02", "PLAN-07"]),
         _a(
             "submit_scheme",
             "提交合并方案",

@@ -39,7 +39,7 @@ def open_scheme(
         for other in merged:
             before = _values(other)
             other.merged_into = step.project
-            other.stage = Stage.TERMINATED
+            other.stage = Stage.MERGED  # PLAN-07: merged, not terminated
             write_event(
                 other,
                 actor=actor,

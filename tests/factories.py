@@ -11,7 +11,8 @@ from govpm.accounts.codes import make_credit_code
 from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
 from govpm.projects import lifecycle
-from govpm.projects.scenarios import GOOD_FACTS, Cast, enrol_experts
+from govpm.projects.models import Expert, Specialty
+from govpm.projects.scenarios import GOOD_FACTS, Cast
 
 _serial = itertools.count(1)
 
@@ -67,7 +68,10 @@ def make_cast(owner: User | None = None) -> Cast:
         experts=[role_user("expert", "experts"), role_user("expert", "experts")],
         reviewers=reviewers,
     )
-    enrol_experts(cast)  # the library the draws read (COORD-07)
+    for user in cast.experts:  # the library the draws read (COORD-07); test data, not an audited write
+        Expert.objects.create(
+            user=user, name=str(user), specialties=[Specialty.SOFTWARE], employer_name="浙江大学"
+        )
     return cast
 
 

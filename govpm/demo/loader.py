@@ -272,15 +272,16 @@ def _cast(users: dict[str, User], owner: str) -> Cast:
         reviewers=reviewers,
     )
     enrol_experts(cast)  # the demo experts are in the library the draws read (COORD-07)
-    if not Expert.objects.filter(user=users["expert3"]).exists():
+    health = users["owner"].unit
+    if health is not None and not Expert.objects.filter(user=users["expert3"]).exists():
         # Employed by the health commission: every draw for its projects excludes them (回避, COORD-07).
         lifecycle.add_expert(
             actor=users["smart_office"],
             user_id=users["expert3"].pk,
             name=str(users["expert3"]),
             specialties=[Specialty.SOFTWARE],
-            employer_name=users["owner"].unit.name,
-            employer_unit_id=users["owner"].unit_id,
+            employer_name=health.name,
+            employer_unit_id=health.pk,
         )
     return cast
 

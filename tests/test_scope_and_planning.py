@@ -1,5 +1,7 @@
 """二(一) scope and 三(一) planning: what may enter the demand pool, how needs are grouped and designed."""
 
+import dataclasses
+
 import pytest
 
 from govpm.accounts.models import Unit
@@ -139,7 +141,9 @@ def test_merged_needs_are_merged_not_terminated_and_their_units_keep_read_access
     on it — only the implementing owner unit does."""
     other_owner = UserFactory(role="owner")
     lead = advance(draft(cast.owner, name="主需求"), cast, to="pooled")
-    merged = advance(draft(other_owner, name="被合并需求"), cast, to="pooled")
+    merged = advance(
+        draft(other_owner, name="被合并需求"), dataclasses.replace(cast, owner=other_owner), to="pooled"
+    )
 
     lifecycle.open_scheme(lead.pk, actor=cast.smart_office, merge_ids=[merged.pk])
 

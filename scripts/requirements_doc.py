@@ -26,6 +26,7 @@ LANDED_ADDITIONS: frozenset[str] = frozenset(
     {"INV-01", "INV-02", "INV-03", "INV-04", "PORT-01", "PORT-02", "PORT-03", "PORT-04", "PORT-05"}
     | {"TGT-08", "TGT-09", "TGT-10"}
     | {"NOTE-01", "NOTE-02", "NOTE-03"}
+    | {"COORD-07", "SCOPE-05", "SCOPE-06", "PRI-05", "PRI-06", "COORD-09"}
 )
 FAMILIES = "SCOPE|PRI|REJ|PLAN|COORD|IMPL|SUPV|PROMO|ORG|TIME|TGT|DOC|INV|MAT|NOTE|PERF|PORT"
 ID = re.compile(rf"\b({FAMILIES})-(\d{{2}})\b")

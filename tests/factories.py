@@ -11,6 +11,7 @@ from govpm.accounts.codes import make_credit_code
 from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
 from govpm.projects import lifecycle
+from govpm.projects.models import Expert, Specialty
 from govpm.projects.scenarios import GOOD_FACTS, Cast
 
 _serial = itertools.count(1)
@@ -56,7 +57,7 @@ def make_cast(owner: User | None = None) -> Cast:
         code: role_user(code)
         for code in ["bdb", "cac", "bizenv", "ndrc", "finance", "regulator", "review_center"]
     }
-    return Cast(
+    cast = Cast(
         owner=owner or UserFactory(role="owner"),
         bdb=reviewers["bdb"],
         smart_office=role_user("smart_office"),
@@ -67,6 +68,11 @@ def make_cast(owner: User | None = None) -> Cast:
         experts=[role_user("expert", "experts"), role_user("expert", "experts")],
         reviewers=reviewers,
     )
+    for user in cast.experts:  # the library the draws read (COORD-07); test data, not an audited write
+        Expert.objects.create(
+            user=user, name=str(user), specialties=[Specialty.SOFTWARE], employer_name="浙江大学"
+        )
+    return cast
 
 
 def draft(

@@ -51,13 +51,14 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
         {
             "requested_estimate": "2000000.00",
             "modules": ["门户", "经办"],
-            "experts": [user.pk for user in cast.experts],
             "scheme_summary": "合并方案",
         },
         expect_stage="joint_review",
     )
+    # COORD-07: smart_office draws the experts; their tasks open with the draw
+    act(cast.smart_office, "draw_experts", {"specialties": ["software"], "per_specialty": 2})
     tasks = list(ReviewTask.objects.filter(project_id=pid))
-    assert len(tasks) == 8 + 2  # eight units and two experts (COORD-02)
+    assert len(tasks) == 8 + 2  # eight units and two drawn experts (COORD-02, COORD-07)
     for task in tasks:
         act(cast.reviewer_for(task), "record_opinion", {"opinion": "agree", "comment": "同意"})
     act(
@@ -68,12 +69,12 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
     )
     act(cast.leading_group, "leading_group_decide", {"decision": "approve"}, expect_stage="approval")
     act(cast.ndrc, "accept_application")
+    act(cast.ndrc, "record_project_code", {"project_code": "2026-330800-65-01-000011"})  # COORD-09: first
     clock.shift(dt.timedelta(days=2))
     body = act(cast.ndrc, "issue_design_approval", {"approval_text": "同意初步设计"})
     time_01 = next(d for d in body["project"]["deadlines"] if d["code"] == "TIME-01")
     assert time_01["status"] == "done"
     act(cast.review_center, "issue_price_review", {"amount": "1800000.00"})
-    act(cast.ndrc, "record_project_code", {"project_code": "2026-330800-65-01-000011"})
     act(
         cast.finance,
         "record_funding",

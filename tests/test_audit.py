@@ -114,7 +114,7 @@ def test_merged_needs_get_events_with_their_changes_through_the_same_path_I8_6(c
 
     event = Event.objects.filter(project=other).latest("id")
     assert event.action == "open_scheme" and event.payload == {"merged_into": lead.pk}
-    assert event.changes["stage"] == ["pooled", "terminated"]
+    assert event.changes["stage"] == ["pooled", "merged"]  # PLAN-07: 已合并, not terminated
     assert event.changes["merged_into_id"] == [None, lead.pk]
     assert audit.verify() == []
 

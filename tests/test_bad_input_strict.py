@@ -367,9 +367,9 @@ def test_a_need_with_an_estimate_of_zero_cannot_be_submitted_issue13(cast):
 def test_funding_decided_tomorrow_is_refused_issue13(cast, clock):
     project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
     lifecycle.issue_price_review(project.pk, actor=cast.review_center)
-    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     tomorrow = govpm_clock.today() + dt.timedelta(days=1)
 
     response = api_for(cast.finance).post(

@@ -11,7 +11,7 @@ from govpm.core import calendar
 from govpm.core.models import Holiday
 from govpm.projects import lifecycle
 from govpm.projects.models import Deadline, Event, Project, Reminder
-from govpm.projects.scenarios import advance
+from govpm.projects.scenarios import advance, record_code
 
 from .factories import api_for, draft
 
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def in_approval(cast, clock):
-    return advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
+    project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
+    record_code(project, cast)  # COORD-09: the code before the approval documents
+    return project
 
 
 def test_late_design_approval_is_issued_and_recorded_late_never_hidden_TIME_01_COORD_04(

@@ -50,6 +50,9 @@ def _every_stage(cast, clock) -> dict[str, Project]:
     host = advance(draft(cast.owner, name="项目-host"), cast, to="pooled")
     merged = advance(draft(cast.owner, name="项目-merged"), cast, to="pooled")
     lifecycle.open_scheme(host.pk, actor=cast.smart_office, merge_ids=[merged.pk])
+    # SCOPE-06: an owner declaring no government funds is out of scope (issue 9)
+    outside = draft(cast.owner, name="项目-out-of-scope", facts={"government_funds": False})
+    lifecycle.submit(outside.pk, actor=cast.owner)
     late = advance(draft(cast.owner, name="项目-terminated-late"), cast, to="funded", shift=shift)
     lifecycle.terminate(late.pk, actor=cast.smart_office, reason="政策调整，停止建设")
 
@@ -60,6 +63,7 @@ def _every_stage(cast, clock) -> dict[str, Project]:
         "terminated_before_approval": stopped,
         "terminated_by_leading_group": refused,
         "merged_need": merged,
+        "out_of_scope": outside,
         "terminated_after_approval": late,
     }
     for project in projects.values():

@@ -2,6 +2,7 @@
 lifecycle's refusal, the project page's disabled action with its reason, and the workbench's row."""
 
 import datetime as dt
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from govpm.core import clock as govpm_clock
 from govpm.projects import lifecycle
 from govpm.projects.models import Event, Project
-from govpm.projects.scenarios import DICTIONARY, advance
+from govpm.projects.scenarios import DICTIONARY, advance, record_code
 from govpm.projects.stages import ACTIONS
 
 from .factories import api_for, draft
@@ -27,8 +28,14 @@ def _accepted(cast, clock):
     return project
 
 
-def _designed(cast, clock):
+def _coded(cast, clock):
     project = _accepted(cast, clock)
+    record_code(project, cast)
+    return project
+
+
+def _designed(cast, clock):
+    project = _coded(cast, clock)
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意初步设计")
     return project
 
@@ -41,6 +48,19 @@ def _priced(cast, clock):
 
 def _joint_review(cast, clock):
     return advance(draft(cast.owner), cast, to="joint_review", shift=clock.shift)
+
+
+def _undrawn(cast, clock):
+    """The scheme is in joint review; smart_office has not drawn the experts yet (COORD-07)."""
+    project = advance(draft(cast.owner), cast, to="scheme", shift=clock.shift)
+    lifecycle.submit_scheme(
+        project.pk,
+        actor=cast.owner,
+        requested_estimate=Decimal("1000000.00"),
+        modules=["全部"],
+        scheme_summary="合并方案",
+    )
+    return project
 
 
 def _all_answered(cast, clock):
@@ -100,6 +120,14 @@ CASES = [
         "ndrc",
         lambda p: {"approval_text": "同"},
     ),
+    (
+        "issue_design_approval",
+        "project_code_recorded",
+        _accepted,
+        "ndrc",
+        lambda p: {"approval_text": "同意"},
+    ),
+    ("issue_price_review", "project_code_recorded", _approval, "review_center", lambda p: {}),
     ("issue_price_review", "price_review_not_issued", _priced, "review_center", lambda p: {}),
     (
         "record_funding",
@@ -116,11 +144,18 @@ CASES = [
         lambda p: {"amount": "1000.00", "decided_on": _today()},
     ),
     (
-        "record_funding",
-        "project_code_recorded",
-        _priced,
-        "finance",
-        lambda p: {"amount": "1000.00", "decided_on": _today()},
+        "draw_experts",
+        "experts_not_drawn",
+        _joint_review,
+        "smart_office",
+        lambda p: {"specialties": ["software"], "per_specialty": 1},
+    ),
+    (
+        "issue_consultation",
+        "experts_drawn",
+        _undrawn,
+        "smart_office",
+        lambda p: {"approved_estimate": "1000000.00", "opinion_text": "同意"},
     ),
     ("remind_reviewers", "reviewers_missing", _all_answered, "smart_office", lambda p: {}),
     (

@@ -8,7 +8,7 @@ import pytest
 from govpm.core import clock as govpm_clock
 from govpm.projects import lifecycle
 from govpm.projects.models import Contract, Event, Payment, Project, ReviewTask, Tender
-from govpm.projects.scenarios import ALL_CLEAR, advance
+from govpm.projects.scenarios import ALL_CLEAR, advance, record_code
 
 from .factories import UserFactory, api_for, draft
 
@@ -405,9 +405,9 @@ def test_funding_shares_must_add_up_and_stay_within_the_estimate_COORD_06(cast, 
     """COORD-06 IMPL-03: 分级负担 shares add up to the amount; the amount stays within the estimate."""
     project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
     lifecycle.issue_price_review(project.pk, actor=cast.review_center)
-    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     shares = [
         {"region_code": "330800", "amount": "500000.00"},
         {"region_code": "330881", "amount": "500000.00"},
@@ -439,25 +439,34 @@ def test_funding_shares_must_add_up_and_stay_within_the_estimate_COORD_06(cast, 
     assert ok.status_code == 200 and ok.json()["project"]["stage"] == "funded"
 
 
-def test_funding_refused_without_the_project_code_unless_classified_COORD_05_SCOPE_04(cast, clock):
-    """COORD-05 SCOPE-04: the online platform's code is required, except for classified projects."""
+def test_approval_documents_refused_without_the_project_code_unless_classified_COORD_05_09_SCOPE_04(
+    cast, clock
+):
+    """COORD-05 COORD-09 SCOPE-04: the online platform's code comes before the 初步设计批复 and the 价格评审
+    意见书 (so no approval is issued, and nothing funded, without it), except for classified projects."""
     open_project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
     secret = advance(
         draft(cast.owner, name="涉密系统", facts={"classified": True}), cast, to="approval", shift=clock.shift
     )
     for project in (open_project, secret):
         lifecycle.accept_application(project.pk, actor=cast.ndrc)
-        lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
-        lifecycle.issue_price_review(project.pk, actor=cast.review_center)
-    body = {"amount": "1000.00", "decided_on": "2026-03-02"}
 
-    assert_refused(post(cast.finance, open_project, "record_funding", body), 400, "COORD-05")
+    assert_refused(
+        post(cast.ndrc, open_project, "issue_design_approval", {"approval_text": "同意"}), 400, "COORD-09"
+    )
+    assert_refused(post(cast.review_center, open_project, "issue_price_review", {}), 400, "COORD-09")
+    kinds = set(open_project.documents.values_list("kind", flat=True))
+    assert not kinds & {"design_approval", "price_review"}
+    lifecycle.issue_design_approval(secret.pk, actor=cast.ndrc, approval_text="同意")
+    lifecycle.issue_price_review(secret.pk, actor=cast.review_center)
+    body = {"amount": "1000.00", "decided_on": "2026-03-02"}
     assert post(cast.finance, secret, "record_funding", body).status_code == 200
 
 
 def test_price_review_must_state_the_approved_estimate_COORD_04(cast, clock):
     """COORD-04: 按项目概算价出具价格评审意见书."""
     project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
+    record_code(project, cast)  # COORD-09
 
     assert_refused(
         post(cast.review_center, project, "issue_price_review", {"amount": "1.00"}), 400, "COORD-04", "amount"

@@ -1,12 +1,15 @@
 """二(一) scope and 三(一) planning: what may enter the demand pool, how needs are grouped and designed."""
 
+import dataclasses
+
 import pytest
 
+from govpm.accounts.models import Unit
 from govpm.projects import lifecycle
 from govpm.projects.models import Event
 from govpm.projects.scenarios import advance
 
-from .factories import api_for, draft
+from .factories import UserFactory, api_for, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +38,9 @@ def test_category_must_be_one_of_the_seven_SCOPE_02(cast, category, status):
 
 def test_county_shared_platform_is_in_scope_SCOPE_03(cast):
     """SCOPE-03: county projects for shared platforms, public data or new infrastructure are in scope."""
-    project = draft(cast.owner, facts={"level": "county", "architecture_layers": ["app_support"]})
-    lifecycle.submit(project.pk, actor=cast.owner)
+    county_owner = UserFactory(role="owner", unit=Unit.objects.get(code="jiangshan"))
+    project = draft(county_owner, facts={"architecture_layers": ["app_support"]})
+    lifecycle.submit(project.pk, actor=county_owner)
     project.refresh_from_db()
     assert project.stage == "submitted"
 
@@ -54,7 +58,7 @@ def test_smart_office_merges_pooled_needs_into_one_large_project_PLAN_02(cast, c
     assert response.status_code == 200 and response.json()["project"]["stage"] == "scheme"
     for other in others:
         other.refresh_from_db()
-        assert other.stage == "terminated" and other.merged_into_id == lead.pk
+        assert other.stage == "merged" and other.merged_into_id == lead.pk  # PLAN-07: not terminated
         assert Event.objects.filter(project=other, action="open_scheme").get().payload == {
             "merged_into": lead.pk
         }
@@ -84,7 +88,6 @@ def test_scheme_must_follow_the_four_horizontal_three_vertical_architecture_PLAN
         {
             "requested_estimate": "100000.00",
             "modules": ["全部"],
-            "experts": [cast.experts[0].pk],
             "scheme_summary": "方案",
         },
         format="json",
@@ -131,3 +134,32 @@ def test_needs_returned_for_changes_can_be_amended_and_resubmitted_PLAN_04(cast)
         "update",
         "submit",
     ]
+
+
+def test_merged_needs_are_merged_not_terminated_and_their_units_keep_read_access_PLAN_07(cast, clock):
+    """PLAN-07: a merged need is 已合并; its unit reads the merged project (page and API) but cannot act
+    on it — only the implementing owner unit does."""
+    other_owner = UserFactory(role="owner")
+    lead = advance(draft(cast.owner, name="主需求"), cast, to="pooled")
+    merged = advance(
+        draft(other_owner, name="被合并需求"), dataclasses.replace(cast, owner=other_owner), to="pooled"
+    )
+
+    lifecycle.open_scheme(lead.pk, actor=cast.smart_office, merge_ids=[merged.pk])
+
+    merged.refresh_from_db()
+    assert merged.stage == "merged" and merged.stage_label == "已合并"
+    client = api_for(other_owner)
+    assert client.get(f"/api/v1/projects/{lead.pk}/").status_code == 200
+    listed = {row["id"] for row in client.get("/api/v1/projects/").json()["results"]}
+    assert {lead.pk, merged.pk} <= listed
+    refused = client.post(
+        f"/api/v1/projects/{lead.pk}/actions/submit_scheme/",
+        {"requested_estimate": "100000.00", "modules": ["全部"], "scheme_summary": "方案"},
+        format="json",
+    )
+    assert refused.status_code == 403
+    lead.refresh_from_db()
+    assert lead.stage == "scheme"
+    outsider = api_for(UserFactory(role="owner"))
+    assert outsider.get(f"/api/v1/projects/{lead.pk}/").status_code == 404

@@ -17,8 +17,8 @@ from govpm.core import clock
 from govpm.core.models import Holiday
 from govpm.projects import lifecycle
 from govpm.projects.lifecycle.deadlines import process_deadlines
-from govpm.projects.models import Project, ReviewTask
-from govpm.projects.scenarios import ALL_CLEAR, GOOD_FACTS, Cast, advance
+from govpm.projects.models import Expert, Project, ReviewTask, Specialty
+from govpm.projects.scenarios import ALL_CLEAR, GOOD_FACTS, Cast, advance, enrol_experts
 
 PASSWORD = "govpm-demo"
 
@@ -43,6 +43,7 @@ ACCOUNTS = [
     ("review_center", "review_center", "review_center", "市评审中心评审员（演示）"),
     ("expert", "expert", "experts", "信息化专家甲（演示）"),
     ("expert2", "expert", "experts", "信息化专家乙（演示）"),
+    ("expert3", "expert", "experts", "卫健信息化专家丙（演示）"),
     ("leading_group", "leading_group", "leading_group", "领导小组审定人（演示）"),
     ("observer", "observer", "smart_office", "考核监督人员（演示，只读）"),
     ("police_owner", "owner", "police", "市公安局项目联络员（演示）"),
@@ -196,6 +197,15 @@ PROJECTS: list[tuple[str, str, dict, str, int, str]] = [
         1,
         "560000.00",
     ),
+    (
+        "江山市乡镇政务大厅业务系统",
+        "county_owner",
+        {"architecture_layers": ["business_app"]},  # a county need of no named kind (SCOPE-03, SCOPE-05)
+        "out_of_scope",
+        4,
+        "380000.00",
+    ),
+    ("智慧医院预约挂号子需求", "owner", {}, "merged", 12, "300000.00"),
     ("公安内部视频会议系统", "police_owner", {}, "withdrawn", 14, "900000.00"),
     ("交投集团办公自动化系统", "transport_group_owner", {}, "terminated", 25, "450000.00"),
 ]
@@ -250,7 +260,7 @@ def _cast(users: dict[str, User], owner: str) -> Cast:
         code: users[code]
         for code in ["bdb", "cac", "bizenv", "ndrc", "finance", "regulator", "review_center"]
     }
-    return Cast(
+    cast = Cast(
         owner=users[owner],
         bdb=users["bdb"],
         smart_office=users["smart_office"],
@@ -261,6 +271,19 @@ def _cast(users: dict[str, User], owner: str) -> Cast:
         experts=[users["expert"], users["expert2"]],
         reviewers=reviewers,
     )
+    enrol_experts(cast)  # the demo experts are in the library the draws read (COORD-07)
+    health = users["owner"].unit
+    if health is not None and not Expert.objects.filter(user=users["expert3"]).exists():
+        # Employed by the health commission: every draw for its projects excludes them (回避, COORD-07).
+        lifecycle.add_expert(
+            actor=users["smart_office"],
+            user_id=users["expert3"].pk,
+            name=str(users["expert3"]),
+            specialties=[Specialty.SOFTWARE],
+            employer_name=health.name,
+            employer_unit_id=health.pk,
+        )
+    return cast
 
 
 def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimate: str) -> Project:
@@ -275,7 +298,7 @@ def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimat
         )
         if stage == "draft":
             return project
-        if stage == "rejected":
+        if stage in {"rejected", "out_of_scope"}:
             lifecycle.submit(project.pk, actor=cast.owner)
             return project
         if stage == "returned":
@@ -286,6 +309,20 @@ def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimat
                 decision="return",
                 answers=ALL_CLEAR,
                 comment="请补充绩效目标和内部整合情况",
+            )
+            return project
+        if stage == "merged":  # PLAN-07: smart_office merges it into a larger project of the same field
+            advance(project, cast, to="pooled", shift=traveller.shift)
+            host = lifecycle.create_project(
+                actor=cast.owner,
+                name=f"{name.removesuffix('子需求')}统筹建设项目",
+                summary="合并谋划的大型数字化项目（演示）",
+                facts={**GOOD_FACTS, **facts},
+                requested_estimate=Decimal(estimate) * 3,
+            )
+            advance(host, cast, to="pooled", shift=traveller.shift)
+            lifecycle.open_scheme(
+                host.pk, actor=cast.smart_office, merge_ids=[project.pk], note="同类需求统筹建设（PLAN-02）"
             )
             return project
         if stage in {"withdrawn", "terminated"}:

@@ -63,8 +63,10 @@ PROJECT_STATUS = {
     Stage.OPERATION: "completion",
     Stage.EVALUATED: "completion",
     Stage.REJECTED: "cancelled",
+    Stage.OUT_OF_SCOPE: "cancelled",
     Stage.WITHDRAWN: "cancelled",
     Stage.TERMINATED: "cancelled",
+    Stage.MERGED: "cancelled",
 }
 # BuildType → OC4IDS projectType.csv (closed). Maintenance and O&M renewal have no counterpart: omitted.
 PROJECT_TYPES = {"new": "construction", "expansion": "construction", "renovation": "rehabilitation"}

@@ -3,7 +3,9 @@ functions (the web UI or the API), never through the admin, so every change has 
 
 from django.contrib import admin
 
-from .models import Deadline, Event, IssuedDocument, Project, ZombieListing
+from govpm.core.admin import AuditedAdmin
+
+from .models import Deadline, Event, Expert, ExpertDraw, IssuedDocument, Project, ZombieListing
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -60,3 +62,22 @@ class DeadlineAdmin(ReadOnly):
 class ZombieListingAdmin(ReadOnly):
     list_display = ["project", "unit", "listed_on", "bar_ends_on"]
     list_select_related = ["project", "unit"]
+
+
+@admin.register(Expert)
+class ExpertAdmin(AuditedAdmin):
+    """专家库 (COORD-07): entries are reference data kept by smart_office; each save is audited."""
+
+    audit_name = "expert"
+    list_display = ["name", "employer_name", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "employer_name", "conflicts"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ExpertDraw)
+class ExpertDrawAdmin(ReadOnly):
+    """A draw is made by `draw_experts` only and never changed: its record is what a replay checks."""
+
+    list_display = ["project", "round", "per_specialty", "seed", "drawn_by", "drawn_at"]
+    list_select_related = ["project", "drawn_by"]

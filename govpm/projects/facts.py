@@ -23,6 +23,7 @@ PRIORITY_CLAIMS = {
     "award_transfer": "获奖科技成果转化项目",
     "innovative": "具有创新性、领先性的政府数字化转型项目",
     "plan_task": "国家、省级明确任务或纳入全市数字化规划体系",
+    "other": "其他符合优先列入情形（在佐证材料中写明情形）",  # PRI-05: "等其他符合优先列入情形"
 }
 ARCHITECTURE_LAYERS = {
     "business_app": "业务应用",
@@ -42,9 +43,14 @@ BOOLEAN_FACTS = {
     "video_conference": "是否建设视频会议系统",
     "deploys_on_city_cloud": "是否部署或迁移到衢州市云计算中心",
 }
+# SCOPE-06: who owns the need and whether government funds pay for it. The owner type is the owner unit's
+# (set by the platform, as the level is: SCOPE-05); government funds are the owner's declaration.
+OWNER_TYPES = {"government": "政府部门", "enterprise": "市属国有企业"}
 LIST_FACTS = {"system_kinds": SYSTEM_KINDS, "architecture_layers": ARCHITECTURE_LAYERS}
 FACT_LABELS = {
     "level": "项目层级",
+    "owner_type": "业主类型",
+    "government_funds": "是否使用政府性资金",
     "category": "项目类别",
     "build_type": "建设类型",
     **BOOLEAN_FACTS,
@@ -86,6 +92,11 @@ def _priority_claims(value) -> list[dict]:
             raise InvalidInput(f"优先列入情形：不识别的取值 {code!r}", field=f"facts.{key}.{index}.code")
         if not isinstance(evidence, str):
             raise InvalidInput("优先列入情形：佐证材料应为文字", field=f"facts.{key}.{index}.evidence")
+        if not evidence.strip():  # PRI-06: a claim without evidence is no claim
+            raise InvalidInput(
+                f"优先列入情形「{PRIORITY_CLAIMS[code]}」：须填写佐证材料",
+                field=f"facts.{key}.{index}.evidence",
+            )
         claims.append({"code": code, "evidence": evidence.strip()})
     if len({claim["code"] for claim in claims}) != len(claims):
         raise _fail(key, "取值重复")
@@ -110,7 +121,10 @@ def clean_facts(raw, *, partial: bool = True) -> dict:
         elif key == "build_type":
             if value not in BuildType.values:
                 raise _fail(key, f"应为 {'、'.join(BuildType.values)} 之一")
-        elif key in BOOLEAN_FACTS:
+        elif key == "owner_type":
+            if value not in OWNER_TYPES:
+                raise _fail(key, "应为 government（政府部门）或 enterprise（市属国有企业）")
+        elif key in BOOLEAN_FACTS or key == "government_funds":
             if not isinstance(value, bool):
                 raise _fail(key, "应为 true 或 false")
         elif key in LIST_FACTS:

@@ -510,3 +510,77 @@ class Reminder(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "提醒"
         constraints = [models.UniqueConstraint(fields=["deadline", "kind", "for_day"], name="reminder_once")]
+
+
+class Specialty(models.TextChoices):
+    """The specialties of the expert library (COORD-07); a draw asks for N experts of each it names."""
+
+    SOFTWARE = "software", "软件与信息系统"
+    SECURITY = "security", "网络与信息安全"
+    DATA = "data", "数据资源"
+    NETWORK = "network", "通信与网络基础设施"
+    COST = "cost", "工程造价与投资"
+    MANAGEMENT = "management", "项目管理"
+
+
+class Expert(models.Model):
+    """An entry of the 专家库, kept by smart_office (COORD-07): who the expert is, what they know, whom
+    they work for and whom they declared they must not judge. Only `active` entries are drawn; an expert
+    answers review tasks through `user`, their own account."""
+
+    user = models.OneToOneField(
+        User, verbose_name="登录账号", on_delete=models.PROTECT, related_name="expert_entry"
+    )
+    name = models.CharField("姓名", max_length=50)
+    specialties = models.JSONField("专业", default=list, help_text='Specialty 值的列表，如 ["software"]')
+    employer_unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="工作单位（平台内单位）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    employer_name = models.CharField("工作单位", max_length=200)
+    conflicts = models.TextField("申报回避", blank=True, help_text="每行一个须回避的单位、企业或项目名称")
+    active = models.BooleanField("在库", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专家库"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def specialty_labels(self) -> str:
+        return "、".join(Specialty(code).label for code in self.specialties if code in Specialty.values)
+
+    @property
+    def conflict_list(self) -> list[str]:
+        return [line.strip() for line in self.conflicts.splitlines() if line.strip()]
+
+
+class ExpertDraw(models.Model):
+    """One random draw of experts for a joint-review round (COORD-07), recorded so it can be replayed:
+    the pool as it stood (`pool`: id, name, specialties, employer), each exclusion with its reason, the
+    specialties in the order drawn, the number per specialty and the seed. `drawn` maps each specialty
+    to the expert ids drawn; `lifecycle.experts.replay(draw)` recomputes it from the rest."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="expert_draws")
+    round = models.PositiveSmallIntegerField("轮次")
+    specialties = models.JSONField("抽取专业")
+    per_specialty = models.PositiveSmallIntegerField("每专业人数")
+    seed = models.PositiveBigIntegerField("随机种子")
+    pool = models.JSONField("专家库快照")
+    exclusions = models.JSONField("回避名单")
+    drawn = models.JSONField("抽中专家")
+    drawn_by = models.ForeignKey(User, verbose_name="抽取人", on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField("抽取时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专家抽取记录"
+        ordering = ["project_id", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "round"], name="expert_draw_once_per_round")
+        ]

@@ -12,7 +12,7 @@ from govpm.accounts.models import User
 from govpm.core import clock
 
 from . import lifecycle
-from .models import Project, ReviewTask
+from .models import Expert, Project, ReviewTask, Specialty
 from .stages import Stage
 
 GOOD_FACTS = {
@@ -59,8 +59,8 @@ class Cast:
     reviewers: dict[str, User] = field(default_factory=dict)
 
     def reviewer_for(self, task: ReviewTask) -> User:
-        if task.expert_id:
-            return next(user for user in self.experts if user.pk == task.expert_id)
+        if task.expert is not None:
+            return task.expert  # drawn from the library (COORD-07): any expert in it may be the one
         if task.unit_id == self.owner.unit_id:
             return self.owner
         return next(user for user in self.reviewers.values() if user.unit_id == task.unit_id)
@@ -69,12 +69,33 @@ class Cast:
 Shift = Callable[[dt.timedelta], None]
 
 
+def enrol_experts(cast: Cast, employer_name: str = "浙江大学计算机科学与技术学院") -> None:
+    """smart_office enters the cast's experts into the library as software experts (COORD-07), so the
+    walk's draws have someone to draw; those already in the library are left as they are."""
+    for user in cast.experts:
+        if not Expert.objects.filter(user=user).exists():
+            lifecycle.add_expert(
+                actor=cast.smart_office,
+                user_id=user.pk,
+                name=str(user),
+                specialties=[Specialty.SOFTWARE],
+                employer_name=employer_name,
+            )
+
+
 def _submit(project: Project, cast: Cast, shift: Shift) -> None:
     lifecycle.submit(project.pk, actor=cast.owner)
 
 
 def _pool(project: Project, cast: Cast, shift: Shift) -> None:
-    lifecycle.review_needs(project.pk, actor=cast.bdb, decision="accept", answers=ALL_CLEAR)
+    # PRI-06: bdb confirms each claimed priority ground the walk's needs bring, with its reason.
+    confirmed = {
+        claim["code"]: {"confirmed": True, "reason": "佐证材料属实，予以确认"}
+        for claim in project.facts.get("priority_claims", [])
+    }
+    lifecycle.review_needs(
+        project.pk, actor=cast.bdb, decision="accept", answers=ALL_CLEAR, priority=confirmed
+    )
 
 
 def _open_scheme(project: Project, cast: Cast, shift: Shift) -> None:
@@ -88,8 +109,11 @@ def _scheme(project: Project, cast: Cast, shift: Shift) -> None:
         actor=cast.owner,
         requested_estimate=estimate,
         modules=["统一门户", "业务协同", "数据归集"],
-        experts=[user.pk for user in cast.experts],
         scheme_summary="合并决策咨询、初步设计和概算评审方案",
+    )
+    # 市智慧办召集: smart_office draws one software expert per scheme from the library (COORD-07).
+    lifecycle.draw_experts(
+        project.pk, actor=cast.smart_office, specialties=[Specialty.SOFTWARE], per_specialty=2
     )
 
 
@@ -113,15 +137,22 @@ def _approve(project: Project, cast: Cast, shift: Shift) -> None:
     lifecycle.leading_group_decide(project.pk, actor=cast.leading_group, decision="approve", reason="同意")
 
 
+def record_code(project: Project, cast: Cast) -> None:
+    """The owner records the online platform's project code, before any approval document (COORD-09)."""
+    lifecycle.record_project_code(
+        project.pk,
+        actor=cast.owner,
+        project_code=f"{clock.today().year}-330800-65-01-{project.pk % 100000:05d}1",
+    )
+
+
 def _fund(project: Project, cast: Cast, shift: Shift) -> None:
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    record_code(project, cast)
     shift(dt.timedelta(days=1))
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意初步设计")
     lifecycle.issue_price_review(project.pk, actor=cast.review_center, review_text="按概算价出具")
     today = clock.today()
-    lifecycle.record_project_code(
-        project.pk, actor=cast.owner, project_code=f"{today.year}-330800-65-01-{project.pk % 100000:05d}1"
-    )
     project.refresh_from_db()
     assert project.approved_estimate is not None  # the design approval set it
     lifecycle.record_funding(

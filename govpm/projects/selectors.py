@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from govpm.accounts.models import User
 from govpm.core import access
@@ -13,8 +13,9 @@ from .facts import ARCHITECTURE_LAYERS
 from .models import Contract, Deadline, Decision, IssuedDocument, Level, Project, ReviewTask
 from .stages import MAIN_PATH, Stage
 
-ORDERINGS = {
-    "priority": ["-priority_score", "id"],
+ORDERINGS: dict[str, list] = {
+    # PRI-06: confirmed priority grounds first, then the earlier submission (drafts, unsubmitted, last).
+    "priority": ["-priority_score", F("submitted_at").asc(nulls_last=True), "id"],
     "newest": ["-id"],
     "oldest": ["id"],
     "name": ["name", "id"],
@@ -30,7 +31,9 @@ def visible_projects(user) -> QuerySet[Project]:
     projects = Project.objects.all()
     scope = access.project_scope(user)
     if scope == access.OWN_UNIT:
-        return projects.filter(owner_unit_id=user.unit_id)
+        # PLAN-07: a unit whose need was merged into another project keeps reading that project.
+        merged_into = Project.objects.filter(owner_unit_id=user.unit_id, merged_into__isnull=False)
+        return projects.filter(Q(owner_unit_id=user.unit_id) | Q(pk__in=merged_into.values("merged_into_id")))
     if scope == access.REVIEWED:
         return projects.filter(pk__in=ReviewTask.objects.filter(expert=user).values("project_id"))
     if scope == access.ALL_BUT_DRAFTS:

@@ -20,6 +20,9 @@ class Stage(models.TextChoices):
     SUBMITTED = "submitted", "已提交(待需求审核)"  # passed the automatic rules; waits for bdb's review
     RETURNED = "returned", "退回修改"  # bdb sent it back to the owner to amend and resubmit
     REJECTED = "rejected", "不予受理"  # a rule of 二(二) stopped it; bdb may reopen with a named override
+    # Outside the scope of 二(一) (SCOPE-05): not a 不予受理 case and not counted among rejections; bdb
+    # may still accept a county need of an unnamed kind ("等") with a reason (reopen).
+    OUT_OF_SCOPE = "out_of_scope", "不属于受理范围"
     POOLED = "pooled", "已入库"  # accepted into the demand pool, ranked by priority
     SCHEME = "scheme", "方案编制"  # the owner writes the one combined scheme (COORD-01)
     JOINT_REVIEW = "joint_review", "并联审核"  # eight units and experts review in parallel (COORD-02)
@@ -34,6 +37,7 @@ class Stage(models.TextChoices):
     FINAL_ACCEPTANCE = "final_acceptance", "终验办理"  # the owner applied; smart_office decides
     OPERATION = "operation", "运行中"  # passed final acceptance; post-evaluation due a year later
     EVALUATED = "evaluated", "已后评估"  # post-evaluated (SUPV-04); the lifecycle is complete
+    MERGED = "merged", "已合并"  # merged into another project (PLAN-07); its unit still reads that project
     WITHDRAWN = "withdrawn", "已撤回"  # the owner withdrew it before funding
     TERMINATED = "terminated", "已终止"  # stopped by smart_office or rejected by the leading group
 
@@ -54,7 +58,9 @@ MAIN_PATH = (
     Stage.OPERATION,
     Stage.EVALUATED,
 )
-CLOSED_STAGES = frozenset({Stage.REJECTED, Stage.EVALUATED, Stage.WITHDRAWN, Stage.TERMINATED})
+CLOSED_STAGES = frozenset(
+    {Stage.REJECTED, Stage.OUT_OF_SCOPE, Stage.MERGED, Stage.EVALUATED, Stage.WITHDRAWN, Stage.TERMINATED}
+)
 OPEN_STAGES = frozenset(Stage) - CLOSED_STAGES
 ALL_STAGES = frozenset(Stage)
 WITHDRAWABLE = frozenset(
@@ -156,12 +162,22 @@ PRICE_REVIEW_ISSUED = P(
     "尚未出具价格评审意见书，不能落实资金",
     lambda p: "price_review" in _kinds(p),
 )
-PROJECT_CODE_RECORDED = P(
+PROJECT_CODE_RECORDED = P(  # COORD-09: the code comes before the approval documents (classified exempt)
     "project_code_recorded",
-    "COORD-05",
-    "尚未登记投资项目在线审批监管平台生成的项目代码",
+    "COORD-09",
+    "尚未登记投资项目在线审批监管平台生成的项目代码，不能出具审批文件",
     lambda p: bool(p.classified or p.project_code),
 )
+
+
+def _experts_drawn(project) -> bool:
+    return any(t.expert_id for t in project.review_tasks.all() if t.round == project.review_round)
+
+
+EXPERTS_NOT_DRAWN = P(
+    "experts_not_drawn", "COORD-07", "本轮评审专家已抽取", lambda p: not _experts_drawn(p), True
+)
+EXPERTS_DRAWN = P("experts_drawn", "COORD-07", "尚未从专家库抽取本轮评审专家", _experts_drawn)
 REVIEWERS_MISSING = P(
     "reviewers_missing", "COORD-02", "各评审方均已出具意见，无需催办", lambda p: bool(_open_tasks(p)), True
 )
@@ -253,11 +269,13 @@ ACTIONS: dict[str, ActionSpec] = {
             "提交需求",
             ["owner"],
             [S.DRAFT, S.RETURNED],
-            [S.SUBMITTED, S.REJECTED],
+            [S.SUBMITTED, S.OUT_OF_SCOPE, S.REJECTED],
             [
                 "SCOPE-01",
                 "SCOPE-02",
                 "SCOPE-03",
+                "SCOPE-05",
+                "SCOPE-06",
                 "REJ-01",
                 "REJ-03",
                 "REJ-04",
@@ -279,8 +297,15 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.POOLED, S.RETURNED, S.REJECTED],
             ["REJ-02", "REJ-07", "REJ-08", "REJ-10", "PLAN-04"],
         ),
-        _a("reopen", "豁免并重新受理", ["bdb"], [S.REJECTED], [S.SUBMITTED], ["REJ-09"]),
-        _a("open_scheme", "启动方案编制", ["smart_office"], [S.POOLED], [S.SCHEME], ["PLAN-02"]),
+        _a(
+            "reopen",
+            "豁免并重新受理",
+            ["bdb"],
+            [S.REJECTED, S.OUT_OF_SCOPE],
+            [S.SUBMITTED, S.REJECTED],
+            ["REJ-09", "SCOPE-05"],
+        ),
+        _a("open_scheme", "启动方案编制", ["smart_office"], [S.POOLED], [S.SCHEME], ["PLAN-02", "PLAN-07"]),
         _a(
             "submit_scheme",
             "提交合并方案",
@@ -288,6 +313,15 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.SCHEME],
             [S.JOINT_REVIEW],
             ["COORD-01", "COORD-02", "PLAN-03"],
+        ),
+        _a(
+            "draw_experts",
+            "抽取评审专家",
+            ["smart_office"],
+            [S.JOINT_REVIEW],
+            (),
+            ["COORD-07", "COORD-02"],
+            pre=[EXPERTS_NOT_DRAWN],
         ),
         _a("record_opinion", "出具评审意见", REVIEWER_ROLES, [S.JOINT_REVIEW], (), ["COORD-02"]),
         _a(
@@ -307,7 +341,7 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.CONSULTATION],
             ["COORD-02", "COORD-03"],
             irreversible=True,
-            pre=[ALL_OPINIONS_IN],
+            pre=[EXPERTS_DRAWN, ALL_OPINIONS_IN],
         ),
         _a(
             "leading_group_decide",
@@ -335,7 +369,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (),
             ["COORD-04", "TIME-01"],
             irreversible=True,
-            pre=[APPLICATION_ACCEPTED, DESIGN_APPROVAL_NOT_ISSUED],
+            pre=[APPLICATION_ACCEPTED, PROJECT_CODE_RECORDED, DESIGN_APPROVAL_NOT_ISSUED],
         ),
         _a(
             "issue_price_review",
@@ -345,7 +379,7 @@ ACTIONS: dict[str, ActionSpec] = {
             (),
             ["COORD-04"],
             irreversible=True,
-            pre=[PRICE_REVIEW_NOT_ISSUED],
+            pre=[PROJECT_CODE_RECORDED, PRICE_REVIEW_NOT_ISSUED],
         ),
         _a(
             "record_project_code",
@@ -362,7 +396,7 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.APPROVAL],
             [S.FUNDED],
             ["COORD-04", "COORD-05", "COORD-06"],
-            pre=[DESIGN_APPROVAL_ISSUED, PRICE_REVIEW_ISSUED, PROJECT_CODE_RECORDED],
+            pre=[DESIGN_APPROVAL_ISSUED, PRICE_REVIEW_ISSUED],  # both need the code first (COORD-09)
         ),
         _a("start_procurement", "启动招标采购", ["owner"], [S.FUNDED], [S.PROCUREMENT], ["IMPL-01"]),
         _a("record_tender", "登记招标", ["owner"], [S.PROCUREMENT], (), ["IMPL-01"]),

@@ -26,7 +26,7 @@ from govpm.projects.facts import (
     PRIORITY_CLAIMS,
     SYSTEM_KINDS,
 )
-from govpm.projects.models import CATEGORY_LABELS, BuildType, Level, Project
+from govpm.projects.models import CATEGORY_LABELS, BuildType, Project, Specialty
 from govpm.projects.scenarios import DICTIONARY
 from govpm.projects.stages import ACTIONS
 from govpm.promotion import inputs as promotion_inputs
@@ -134,6 +134,20 @@ def derive(
     return controls
 
 
+def _priority_verdicts(project: Project) -> list[Control]:
+    """PRI-06: one control per priority ground the owner claimed — bdb confirms or rejects it, with the
+    reason — named `priority.<code>` as the API's body; the claim's evidence is shown beside it."""
+    return [
+        Control(
+            f"priority.{claim['code']}",
+            f"{PRIORITY_RULES[claim['code']]} {PRIORITY_CLAIMS[claim['code']]}（佐证：{claim['evidence']}）",
+            "verdict",
+            required=True,
+        )
+        for claim in project.facts.get("priority_claims", [])
+    ]
+
+
 def _answers() -> list[Control]:
     """One control per rule the reviewer judges (二(二)), named `answers.<rule>` as the API's body."""
     return [
@@ -146,7 +160,11 @@ def _answers() -> list[Control]:
 # control per judgement rule, the grid of shares. Anything not named here is derived (`derive`); a new
 # action whose body is dates, money, choices and text needs no entry.
 OVERRIDES: dict[str, Any] = {
-    "review_needs": lambda p, u: {"answers": _answers()},
+    "review_needs": lambda p, u: {"answers": _answers(), "priority": _priority_verdicts(p)},
+    "draw_experts": lambda p, u: {
+        "specialties": {"kind": "checkboxes", "choices": Specialty.choices},
+        "per_specialty": {"initial": 2, "help": "每个专业随机抽取的专家人数"},
+    },
     "submit_scheme": lambda p, u: {
         "requested_estimate": {"initial": p.requested_estimate},
         "modules": {"initial": [m.name for m in p.modules.all()]},
@@ -196,8 +214,14 @@ def need_controls(project: Project | None = None) -> list[Control]:
             initial=project.requested_estimate if project else None,
             help="单位：元",
         ),
+        # No level control: the level follows the owner unit (SCOPE-05).
         Control(
-            "facts.level", FACT_LABELS["level"], "radio", choices=Level.choices, initial=facts.get("level")
+            "facts.government_funds",
+            FACT_LABELS["government_funds"],
+            "yesno",
+            choices=YES_NO,
+            initial={"True": "yes", "False": "no"}.get(str(facts.get("government_funds"))),
+            help="不使用政府性资金的项目不属于受理范围（SCOPE-06）",
         ),
         Control(
             "facts.category",
@@ -277,6 +301,11 @@ class Form:
                 code: (data.get(f"shares.{code}", "") if data is not None else "")
                 for code, _ in control.choices
             }
+        elif control.kind == "verdict":
+            bound.extra = {
+                "confirmed": data.get(f"{control.name}.confirmed", "") if data is not None else "",
+                "reason": data.get(f"{control.name}.reason", "") if data is not None else "",
+            }
         elif control.kind == "answer":
             bound.extra = {
                 "hit": data.get(f"{control.name}.hit", "") if data is not None else "",
@@ -313,6 +342,9 @@ class Form:
             if kind == "confirm":
                 if post.get(name) != "yes":
                     raise InvalidInput("请勾选确认：此操作不可撤销", field=name)
+            elif kind == "verdict":
+                if (verdict := _verdict(post, name)) is not None:
+                    data.setdefault("priority", {})[name.removeprefix("priority.")] = verdict
             elif kind == "answer":
                 hit = post.get(f"{name}.hit")
                 if hit in {"yes", "no"}:
@@ -380,6 +412,14 @@ class Form:
     @property
     def has_errors(self) -> bool:
         return bool(self.errors) or any(bound.errors for bound in self.bound)
+
+
+def _verdict(post: QueryDict | None, name: str) -> dict | None:
+    """PRI-06: bdb's verdict on one priority claim, or None when the radio was left empty."""
+    confirmed = post.get(f"{name}.confirmed") if post is not None else None
+    if post is None or confirmed not in {"yes", "no"}:
+        return None
+    return {"confirmed": confirmed == "yes", "reason": post.get(f"{name}.reason", "")}
 
 
 def _put_answer(data: dict, name: str, hit: bool, reason: str) -> None:

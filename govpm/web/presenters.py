@@ -16,6 +16,7 @@ from govpm.projects.facts import (
     ARCHITECTURE_LAYERS,
     BOOLEAN_FACTS,
     FACT_LABELS,
+    OWNER_TYPES,
     PRIORITY_CLAIMS,
     SYSTEM_KINDS,
 )
@@ -153,7 +154,9 @@ def fact_rows(facts: dict) -> list[tuple[str, str]]:
             return f"{value}. {CATEGORY_LABELS.get(value, '')}"
         if key == "build_type":
             return BuildType(value).label
-        if key in BOOLEAN_FACTS:
+        if key == "owner_type":
+            return OWNER_TYPES.get(value, "")
+        if key in BOOLEAN_FACTS or key == "government_funds":
             return "是" if value else "否"
         if key == "system_kinds":
             return "、".join(SYSTEM_KINDS[v] for v in value) or "无"

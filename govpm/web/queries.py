@@ -20,12 +20,15 @@ from govpm.projects.facts import ARCHITECTURE_LAYERS
 from govpm.projects.models import (
     Deadline,
     Event,
+    Expert,
+    ExpertDraw,
     Funding,
     OpinionRevision,
     Project,
     Reminder,
     ReviewReminder,
     ReviewTask,
+    Specialty,
     ZombieListing,
 )
 from govpm.projects.stages import Stage
@@ -50,6 +53,32 @@ def project_list(user: User, params) -> QuerySet[Project]:
 def owner_units() -> list[Unit]:
     """Units that own at least one project: the demand pool's unit filter."""
     return list(Unit.objects.filter(projects__isnull=False).distinct().only("pk", "name"))
+
+
+def expert_draws(project: Project) -> list[dict]:
+    """COORD-07: each round's draw as recorded — specialties, the drawn by specialty, each exclusion."""
+    rows = []
+    for draw in ExpertDraw.objects.filter(project=project).select_related("drawn_by").order_by("-round"):
+        names = {row["id"]: row["name"] for row in draw.pool}
+        rows.append(
+            {
+                "draw": draw,
+                "drawn": [
+                    (Specialty(code).label, [names.get(pk, pk) for pk in ids])
+                    for code, ids in draw.drawn.items()
+                ],
+                "pool_size": len(draw.pool),
+            }
+        )
+    return rows
+
+
+def expert_library() -> list[Expert]:
+    return list(Expert.objects.select_related("employer_unit", "user").order_by("-active", "id"))
+
+
+def recent_draws(limit: int = 50) -> list[ExpertDraw]:
+    return list(ExpertDraw.objects.select_related("project", "drawn_by").order_by("-drawn_at", "-id")[:limit])
 
 
 def events(project: Project) -> list[Event]:
@@ -91,6 +120,7 @@ def joint_review(project: Project) -> dict:
         Reminder.objects.filter(deadline__project=project).select_related("deadline").order_by("-for_day")
     )
     return {
+        "draws": expert_draws(project),
         "rounds": sorted(rounds.items(), reverse=True),
         "current": current,
         "missing": [task for task in current if not task.opinion],
@@ -174,6 +204,7 @@ def dashboard(user: User) -> dict:
 
     hits = (
         Finding.objects.filter(project__in=projects, outcome=Finding.Outcome.HIT)
+        .exclude(rule_code__startswith="SCOPE-")  # out of scope is not a rejection (SCOPE-05)
         .values("rule_code")
         .annotate(n=Count("project_id", distinct=True))
         .order_by("rule_code")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("projects/<int:pk>/joint-review/", views.joint_review_view, name="joint_review"),
     path("projects/<int:pk>/needs-review/", views.needs_review_view, name="needs_review"),
     path("zombies/", views.zombies_view, name="zombies"),
+    path("experts/", views.experts_view, name="experts"),
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("promotion/", views.promotion_view, name="promotion"),
     path("promotion/units.xlsx", views.promotion_units_xlsx, name="promotion_units_xlsx"),

@@ -207,7 +207,7 @@ def joint_review_view(request, pk):
     opinion_forms = [
         forms.action_form(spec.code, project, request.user)
         for spec in presenters.available_actions(project, request.user)
-        if spec.code in {"record_opinion", "remind_reviewers", "issue_consultation"}
+        if spec.code in {"draw_experts", "record_opinion", "remind_reviewers", "issue_consultation"}
     ]
     return render(
         request,
@@ -219,7 +219,7 @@ def joint_review_view(request, pk):
             "blocked_actions": [
                 blocked
                 for blocked in presenters.blocked_actions(project, request.user)
-                if blocked.spec.code in {"remind_reviewers", "issue_consultation"}
+                if blocked.spec.code in {"draw_experts", "remind_reviewers", "issue_consultation"}
             ],
         },
     )
@@ -260,6 +260,17 @@ def zombies_view(request):
             "q": request.GET.get("q", ""),
             "status": request.GET.get("status", ""),
         },
+    )
+
+
+@role_required("experts")
+def experts_view(request):
+    """专家库 (COORD-07): the library smart_office keeps (entries are added in the admin or by
+    `lifecycle.add_expert`) and the draws made from it, each replayable from its record."""
+    return render(
+        request,
+        "web/experts.html",
+        {"experts": queries.expert_library(), "draws": queries.recent_draws()},
     )
 
 

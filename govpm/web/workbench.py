@@ -130,6 +130,8 @@ def _pending(action: str, project: Project) -> tuple[bool, str]:
 def _stages_for(user: User) -> set[str]:
     return {stage for code in WAITING if access.can_act(user, code) for stage in ACTIONS[code].sources} - {
         Stage.REJECTED,
+        Stage.OUT_OF_SCOPE,
+        Stage.MERGED,
         Stage.WITHDRAWN,
         Stage.TERMINATED,
         Stage.EVALUATED,

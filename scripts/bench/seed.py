@@ -54,7 +54,7 @@ from govpm.projects.models import (  # noqa: E402
     Project,
     Tender,
 )
-from govpm.projects.scenarios import GOOD_FACTS, Cast, advance  # noqa: E402
+from govpm.projects.scenarios import GOOD_FACTS, Cast, advance, enrol_experts  # noqa: E402
 from govpm.projects.stages import MAIN_PATH, Stage  # noqa: E402
 
 SIZE = int(os.environ.get("BENCH_PROJECTS", "100000"))
@@ -409,7 +409,7 @@ def real_cast(bdb: User) -> Cast:
         code: user(code, code, code)
         for code in ["cac", "bizenv", "ndrc", "finance", "regulator", "review_center"]
     }
-    return Cast(
+    cast = Cast(
         owner=owner,
         bdb=bdb,
         smart_office=user("smart_office", "smart_office", "smart_office"),
@@ -420,6 +420,8 @@ def real_cast(bdb: User) -> Cast:
         experts=[user("expert-1", "expert", "experts"), user("expert-2", "expert", "experts")],
         reviewers=reviewers,
     )
+    enrol_experts(cast)
+    return cast
 
 
 def real_projects(cast: Cast) -> None:

@@ -14,8 +14,10 @@ from govpm.documents.issuing import docx_bytes, render_docx, verify
 from govpm.documents.models import DocumentFile
 from govpm.officialdoc import layout
 from govpm.officialdoc.titles import title_lines
+from govpm.projects import lifecycle
 from govpm.projects.models import IssuedDocument
-from tests.factories import UserFactory, api_for
+from govpm.projects.scenarios import advance
+from tests.factories import UserFactory, api_for, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -147,15 +149,19 @@ def test_the_docx_is_deterministic_and_its_sha256_is_kept_and_verified(evaluated
     assert render_docx(last) == docx_bytes(last)
 
 
-def test_a_document_keeps_the_words_of_its_day_when_the_project_moves_on(evaluated):
-    """The design approval was issued before the project code was recorded: the kept DOCX says so,
-    although rendering it from today's records would mention the code. Corrections are new documents."""
-    approval = evaluated.documents.get(kind=IssuedDocument.Kind.DESIGN_APPROVAL)
-    kept = [p.text for p in open_docx(approval).paragraphs]
-    assert not any(evaluated.project_code in text for text in kept)
-    assert any(
-        evaluated.project_code in p.text for p in Document(io.BytesIO(render_docx(approval))).paragraphs
-    )
+def test_a_document_keeps_the_words_of_its_day_when_the_project_moves_on(cast, clock):
+    """The design approval names the project code of its day (COORD-09: the code comes first); when the
+    code is corrected afterwards, the kept DOCX still says the old one. Corrections are new documents."""
+    project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
+    lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
+    lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意初步设计")
+    lifecycle.record_project_code(project.pk, actor=cast.ndrc, project_code="2026-330800-65-01-000022")
+
+    approval = project.documents.get(kind=IssuedDocument.Kind.DESIGN_APPROVAL)
+    kept = " ".join(p.text for p in open_docx(approval).paragraphs)
+    assert "000011" in kept and "000022" not in kept
+    assert verify(approval)  # the issued bytes are the ones kept, unchanged by the correction
 
 
 def test_verify_detects_bytes_changed_behind_the_platforms_back(evaluated):

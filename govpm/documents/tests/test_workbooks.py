@@ -130,7 +130,8 @@ def test_a_good_file_imports_every_need_PLAN_01(cast):
         Decimal("1500000.00"),
         Decimal("300000.00"),
     ]
-    assert created[2].facts["system_kinds"] == ["big_data_platform"] and created[2].level == "county"
+    # SCOPE-05: the sheet's 县级 is overruled by the owner unit, a city department
+    assert created[2].facts["system_kinds"] == ["big_data_platform"] and created[2].level == "city"
     assert created[0].facts["architecture_layers"] == ["business_app", "data_resource"]
 
 

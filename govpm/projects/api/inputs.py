@@ -9,6 +9,7 @@ from rest_framework import serializers
 from govpm.core.errors import InvalidInput
 from govpm.core.money import MoneyInput
 from govpm.core.parsers import CleanTextSerializer
+from govpm.projects.models import Specialty
 
 from ..models import Inspection, ReviewTask
 
@@ -86,6 +87,13 @@ class Answer(Strict):
     reason = serializers.CharField(label="理由", allow_blank=True)
 
 
+class Verdict(Strict):
+    """PRI-06: bdb's word on one priority claim."""
+
+    confirmed = serializers.BooleanField(label="是否确认")
+    reason = serializers.CharField(label="理由", allow_blank=True)
+
+
 class ReviewNeeds(Strict):
     decision = serializers.ChoiceField(
         label="审核结论", choices=[("accept", "同意入库"), ("return", "退回修改"), ("reject", "不予受理")]
@@ -100,6 +108,7 @@ class ReviewNeeds(Strict):
         default="",
         help_text="退回修改时须写明需要修改的内容",
     )
+    priority = serializers.DictField(label="优先情形研判", child=Verdict(), required=False, default=dict)
 
 
 class Reopen(Strict):
@@ -119,14 +128,29 @@ class OpenScheme(Strict):
 
 
 class SubmitScheme(Strict):
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and "experts" in data:
+            raise serializers.ValidationError(
+                {"experts": ["评审专家由市智慧办从专家库随机抽取，业主单位不得指定（COORD-07）"]}
+            )
+        return super().to_internal_value(data)
+
     requested_estimate = Money("申报估算", positive=True)
     modules = serializers.ListField(
         label="功能模块",
         child=serializers.CharField(max_length=100),
         help_text="每行一个模块、功能或阶段；初验按模块进行（IMPL-05）",
     )
-    experts = serializers.ListField(label="评审专家", child=serializers.IntegerField(min_value=1))
     scheme_summary = serializers.CharField(label="方案概要")
+
+
+class DrawExperts(Strict):
+    """COORD-07: what smart_office asks of the draw; the seed is the platform's, never the caller's."""
+
+    specialties = serializers.ListField(
+        label="抽取专业", child=serializers.ChoiceField(choices=Specialty.choices), min_length=1
+    )
+    per_specialty = serializers.IntegerField(label="每专业人数", min_value=1, max_value=20)
 
 
 class RecordOpinion(Strict):
@@ -282,6 +306,7 @@ ACTION_INPUTS: dict[str, type[Strict]] = {
     "reopen": Reopen,
     "open_scheme": OpenScheme,
     "submit_scheme": SubmitScheme,
+    "draw_experts": DrawExperts,
     "record_opinion": RecordOpinion,
     "remind_reviewers": RemindReviewers,
     "issue_consultation": IssueConsultation,

@@ -13,6 +13,7 @@ from .approval import (
 )
 from .deadlines import process_deadlines, remind_stale_reviews
 from .evaluation import list_zombie, record_post_evaluation
+from .experts import add_expert, draw_experts
 from .implementation import (
     pass_module_acceptance,
     record_inspection,
@@ -41,6 +42,7 @@ ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "reopen": reopen,
     "open_scheme": open_scheme,
     "submit_scheme": submit_scheme,
+    "draw_experts": draw_experts,
     "record_opinion": record_opinion,
     "remind_reviewers": remind_reviewers,
     "issue_consultation": issue_consultation,
@@ -72,4 +74,4 @@ ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
 # then answers 409 (locks.retry_once).
 ACTION_FUNCTIONS = {code: retry_once(function) for code, function in ACTION_FUNCTIONS.items()}
 
-__all__ = ["ACTION_FUNCTIONS", "create_project", "process_deadlines", "remind_stale_reviews"]
+__all__ = ["ACTION_FUNCTIONS", "add_expert", "create_project", "process_deadlines", "remind_stale_reviews"]

@@ -77,6 +77,9 @@ def _authorize(actor: User, spec: ActionSpec, project: Project) -> None:
         raise NotFound("项目不存在或无权查看")
     if not access.can_act(actor, spec.code):
         raise Forbidden(f"{actor.get_role_display()}无权进行「{spec.label}」")
+    if access.project_scope(actor) == access.OWN_UNIT and project.owner_unit_id != actor.unit_id:
+        # PLAN-07: the units of merged needs read the merged project; only its owner unit acts on it.
+        raise Forbidden("只能办理本单位作为业主单位的项目", rule="PLAN-07")
     if project.stage not in spec.sources:
         raise Conflict(
             f"项目当前阶段为「{project.stage_label}」，不能进行「{spec.label}」",

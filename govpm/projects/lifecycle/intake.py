@@ -7,26 +7,39 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
-from govpm.accounts.models import User
+from govpm.accounts.codes import CITY_REGION
+from govpm.accounts.models import Unit, User
 from govpm.core import access, clock
 from govpm.core.errors import Forbidden, InvalidInput
-from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES
+from govpm.policy.catalog import JUDGEMENT_REJECTIONS, PRIORITY_RULES, RULES
 from govpm.policy.models import Finding
 
-from ..facts import clean_facts
-from ..models import Decision, Project, ZombieListing
+from ..facts import PRIORITY_CLAIMS, clean_facts
+from ..models import Decision, Level, Project, ZombieListing
 from ..rules import prescreen
 from ..stages import Stage
 from .base import refuse, require_text, transition, write_event
 
 
+def owner_facts(unit: Unit) -> dict:
+    """SCOPE-05, SCOPE-06: the level and owner type follow the owner unit, whatever a body says. A
+    county (市、区) unit or any unit outside the city's own region code is county level."""
+    county = unit.kind == Unit.Kind.COUNTY or unit.region_code != CITY_REGION
+    return {
+        "level": Level.COUNTY if county else Level.CITY,
+        "owner_type": "enterprise" if unit.kind == Unit.Kind.ENTERPRISE else "government",
+    }
+
+
 def _apply_facts(project: Project, facts: dict) -> None:
+    facts = {**facts, **owner_facts(project.owner_unit)}
     project.facts = facts
-    project.level = facts.get("level", project.level)
+    project.level = facts["level"]
     project.category = facts.get("category")
     project.build_type = facts.get("build_type", "")
     project.classified = facts.get("classified", False)
-    project.priority_score = len(facts.get("priority_claims", []))
+    # PRI-06: only claims bdb confirmed rank a need; review_needs sets the score, a change of facts resets it.
+    project.priority_score = 0
     layers = facts.get("architecture_layers", [])
     project.layers = f",{','.join(layers)}," if layers else ""
 
@@ -146,13 +159,65 @@ def submit(project_id: int, *, actor: User) -> Project:
             ]
         )
         project.submitted_at = clock.now()
-        step.move(Stage.REJECTED if hits else Stage.SUBMITTED)
+        # SCOPE-05: a need outside 二(一) is returned as 不属于受理范围, not rejected: the 不予受理 rules
+        # of 二(二) apply only to needs within the scope.
+        out_of_scope = [hit for hit in hits if hit.rule.startswith("SCOPE-")]
+        step.move(Stage.OUT_OF_SCOPE if out_of_scope else Stage.REJECTED if hits else Stage.SUBMITTED)
         step.record(hits=[hit.rule for hit in hits], priority=[hit.rule for hit in grounds])
     return step.project
 
 
-def review_needs(project_id: int, *, actor: User, decision: str, answers: dict, comment: str = "") -> Project:
-    """bdb's needs review (PLAN-04): a reasoned answer for each judgement rule, then accept, return or reject."""
+def _priority_verdicts(project: Project, priority: dict, actor: User) -> list[Finding]:
+    """PRI-06: bdb confirms or rejects each priority claim with a reason; only confirmed ones rank it."""
+    claims = project.facts.get("priority_claims", [])
+    codes = [claim["code"] for claim in claims]
+    unknown = sorted(set(priority) - set(codes))
+    if unknown:
+        raise InvalidInput(f"优先情形研判：本需求未申报情形 {unknown[0]}", field=f"priority.{unknown[0]}")
+    verdicts = []
+    for claim in claims:
+        code, rule_id = claim["code"], PRIORITY_RULES[claim["code"]]
+        answer = priority.get(code)
+        if not isinstance(answer, dict) or not isinstance(answer.get("confirmed"), bool):
+            raise refuse(
+                "PRI-06",
+                f"须对优先列入情形「{PRIORITY_CLAIMS[code]}」作出确认或不予确认的判断",
+                field=f"priority.{code}.confirmed",
+            )
+        reason = answer.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise refuse(
+                "PRI-06", f"须说明对「{PRIORITY_CLAIMS[code]}」的研判理由", field=f"priority.{code}.reason"
+            )
+        verdicts.append(
+            Finding(
+                project=project,
+                rule_code=rule_id,
+                rule_version=RULES[rule_id].version,
+                outcome=Finding.Outcome.PRIORITY,
+                message=f"优先列入：{PRIORITY_CLAIMS[code]}（{'经确认' if answer['confirmed'] else '不予确认'}）",
+                reason=reason.strip(),
+                decided_by=actor,
+                facts={"code": code, "evidence": claim["evidence"], "confirmed": answer["confirmed"]},
+            )
+        )
+    return verdicts
+
+
+def review_needs(
+    project_id: int,
+    *,
+    actor: User,
+    decision: str,
+    answers: dict,
+    comment: str = "",
+    priority: dict | None = None,
+) -> Project:
+    """bdb's needs review (PLAN-04): a reasoned answer for each judgement rule and each priority claim
+    (PRI-06), then accept, return or reject."""
+    priority = priority or {}
+    if not isinstance(priority, dict):
+        raise InvalidInput("优先情形研判：应为对象", field="priority")
     if decision not in {"accept", "return", "reject"}:
         raise InvalidInput(
             "审核结论：应为 accept（入库）、return（退回修改）或 reject（不予受理）", field="decision"
@@ -198,7 +263,9 @@ def review_needs(project_id: int, *, actor: User, decision: str, answers: dict, 
             raise refuse("REJ-10", "不予受理须以命中的不予受理情形为依据", field="decision")
         if decision == "return" and not comment.strip():
             raise InvalidInput("退回意见：退回修改须写明需要修改的内容", field="comment")
-        Finding.objects.bulk_create(findings)
+        verdicts = _priority_verdicts(step.project, priority, actor)
+        Finding.objects.bulk_create(findings + verdicts)
+        step.project.priority_score = sum(1 for verdict in verdicts if verdict.facts["confirmed"])
         Decision.objects.create(
             project=step.project,
             kind=Decision.Kind.NEEDS_REVIEW,
@@ -207,7 +274,13 @@ def review_needs(project_id: int, *, actor: User, decision: str, answers: dict, 
             actor=actor,
         )
         step.move({"accept": Stage.POOLED, "return": Stage.RETURNED, "reject": Stage.REJECTED}[decision])
-        step.record(decision=decision, hits=hits, comment=comment.strip())
+        step.record(
+            decision=decision,
+            hits=hits,
+            comment=comment.strip(),
+            confirmed=[v.rule_code for v in verdicts if v.facts["confirmed"]],
+            not_confirmed=[v.rule_code for v in verdicts if not v.facts["confirmed"]],
+        )
     return step.project
 
 
@@ -218,6 +291,12 @@ def reopen(project_id: int, *, actor: User, rules: list[str], reason: str) -> Pr
         open_hits = Finding.objects.filter(
             project=step.project, outcome=Finding.Outcome.HIT, overridden_by__isnull=True
         )
+        scope_only = step.project.stage == Stage.OUT_OF_SCOPE
+        if scope_only:
+            # SCOPE-05: "等" is open for a county need's kind (SCOPE-03); no other scope rule bends.
+            if "SCOPE-06" in rules:
+                raise refuse("SCOPE-06", "不使用政府性资金的项目不属于受理范围，不能受理", field="rules")
+            open_hits = open_hits.filter(rule_code__startswith="SCOPE-")
         hit_codes = set(open_hits.values_list("rule_code", flat=True))
         if not rules or set(rules) != hit_codes:
             raise InvalidInput(
@@ -227,7 +306,14 @@ def reopen(project_id: int, *, actor: User, rules: list[str], reason: str) -> Pr
         Decision.objects.create(
             project=step.project, kind=Decision.Kind.OVERRIDE, outcome="override", reason=reason, actor=actor
         )
-        step.move(Stage.SUBMITTED)
+        # Accepted into scope, the need now meets the 不予受理 rules its submission found, if any.
+        rejected = (
+            scope_only
+            and Finding.objects.filter(
+                project=step.project, outcome=Finding.Outcome.HIT, overridden_by__isnull=True
+            ).exists()
+        )
+        step.move(Stage.REJECTED if rejected else Stage.SUBMITTED)
         step.record(rules=sorted(rules), reason=reason)
     return step.project
 

@@ -43,7 +43,7 @@ def open_scheme(
         for other in merged:
             before = _values(other)
             other.merged_into = step.project
-            other.stage = Stage.TERMINATED
+            other.stage = Stage.MERGED  # PLAN-07: merged, not terminated
             write_event(
                 other,
                 actor=actor,
@@ -63,18 +63,16 @@ def submit_scheme(
     actor: User,
     requested_estimate: Decimal,
     modules: list[str],
-    experts: list[int],
     scheme_summary: str,
 ) -> Project:
-    """One combined scheme (COORD-01); one review task per joint-review unit and chosen expert (COORD-02)."""
+    """One combined scheme (COORD-01); one review task per joint-review unit (COORD-02). The experts are
+    not the owner's to name: smart_office draws them from the library (`draw_experts`, COORD-07)."""
     scheme_summary = require_text(scheme_summary, "scheme_summary", "方案概要")
     names = [require_text(name, f"modules.{i}", "模块名称") for i, name in enumerate(modules)]
     if not names:
         raise InvalidInput("功能模块：至少列出一个模块、功能或阶段", field="modules")
     if len(set(names)) != len(names):
         raise InvalidInput("功能模块：名称重复", field="modules")
-    if not experts:
-        raise refuse("COORD-02", "须至少选定一名专家参加联合评审", field="experts")
     with transition(project_id, actor=actor, action="submit_scheme") as step:
         project = step.project
         if not project.facts.get("architecture_layers"):
@@ -83,10 +81,6 @@ def submit_scheme(
                 "方案须按“四横三纵”要求设计，请在申报事实中注明架构层级",
                 field="facts.architecture_layers",
             )
-        expert_users = list(User.objects.filter(pk__in=experts, role="expert", is_active=True))
-        if len(expert_users) != len(set(experts)):
-            missing = sorted(set(experts) - {user.pk for user in expert_users})
-            raise InvalidInput(f"评审专家：编号 {missing[0]} 不是在册专家", field="experts")
         units = {unit.code: unit for unit in Unit.objects.filter(code__in=JOINT_REVIEW_UNITS)}
         project.requested_estimate = requested_estimate
         project.review_round += 1
@@ -98,14 +92,12 @@ def submit_scheme(
         reviewers = [project.owner_unit if code == "owner" else units[code] for code in JOINT_REVIEW_UNITS]
         ReviewTask.objects.bulk_create(
             [ReviewTask(project=project, round=round_no, unit=unit) for unit in reviewers]
-            + [ReviewTask(project=project, round=round_no, expert=user) for user in expert_users]
         )
         step.move(Stage.JOINT_REVIEW)
         step.record(
             round=round_no,
             requested_estimate=requested_estimate,
             modules=names,
-            experts=sorted(user.pk for user in expert_users),
             scheme_summary=scheme_summary,
         )
     return step.project

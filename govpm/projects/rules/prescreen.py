@@ -44,6 +44,21 @@ def scope_03(ctx: Context) -> Hit | None:
     )
 
 
+def scope_06(ctx: Context) -> Hit | None:
+    """SCOPE-01 read as facts: only needs built with government funds (政府性资金) are in scope, whether
+    the owner is a government body or a city-owned enterprise."""
+    if ctx.facts.get("government_funds") is False:
+        owner = {"enterprise": "市属国有企业", "government": "政府部门"}.get(
+            ctx.facts.get("owner_type", ""), ""
+        )
+        return Hit(
+            "SCOPE-06",
+            f"{owner}不使用政府性资金建设的项目不属于本实施意见的受理范围",
+            {"owner_type": ctx.facts.get("owner_type"), "government_funds": False},
+        )
+    return None
+
+
 def rej_01(ctx: Context) -> Hit | None:
     if ctx.facts.get("province_unified"):
         return Hit(
@@ -104,6 +119,7 @@ def rej_09(ctx: Context) -> Hit | None:
 
 RULES: dict[str, Callable[[Context], Hit | None]] = {
     "SCOPE-03": scope_03,
+    "SCOPE-06": scope_06,
     "REJ-01": rej_01,
     "REJ-03": rej_03,
     "REJ-04": rej_04,

@@ -107,7 +107,6 @@ def _need(page: Page) -> None:
     page.get_by_label("项目名称").fill("衢州市智慧医保服务平台")
     page.get_by_label("需求概述").fill("医保经办“一件事”集成服务")
     page.get_by_label("申报估算").fill("2,000,000.00")
-    page.locator('[data-control="facts.level"]').get_by_label("市本级").check()
     page.get_by_label("项目类别").select_option("1")
     page.get_by_label("建设类型").select_option("new")
     for key in [
@@ -157,11 +156,15 @@ def test_a_project_goes_from_draft_to_operation_entirely_through_the_ui(ui, cast
         rows = form.locator('[data-control="modules"] input')
         rows.nth(0).fill("统一门户")
         rows.nth(1).fill("医保经办")
-        for expert in cast.experts:
-            form.get_by_label(str(expert)).check()
         form.get_by_label("方案概要").fill("决策咨询、初步设计与概算评审合并方案")
 
     ui.act(cast.owner, pid, "submit_scheme", scheme)
+
+    def draw(form):  # COORD-07: 市智慧办 draws the experts from the library
+        form.get_by_label("软件与信息系统").check()
+        form.get_by_label("每专业人数").fill("2")
+
+    ui.act(cast.smart_office, pid, "draw_experts", draw)
 
     # the joint review: ten reviewers, each with its own login, on the 并联审核 page
     project = Project.objects.get(pk=pid)
@@ -193,6 +196,12 @@ def test_a_project_goes_from_draft_to_operation_entirely_through_the_ui(ui, cast
     page = ui.open(cast.ndrc, "/")
     expect(page.locator("#workbench-items")).to_contain_text("剩余3天")
     ui.shot(page, "workbench")
+    ui.act(  # COORD-09: the project code before the approval documents
+        cast.ndrc,
+        pid,
+        "record_project_code",
+        lambda form: form.get_by_label("项目代码").fill(f"2026-330800-65-01-{pid:05d}1"),
+    )
     ui.act(
         cast.ndrc,
         pid,
@@ -200,12 +209,6 @@ def test_a_project_goes_from_draft_to_operation_entirely_through_the_ui(ui, cast
         lambda form: form.get_by_label("批复内容").fill("同意初步设计"),
     )
     ui.act(cast.review_center, pid, "issue_price_review")
-    ui.act(
-        cast.ndrc,
-        pid,
-        "record_project_code",
-        lambda form: form.get_by_label("项目代码").fill(f"2026-330800-65-01-{pid:05d}1"),
-    )
 
     def funding(form):
         form.get_by_label("衢州市", exact=True).fill("1200000.00")

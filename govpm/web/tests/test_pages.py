@@ -11,7 +11,7 @@ from govpm.accounts.models import Unit
 from govpm.core.money import format_wan, format_yuan
 from govpm.projects import lifecycle
 from govpm.projects.models import Event, Funding, Project, Tender
-from govpm.projects.scenarios import advance
+from govpm.projects.scenarios import advance, record_code
 from govpm.projects.stages import Stage
 from govpm.web.templatetags.web import wan, yuan
 from tests.factories import UserFactory, draft
@@ -135,12 +135,14 @@ def test_need_form_refuses_a_malformed_estimate_beside_its_field(cast, login):
 
 
 def test_need_created_through_the_form_then_submitted_with_priority_recorded(cast, login):
-    """PLAN-01 SCOPE-01 PRI-04: create, then submit; the priority claim is ranked in the pool."""
+    """PLAN-01 SCOPE-01 PRI-04: create, then submit; the priority claim is recorded (PRI-06: it ranks the
+    need once bdb confirms it)."""
     client = login(cast.owner)
     response = client.post("/projects/new/", need_form())
     project = Project.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/projects/{project.pk}/"
-    assert project.requested_estimate == Decimal("1500000.00") and project.priority_score == 1
+    assert project.requested_estimate == Decimal("1500000.00") and project.priority_score == 0
+    assert [claim["code"] for claim in project.facts["priority_claims"]] == ["plan_task"]
     assert project.facts["deploys_on_city_cloud"] is True and project.facts["system_kinds"] == []
     client.post(f"/projects/{project.pk}/actions/submit/")
     assert Project.objects.get(pk=project.pk).stage == Stage.SUBMITTED
@@ -248,9 +250,9 @@ def test_funding_share_rows_per_region_must_add_up(cast, clock, login):
     """COORD-06: 分级负担 rows per region; a wrong sum is refused beside the shares."""
     project = advance(draft(cast.owner), cast, to=Stage.APPROVAL, shift=clock.shift)
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
     lifecycle.issue_price_review(project.pk, actor=cast.review_center)
-    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     project.refresh_from_db()
     client = login(cast.finance)
     body = {
@@ -272,6 +274,7 @@ def test_only_the_actions_this_user_may_take_now_are_offered(cast, clock, login)
     assert 'data-action="accept_application"' in page and 'data-action="issue_design_approval"' not in page
     assert 'data-action="record_funding"' not in page
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    record_code(project, cast)  # COORD-09: the code before the approval
     page = login(cast.ndrc).get(f"/projects/{project.pk}/").content.decode()
     assert 'data-action="accept_application"' not in page and 'data-action="issue_design_approval"' in page
     assert (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from govpm.accounts.models import User
-from govpm.core import clock
+from govpm.core import clock, parsers
 from govpm.core.errors import InvalidInput
 
 from .models import ChannelAccount, Notice
@@ -21,9 +21,7 @@ def notices_for(user: User, *, unread: bool = False, project: str = "", kind: st
     if unread:
         rows = rows.filter(read_at__isnull=True)
     if project:
-        if not project.isdigit():
-            raise InvalidInput("项目：应为项目编号", field="project")
-        rows = rows.filter(project_id=int(project))
+        rows = rows.filter(project_id=parsers.parse_int(project, "project", "项目", min_value=1))
     if kind:
         if kind not in Notice.Kind.values:
             raise InvalidInput("类别：不识别的消息类别", field="kind")

@@ -186,6 +186,24 @@ def _submit_scheme(c: Change) -> list[Draft]:
     ]
 
 
+def _draw_experts(c: Change) -> list[Draft]:
+    """COORD-07: the drawn experts' review tasks open with the draw; each expert is told."""
+    p = c.project
+    expert_ids = [
+        pk
+        for pk in p.review_tasks.filter(round=p.review_round, opinion="").values_list("expert_id", flat=True)
+        if pk
+    ]
+    return [
+        Draft(
+            active().filter(pk__in=expert_ids),
+            K.TODO,
+            f"您已被抽取为「{p.name}」第{c.payload.get('round')}轮联合评审专家，请出具评审意见。",
+            joint_review_link(p),
+        )
+    ]
+
+
 def _record_opinion(c: Change) -> list[Draft]:
     p = c.project
     if p.review_tasks.filter(round=p.review_round, opinion="").exists():
@@ -344,6 +362,7 @@ RULES: dict[str, Callable[[Change], list[Draft]]] = {
     "reopen": _reopen,
     "open_scheme": _open_scheme,
     "submit_scheme": _submit_scheme,
+    "draw_experts": _draw_experts,
     "record_opinion": _record_opinion,
     "remind_reviewers": _remind_reviewers,
     "issue_consultation": _issue_consultation,

@@ -365,7 +365,7 @@ def test_project_page_shows_money_totals_modules_documents_and_audit(
     """IMPL-01 IMPL-05 SUPV-03: running totals against the estimate and the ceiling, module 初验."""
     project = advance(draft(cast.owner), cast, to=Stage.FINAL_ACCEPTANCE, shift=clock.shift)
     client = login(cast.owner)
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         response = client.get(f"/projects/{project.pk}/")
     page = text(response)
     contract = project.contracts.get()

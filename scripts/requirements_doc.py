@@ -22,7 +22,7 @@ SPEC_PAGES = ["lifecycle.md", "targets.md", "additions-2026-12.md"]
 # The IDs of additions-2026-12.md whose issue has landed: each then needs a test like any other. Add an
 # ID here in the change that implements it (IDs the page only re-reads, e.g. COORD-05, are checked
 # already under lifecycle.md).
-LANDED_ADDITIONS: frozenset[str] = frozenset()
+LANDED_ADDITIONS: frozenset[str] = frozenset({"MAT-01", "MAT-02", "MAT-03"})
 FAMILIES = "SCOPE|PRI|REJ|PLAN|COORD|IMPL|SUPV|PROMO|ORG|TIME|TGT|DOC|INV|MAT|NOTE|PERF|PORT"
 ID = re.compile(rf"\b({FAMILIES})-(\d{{2}})\b")
 NAME_IDS = re.compile(rf"({FAMILIES})((?:_\d{{2}})+)")

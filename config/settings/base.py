@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "govpm.targets",
     "govpm.documents",
     "govpm.promotion",
+    "govpm.materials",
     "govpm.web",
     "govpm.demo",
     "govpm.ops",
@@ -168,6 +169,32 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Uploaded materials (govpm.materials) go through Django's storage API. The default is the file system
+# under MEDIA_ROOT (one server, or a shared volume). Several app servers share an S3-compatible object
+# store instead (django-storages, README "Materials storage"): set GOVPM_S3_BUCKET and the AWS_* below.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("GOVPM_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["GOVPM_S3_BUCKET"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# An upload larger than this is spooled to a temporary file, never held whole in memory (MAT-02).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Files per request: a material form carries a handful; 100 (Django's default) refuses floods with 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 LOGIN_URL = "/accounts/login/"
 

@@ -44,6 +44,11 @@ def zip_bytes() -> bytes:
     return out.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def materials_required(settings):
+    settings.GOVPM_MATERIALS_REQUIRED = True
+
+
 def stored_files(project_id: int) -> set[str]:
     folder = f"materials/{project_id}"
     return set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()

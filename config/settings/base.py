@@ -191,6 +191,9 @@ if os.environ.get("GOVPM_S3_BUCKET"):
             "file_overwrite": False,
         },
     }
+# MAT-01: a required material missing refuses its action. On everywhere but in the older tests, which
+# still take actions without uploading (config/settings/test.py; the MAT-01 tests switch it on).
+GOVPM_MATERIALS_REQUIRED = env_bool("GOVPM_MATERIALS_REQUIRED", True)
 # An upload larger than this is spooled to a temporary file, never held whole in memory (MAT-02).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # Files per request: a material form carries a handful; 100 (Django's default) refuses floods with 400.

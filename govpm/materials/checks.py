@@ -3,6 +3,8 @@ refused with MAT-01 and the missing materials' names, and shown disabled with th
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from govpm.projects.stages import Precondition
 
 from . import catalog
@@ -15,6 +17,8 @@ def present_kinds(project) -> set[str]:
 
 
 def missing_for(action: str, project) -> list[catalog.MaterialKind]:
+    if not settings.GOVPM_MATERIALS_REQUIRED:
+        return []
     have = present_kinds(project)
     return [kind for kind in catalog.required_for(action) if kind.code not in have]
 

@@ -47,12 +47,6 @@ class Material(models.Model):
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
 
-    @property
-    def kind_name(self) -> str:
-        from .catalog import KINDS
-
-        return KINDS[self.kind].name if self.kind in KINDS else self.kind
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("已上传的材料不能修改；请上传新版本")
@@ -60,3 +54,9 @@ class Material(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("已上传的材料不能删除")
+
+    @property
+    def kind_name(self) -> str:
+        from .catalog import KINDS
+
+        return KINDS[self.kind].name if self.kind in KINDS else self.kind

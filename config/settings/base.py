@@ -173,7 +173,7 @@ MEDIA_URL = "media/"
 # Uploaded materials (govpm.materials) go through Django's storage API. The default is the file system
 # under MEDIA_ROOT (one server, or a shared volume). Several app servers share an S3-compatible object
 # store instead (django-storages, README "Materials storage"): set GOVPM_S3_BUCKET and the AWS_* below.
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

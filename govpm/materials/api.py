@@ -3,6 +3,7 @@ Parse, call one function, render."""
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -17,7 +18,7 @@ from govpm.core.schema import ERRORS
 from . import catalog, selectors, services
 from .models import Material
 
-MATERIAL_FIELDS = {
+MATERIAL_FIELDS: dict[str, serializers.Field] = {
     "id": serializers.IntegerField(),
     "kind": serializers.CharField(),
     "kind_label": serializers.CharField(),
@@ -64,7 +65,7 @@ def out(material: Material) -> dict:
     }
 
 
-def single_upload(data, files) -> tuple[str, object]:
+def single_upload(data, files) -> tuple[str, UploadedFile]:
     """One material per request: the kind named, one file; anything else is refused before storing."""
     kind = data.get("kind")
     entry = services.kind_or_refuse(kind if isinstance(kind, str) else None)
@@ -98,5 +99,5 @@ class ProjectMaterials(APIView):
     )
     def post(self, request: Request, project_id: int) -> Response:
         kind, file = single_upload(request.data, request.FILES)
-        material = services.upload_material(project_id, actor=request.user, kind=kind, file=file)
+        material = services.upload_material(project_id, actor=request.user, kind=kind, file=file)  # type: ignore[arg-type]
         return Response(out(material), status=201)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from typing import IO
 
-import filetype
+import filetype  # type: ignore[import-untyped]
 
 HEAD_BYTES = 8192
 MAX_ZIP_ENTRIES = 10_000

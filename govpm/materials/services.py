@@ -156,4 +156,5 @@ def discard_files(materials: list[Material]) -> None:
     """For a caller whose enclosing transaction rolled back after uploads (an action form): the rows
     are gone with it; remove their bytes too."""
     for material in materials:
-        default_storage.delete(material.file.name)
+        if material.file.name:
+            default_storage.delete(material.file.name)

@@ -15,10 +15,11 @@ from govpm.materials.models import Material
 
 def check(material: Material) -> str | None:
     """None when the stored bytes are the uploaded ones; otherwise what is wrong, in Chinese."""
-    if not default_storage.exists(material.file.name):
+    name = material.file.name or ""
+    if not name or not default_storage.exists(name):
         return "文件缺失"
     digest = hashlib.sha256()
-    with default_storage.open(material.file.name, "rb") as stored:
+    with default_storage.open(name, "rb") as stored:
         for chunk in stored.chunks():
             digest.update(chunk)
     if digest.hexdigest() != material.sha256:

@@ -393,3 +393,18 @@ def test_ofd_preview_offers_download_with_hash_MAT_03(cast, clock, client):
     client.force_login(cast.owner)
     page = client.get(f"/materials/{material.pk}/preview/").content.decode()
     assert material.sha256 in page and "OFD" in page
+
+
+@pytest.mark.django_db
+def test_project_workbook_lists_materials_with_hashes_MAT_02(cast, clock):
+    from openpyxl import load_workbook
+
+    from govpm.documents.workbooks import project_workbook
+
+    project = draft(cast.owner)
+    material = services.upload_material(
+        project.pk, actor=cast.owner, kind="needs_application", file=upload("申报书.pdf", PDF)
+    )
+    sheet = load_workbook(io.BytesIO(project_workbook(project)))["材料"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[2], r[5]) for r in rows] == [("需求申报书", 1, "申报书.pdf", material.sha256)]

@@ -78,12 +78,10 @@ def main() -> None:
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0)
     from govpm.accounts.models import AuthToken
-
     from govpm.materials import demo_files
-    from tests.factories import draft, make_cast
-
     from govpm.projects import scenarios
     from govpm.projects.stages import Stage
+    from tests.factories import draft, make_cast
 
     cast = make_cast()
     project = scenarios.advance(draft(cast.owner), cast, to=Stage.SCHEME)  # 合并方案文本 takes 55 MB
@@ -99,7 +97,9 @@ def main() -> None:
     before = rss_kb()
     status = post(app, url, token, big, boundary, length)
     after = rss_kb()
-    print(f"50 MB PDF upload: HTTP {status}, RSS {before // 1024} MB -> {after // 1024} MB, growth {(after - before) / 1024:.1f} MB")
+    print(
+        f"50 MB PDF upload: HTTP {status}, RSS {before // 1024} MB -> {after // 1024} MB, growth {(after - before) / 1024:.1f} MB"
+    )
 
     one, b3, l3 = body_file("scheme_text", "one.pdf", 1024 * 1024, head)
     times = []
@@ -108,7 +108,9 @@ def main() -> None:
         assert post(app, url, token, one, b3, l3) == 201
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
-    print(f"200 uploads of 1 MB: p50 {statistics.median(times):.1f} ms, p99 {times[int(len(times) * 0.99) - 1]:.1f} ms")
+    print(
+        f"200 uploads of 1 MB: p50 {statistics.median(times):.1f} ms, p99 {times[int(len(times) * 0.99) - 1]:.1f} ms"
+    )
     for path in (big, small, one):
         path.unlink()
 

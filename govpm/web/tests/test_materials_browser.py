@@ -13,7 +13,10 @@ from govpm.projects.scenarios import advance
 from govpm.projects.stages import Stage
 from tests.factories import draft
 
-from .test_browser import UI, travel  # noqa: F401, F811 (fixture)
+from . import test_browser
+from .test_browser import UI
+
+travel = test_browser.travel  # the clock fixture of the UI walk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +30,11 @@ def ui(browser, live_server, screenshots):
 
 
 def test_owner_uploads_scheme_materials_and_reviewer_previews_them_MAT_01_MAT_02_MAT_03(
-    ui, cast, travel, settings, tmp_path  # noqa: F811
+    ui,
+    cast,
+    travel,
+    settings,
+    tmp_path,
 ):
     settings.GOVPM_MATERIALS_REQUIRED = True
     project = advance(draft(cast.owner), cast, to=Stage.SCHEME)

@@ -408,3 +408,24 @@ def test_project_workbook_lists_materials_with_hashes_MAT_02(cast, clock):
     sheet = load_workbook(io.BytesIO(project_workbook(project)))["材料"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[2], r[5]) for r in rows] == [("需求申报书", 1, "申报书.pdf", material.sha256)]
+
+
+@pytest.mark.django_db
+def test_docx_converted_to_pdf_once_and_cached_by_hash_MAT_03(cast, clock, client):
+    from govpm.materials import preview
+
+    project = draft(cast.owner)
+    docx = demo_files.docx_bytes("需求申报书", ["项目名称：城市大脑"])
+    material = services.upload_material(
+        project.pk, actor=cast.owner, kind="needs_application", file=upload("申报书.docx", docx)
+    )
+    name = preview.convert_for_preview(material.pk)
+    assert name == f"previews/{material.sha256}.pdf"
+    with default_storage.open(name, "rb") as converted:
+        assert converted.read(5) == b"%PDF-"
+    modified = default_storage.get_modified_time(name)
+    assert preview.convert_for_preview(material.pk) == name  # cached: not converted again
+    assert default_storage.get_modified_time(name) == modified
+    client.force_login(cast.owner)
+    answer = client.get(f"/materials/{material.pk}/preview/")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"

@@ -63,6 +63,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	DATABASE_URL=$(PG_URL) bash scripts/bench.sh
 
+bench-materials: $(STAMP)
+	$(PY) scripts/bench_materials.py
+
 requirements-doc: $(STAMP)
 	$(BIN)/python scripts/requirements_doc.py --write
 

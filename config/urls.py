@@ -19,12 +19,14 @@ urlpatterns = [
     path("api/v1/", include("govpm.promotion.urls")),
     path("api/v1/", include("govpm.inventory.api_urls")),
     path("api/v1/", include("govpm.portfolio.api_urls")),
+    path("api/v1/", include("govpm.materials.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("targets/", include("govpm.targets.urls")),
     path("documents/", include("govpm.documents.urls")),
     path("inventory/", include("govpm.inventory.urls")),
     path("", include("govpm.portfolio.urls")),
+    path("materials/", include("govpm.materials.urls")),
     path("", include("govpm.web.urls")),
 ]
 

@@ -76,13 +76,24 @@ def make_cast(owner: User | None = None) -> Cast:
 
 
 def draft(
-    owner: User, *, name: str = "城市大脑数字驾驶舱", facts: dict | None = None, estimate: str = "1200000.00"
+    owner: User,
+    *,
+    name: str = "城市大脑数字驾驶舱",
+    facts: dict | None = None,
+    estimate: str = "1200000.00",
+    with_materials: bool = False,
 ):
+    """A draft; `with_materials` attaches its 需求申报书 (MAT-01) as the demo does."""
     from decimal import Decimal
 
-    return lifecycle.create_project(
+    from govpm.materials import demo_files
+
+    project = lifecycle.create_project(
         actor=owner, name=name, facts={**GOOD_FACTS, **(facts or {})}, requested_estimate=Decimal(estimate)
     )
+    if with_materials:
+        demo_files.attach_for(project.pk, "submit", owner)
+    return project
 
 
 def api_for(user: User) -> APIClient:

@@ -165,5 +165,5 @@ def test_a_signed_in_reader_who_may_see_the_project_still_gets_the_download_link
     client.force_login(cast.owner)
     reader = client
     documents = _document_links(reader.get(f"/api/v1/projects/{walked['evaluated'].pk}/oc4ids/").json())
-    assert documents and all(document["url"].endswith("/docx/") for document in documents)
+    assert documents and all(document["url"].endswith(("/docx/", "/file/")) for document in documents)
     assert all(reader.get(document["url"]).status_code == 200 for document in documents)

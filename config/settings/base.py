@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "govpm.promotion",
     "govpm.inventory",
     "govpm.portfolio",
+    "govpm.materials",
     "govpm.web",
     "govpm.demo",
     "govpm.ops",
@@ -173,6 +174,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
+# Uploaded materials (govpm.materials) go through Django's storage API. The default is the file system
+# under MEDIA_ROOT (one server, or a shared volume). Several app servers share an S3-compatible object
+# store instead (django-storages, README "Materials storage"): set GOVPM_S3_BUCKET and the AWS_* below.
+STORAGES: dict[str, dict] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("GOVPM_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["GOVPM_S3_BUCKET"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# MAT-01: a required material missing refuses its action. On everywhere but in the older tests, which
+# still take actions without uploading (config/settings/test.py; the MAT-01 tests switch it on).
+GOVPM_MATERIALS_REQUIRED = env_bool("GOVPM_MATERIALS_REQUIRED", True)
+# An upload larger than this is spooled to a temporary file, never held whole in memory (MAT-02).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Files per request: a material form carries a handful; 100 (Django's default) refuses floods with 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+
 LOGIN_URL = "/accounts/login/"
 
 REST_FRAMEWORK = {
@@ -276,6 +306,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "warm-pdf-cache": {"task": "periodic.warm_pdf_cache", "schedule": 600.0},
     "verify-documents": {"task": "periodic.verify_documents", "schedule": 86400.0},
+    "convert-previews": {"task": "periodic.convert_previews", "schedule": 120.0},
+    "verify-materials": {"task": "periodic.verify_materials", "schedule": 86400.0},
     "notices-sweep": {"task": "notices.sweep", "schedule": 60.0},
 }
 

@@ -12,7 +12,13 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFilesSent,
+)
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -96,4 +102,9 @@ def bad_request(request, exception=None):
     overflow DATA_UPLOAD_MAX_MEMORY_SIZE while CSRF or a view reads it."""
     if isinstance(exception, RequestDataTooBig):
         return refusal(request, too_large_error())
+    if isinstance(exception, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return refusal(
+            request, InvalidInput(f"一次上传的文件过多：每次请求不超过 {limit} 个文件", field="file")
+        )
     return refusal(request, InvalidInput("请求无法解析，请检查后重试"))

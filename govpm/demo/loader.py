@@ -15,6 +15,7 @@ from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
 from govpm.core import clock
 from govpm.core.models import Holiday
+from govpm.materials import demo_files
 from govpm.projects import lifecycle
 from govpm.projects.lifecycle.deadlines import process_deadlines
 from govpm.projects.models import Expert, Project, ReviewTask, Specialty
@@ -299,9 +300,11 @@ def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimat
         if stage == "draft":
             return project
         if stage in {"rejected", "out_of_scope"}:
+            demo_files.attach_for(project.pk, "submit", cast.owner)
             lifecycle.submit(project.pk, actor=cast.owner)
             return project
         if stage == "returned":
+            demo_files.attach_for(project.pk, "submit", cast.owner)
             lifecycle.submit(project.pk, actor=cast.owner)
             lifecycle.review_needs(
                 project.pk,
@@ -437,6 +440,7 @@ def _extras(users: dict[str, User], made: dict[str, Project]) -> None:
             facts=GOOD_FACTS,
             requested_estimate=Decimal("680000.00"),
         )
+        demo_files.attach_for(barred.pk, "submit", cast.owner)
         lifecycle.submit(barred.pk, actor=cast.owner)  # REJ-09: the unit is barred for 2 years
     late = made["生态环境智能监测数据归集"]
     with time_machine.travel(clock.now() - dt.timedelta(days=6), tick=False):

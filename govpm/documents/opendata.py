@@ -16,6 +16,9 @@ from django.db.models import Prefetch, QuerySet
 
 from govpm.accounts.models import Unit
 from govpm.core import clock
+from govpm.materials.detect import CONTENT_TYPES
+from govpm.materials.models import Material
+from govpm.materials.selectors import public_materials
 from govpm.projects import selectors
 from govpm.projects.models import (
     CATEGORY_LABELS,
@@ -87,6 +90,7 @@ def with_records(projects: QuerySet[Project]) -> QuerySet[Project]:
         Prefetch("payments", queryset=Payment.objects.order_by("id")),
         "modules",
         "final_acceptances",
+        Prefetch("materials", queryset=Material.objects.order_by("id")),
         Prefetch(
             "events",
             queryset=Event.objects.filter(action__in=TIMED_ACTIONS).order_by("id"),
@@ -209,6 +213,25 @@ def _document(document: IssuedDocument, url: str | None) -> dict:
     return entry
 
 
+def _material_documents(project: Project, document_url) -> list[dict]:
+    """The public materials (MAT-02) of an approved project, newest version of each kind, each with its
+    URL readable without login; nothing of a project before approval."""
+    if project.stage not in selectors.APPROVED_STAGES:
+        return []
+    return [
+        {
+            "id": f"material-{material.pk}",
+            "title": f"{material.kind_name}（{material.name}）",
+            "description": f"{material.kind_name}，第{material.version}版，SHA-256 {material.sha256}",
+            "datePublished": moment(material.uploaded_at),
+            "format": CONTENT_TYPES[material.detected_type],
+            "language": "zh",
+            "url": document_url(material),
+        }
+        for material in public_materials(project)
+    ]
+
+
 # -- OCDS 1.1 ------------------------------------------------------------------------------------------
 
 
@@ -245,6 +268,7 @@ def _planning(project: Project, document_url) -> dict:
         if document.kind != IssuedDocument.Kind.ACCEPTANCE_REPORT
         and document.kind != IssuedDocument.Kind.POST_EVALUATION_REPORT
     ]
+    documents += _material_documents(project, document_url)
     if documents:
         planning["documents"] = documents
     milestones = [
@@ -527,6 +551,7 @@ def project_record(project: Project, document_url) -> dict:
             }
         ]
     documents = [_document(document, document_url(document)) for document in project.documents.all()]
+    documents += _material_documents(project, document_url)
     if documents:
         record["documents"] = documents
     contracts = list(project.contracts.all())

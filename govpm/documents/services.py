@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from govpm.accounts.models import User
 from govpm.core.errors import NotFound
+from govpm.materials.models import Material
 from govpm.projects import selectors
 from govpm.projects.models import IssuedDocument, Project
 
@@ -120,7 +121,9 @@ def _open_projects(project_id, *, actor) -> tuple:
 def document_url(build_absolute_uri, *, linked: bool = True):
     """The download address of a document, or None where the reader could not open it (public feeds)."""
 
-    def url(document: IssuedDocument) -> str | None:
+    def url(document: IssuedDocument | Material) -> str | None:
+        if isinstance(document, Material):  # only public materials of approved projects are listed
+            return build_absolute_uri(reverse("materials:download", kwargs={"pk": document.pk}))
         if not linked:
             return None
         return build_absolute_uri(reverse("documents:docx", kwargs={"pk": document.pk}))

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from govpm.materials import preview
+from govpm.materials.management.commands.verify_materials import check as check_material
+from govpm.materials.models import Material
 from govpm.notices.health import record_pass
 from govpm.projects.lifecycle import process_deadlines, remind_stale_reviews
 from govpm.projects.models import IssuedDocument
@@ -47,5 +50,29 @@ def verify_documents(limit: int = 200) -> list[str]:
     return broken
 
 
-# What `run_worker --once` and the demo run inline, in this order.
+@shared_task(name="periodic.convert_previews", ignore_result=True)
+def convert_previews(limit: int = 20) -> list[int]:
+    """MAT-03: DOCX and XLSX materials get their preview PDF made here, in the background, a batch at a
+    time; the preview page converts on first request only when this job has not reached a file yet."""
+    done = []
+    for material in Material.objects.filter(detected_type__in=preview.CONVERTED).order_by("-id"):
+        if len(done) >= limit:
+            break
+        if preview.cached_preview(material) is None:
+            preview.convert_for_preview(material.pk)
+            done.append(material.pk)
+    record_pass("convert_previews")
+    return done
+
+
+@shared_task(name="periodic.verify_materials", ignore_result=True)
+def verify_materials() -> list[int]:
+    """File verification of the material store (MAT-02): the ids whose bytes are missing or altered."""
+    broken = [m.pk for m in Material.objects.order_by("pk").iterator(chunk_size=500) if check_material(m)]
+    record_pass("verify_materials")
+    return broken
+
+
+# What `run_worker --once` and the demo run inline, in this order. Preview conversion and the material
+# check run on the worker's schedule only: a demo start should not wait for LibreOffice.
 PERIODIC = [deadline_pass, warm_pdf_cache, verify_documents]

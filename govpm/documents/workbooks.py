@@ -248,6 +248,25 @@ def project_workbook(project: Project) -> bytes:
     )
     add_sheet(
         book,
+        "材料",
+        ["材料", "版本", "文件名", "类型", "字节数", "SHA-256", "上传人", "上传单位", "上传时间"],
+        [
+            (
+                m.kind_name,
+                m.version,
+                m.name,
+                m.detected_type.upper(),
+                m.size,
+                m.sha256,
+                m.uploaded_by.get_full_name() or m.uploaded_by.get_username(),
+                m.unit.name if m.unit else "",
+                m.uploaded_at,
+            )
+            for m in project.materials.select_related("uploaded_by", "unit").order_by("kind", "version")
+        ],
+    )
+    add_sheet(
+        book,
         "支付",
         ["编号", "合同编号", "支付金额（元）", "支付日期", "对应进度"],
         [(p.pk, p.contract_id, p.amount, p.paid_on, p.milestone) for p in project.payments.all()],

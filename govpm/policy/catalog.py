@@ -235,6 +235,13 @@ _RULES = [
     RuleDef("TIME-04", PROCEDURE, "二(二)不予受理情形第9项", "列入“僵尸系统”的单位2年内不得申报"),
     RuleDef("TIME-05", RECORD, "四(一)", "宣传节奏：每月、每季、每半年、每年"),
     RuleDef("TIME-06", RECORD, "四(三)", "每年2场推介专场"),
+    # Platform additions (spec/additions-2026-12.md) that refuse actions; the clause is the stage of 三.
+    RuleDef(
+        "MAT-01",
+        PROCEDURE,
+        "三（各阶段申报材料，平台补充要求）",
+        "各环节须上传规定的申报材料，缺少必备材料不得办理",
+    ),
 ]
 
 RULES: dict[str, RuleDef] = {rule.id: rule for rule in _RULES}

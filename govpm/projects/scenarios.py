@@ -68,6 +68,20 @@ class Cast:
 
 Shift = Callable[[dt.timedelta], None]
 
+# What an official attaches before an action (govpm.materials registers its demo files here: it sits
+# above projects, which may not import it). Each preparer gets (project_id, action, actor).
+PREPARERS: list[Callable[[int, str, User], None]] = []
+
+
+def register_preparer(preparer: Callable[[int, str, User], None]) -> None:
+    if preparer not in PREPARERS:
+        PREPARERS.append(preparer)
+
+
+def _attach(project: Project, action: str, actor: User) -> None:
+    for preparer in PREPARERS:
+        preparer(project.pk, action, actor)
+
 
 def enrol_experts(cast: Cast, employer_name: str = "浙江大学计算机科学与技术学院") -> None:
     """smart_office enters the cast's experts into the library as software experts (COORD-07), so the
@@ -84,6 +98,7 @@ def enrol_experts(cast: Cast, employer_name: str = "浙江大学计算机科学�
 
 
 def _submit(project: Project, cast: Cast, shift: Shift) -> None:
+    _attach(project, "submit", cast.owner)
     lifecycle.submit(project.pk, actor=cast.owner)
 
 
@@ -104,6 +119,7 @@ def _open_scheme(project: Project, cast: Cast, shift: Shift) -> None:
 
 def _scheme(project: Project, cast: Cast, shift: Shift) -> None:
     estimate = project.requested_estimate or Decimal("1000000.00")
+    _attach(project, "submit_scheme", cast.owner)
     lifecycle.submit_scheme(
         project.pk,
         actor=cast.owner,
@@ -151,6 +167,7 @@ def _fund(project: Project, cast: Cast, shift: Shift) -> None:
     record_code(project, cast)
     shift(dt.timedelta(days=1))
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意初步设计")
+    _attach(project, "issue_price_review", cast.review_center)
     lifecycle.issue_price_review(project.pk, actor=cast.review_center, review_text="按概算价出具")
     today = clock.today()
     project.refresh_from_db()
@@ -171,6 +188,7 @@ def _start_procurement(project: Project, cast: Cast, shift: Shift) -> None:
 def _procure(project: Project, cast: Cast, shift: Shift) -> None:
     shift(dt.timedelta(days=7))
     assert project.approved_estimate is not None  # the design approval set it
+    _attach(project, "record_tender", cast.owner)
     tender = lifecycle.record_tender(
         project.pk,
         actor=cast.owner,
@@ -180,6 +198,7 @@ def _procure(project: Project, cast: Cast, shift: Shift) -> None:
     )
     shift(dt.timedelta(days=25))
     amount = (project.approved_estimate * Decimal("0.95")).quantize(Decimal("0.01"))
+    _attach(project, "record_contract", cast.owner)
     lifecycle.record_contract(
         project.pk,
         actor=cast.owner,
@@ -209,10 +228,12 @@ def _implement(project: Project, cast: Cast, shift: Shift) -> None:
     shift(dt.timedelta(days=60))
     lifecycle.submit_data_dictionary(project.pk, actor=cast.owner, descriptor=DICTIONARY)
     for module in project.modules.filter(accepted_on__isnull=True):
+        _attach(project, "pass_module_acceptance", cast.owner)
         lifecycle.pass_module_acceptance(
             project.pk, actor=cast.owner, module_id=module.pk, accepted_on=clock.today()
         )
     shift(dt.timedelta(days=92))
+    _attach(project, "apply_final_acceptance", cast.owner)
     lifecycle.apply_final_acceptance(project.pk, actor=cast.owner)
 
 
@@ -225,6 +246,7 @@ def _accept(project: Project, cast: Cast, shift: Shift) -> None:
 
 def _evaluate(project: Project, cast: Cast, shift: Shift) -> None:
     shift(dt.timedelta(days=366))
+    _attach(project, "record_post_evaluation", cast.smart_office)
     lifecycle.record_post_evaluation(
         project.pk,
         actor=cast.smart_office,

@@ -234,8 +234,20 @@ class ActionSpec:
     preconditions: tuple[Precondition, ...] = ()  # checked in this order; the first failure refuses
 
     def failing(self, project) -> Precondition | None:
-        """The first precondition that does not hold of this project, or None."""
-        return next((pre for pre in self.preconditions if not pre.holds(project)), None)
+        """The first precondition that does not hold of this project, or None (the registered ones,
+        e.g. the required materials of MAT-01, after the table's own)."""
+        checks = self.preconditions + REGISTERED_PRECONDITIONS.get(self.code, ())
+        return next((pre for pre in checks if not pre.holds(project)), None)
+
+
+# Preconditions that apps above projects add to an action (govpm.materials: MAT-01 required materials);
+# projects may not import them (the layer contract), so they register at AppConfig.ready.
+REGISTERED_PRECONDITIONS: dict[str, tuple[Precondition, ...]] = {}
+
+
+def register_preconditions(action: str, *preconditions: Precondition) -> None:
+    known = REGISTERED_PRECONDITIONS.get(action, ())
+    REGISTERED_PRECONDITIONS[action] = known + tuple(p for p in preconditions if p not in known)
 
 
 def _a(code, label, roles, sources, targets=(), rules=(), irreversible=False, pre=()) -> ActionSpec:

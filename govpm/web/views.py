@@ -22,6 +22,7 @@ from govpm.core import access, clock
 from govpm.core.errors import GovpmError, InvalidInput, NotFound
 from govpm.core.http import content_disposition
 from govpm.inventory import selectors as inventory
+from govpm.materials import selectors as materials
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES, citation
 from govpm.portfolio import variance as portfolio_variance
 from govpm.projects import lifecycle, selectors
@@ -154,6 +155,7 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
         "project": project,
         "blocked_actions": presenters.blocked_actions(project, request.user),
         "facts": presenters.fact_rows(project.facts),
+        "material_checklists": materials.checklists(project),
         "timeline": presenters.timeline(project, extras["events"]),
         "money": presenters.money_summary(project),
         "action_forms": action_forms,
@@ -214,6 +216,7 @@ def joint_review_view(request, pk):
         "web/joint_review.html",
         {
             "project": project,
+            "stage_materials": materials.stage_materials(project, "joint_review"),
             **queries.joint_review(project),
             "action_forms": opinion_forms,
             "blocked_actions": [
@@ -240,6 +243,7 @@ def needs_review_view(request, pk):
         {
             "project": project,
             "facts": presenters.fact_rows(project.facts),
+            "stage_materials": materials.stage_materials(project, "needs_review"),
             "findings": findings,
             "checklist": [RULES[code] for code in JUDGEMENT_REJECTIONS],
             "action_forms": review_forms,

@@ -1,0 +1,83 @@
+"""MAT-01..03 in Debian's chromium: the owner uploads the scheme text and the estimate on the materials
+page, the scheme can then be submitted (before, the action shows 缺少材料), and a reviewer opens the
+preview from the joint-review page. Screenshots at 1280 and 390 px into artifacts/screenshots/."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from govpm.materials import demo_files
+from govpm.materials.models import Material
+from govpm.projects.scenarios import advance
+from govpm.projects.stages import Stage
+from tests.factories import draft
+
+from . import test_browser
+from .test_browser import UI
+
+travel = test_browser.travel  # the clock fixture of the UI walk
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def ui(browser, live_server, screenshots):
+    ui = UI(browser, live_server.url, screenshots)
+    yield ui
+    for page in ui.pages.values():
+        page.context.close()
+
+
+def test_owner_uploads_scheme_materials_and_reviewer_previews_them_MAT_01_MAT_02_MAT_03(
+    ui,
+    cast,
+    travel,
+    settings,
+    tmp_path,
+):
+    settings.GOVPM_MATERIALS_REQUIRED = True
+    project = advance(draft(cast.owner), cast, to=Stage.SCHEME)
+    pid = project.pk
+
+    # the scheme cannot be submitted yet: the project page names what is missing
+    page = ui.open(cast.owner, f"/projects/{pid}/")
+    expect(page.get_by_text("缺少材料：合并方案文本、概算书").first).to_be_visible()
+
+    # the owner uploads the scheme text (DOCX) and the estimate (PDF) on the materials page
+    scheme = tmp_path / "合并方案文本.docx"
+    scheme.write_bytes(demo_files.docx_bytes("合并方案", ["项目建设内容"]))
+    estimate = tmp_path / "概算书.pdf"
+    estimate.write_bytes(demo_files.pdf_bytes("estimate"))
+    page = ui.open(cast.owner, f"/materials/projects/{pid}/")
+    for kind, path in [("scheme_text", scheme), ("estimate", estimate)]:
+        form = page.locator(f'form:has(input[name="kind"][value="{kind}"])')
+        form.locator('input[type="file"]').set_input_files(str(path))
+        form.locator("button[type=submit]").click()
+        expect(page.locator(".messages")).to_contain_text("已上传")
+    ui.shot(page, "materials")
+    assert Material.objects.filter(project_id=pid, kind__in=["scheme_text", "estimate"]).count() == 2
+
+    # now the scheme is submitted through its form
+    def fill(form):
+        rows = form.locator('[data-control="modules"] input')
+        rows.nth(0).fill("统一门户")  # experts are drawn by smart_office afterwards (COORD-07)
+        form.get_by_label("方案概要").fill("合并方案")
+
+    ui.act(cast.owner, pid, "submit_scheme", fill)
+
+    # a reviewer sees the stage's materials on the joint-review page and opens the estimate's preview
+    task = project.review_tasks.filter(unit=cast.bdb.unit).first()
+    assert task is not None
+    page = ui.open(cast.bdb, f"/projects/{pid}/joint-review/")
+    materials = page.locator("#h-materials").locator("..")
+    expect(materials).to_contain_text("合并方案文本")
+    ui.shot(page, "joint-review-materials")
+    with page.context.expect_page() as opened:
+        materials.get_by_role("link", name="概算书.pdf").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    assert re.search(r"/materials/\d+/preview/$", preview.url)
+    response = page.request.get(preview.url)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline;")

@@ -54,7 +54,7 @@ def verify_documents(limit: int = 200) -> list[str]:
 def convert_previews(limit: int = 20) -> list[int]:
     """MAT-03: DOCX and XLSX materials get their preview PDF made here, in the background, a batch at a
     time; the preview page converts on first request only when this job has not reached a file yet."""
-    done = []
+    done: list[int] = []
     for material in Material.objects.filter(detected_type__in=preview.CONVERTED).order_by("-id"):
         if len(done) >= limit:
             break

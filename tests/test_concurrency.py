@@ -14,7 +14,7 @@ from govpm.core.errors import Conflict
 from govpm.projects import lifecycle
 from govpm.projects.lifecycle.base import transition
 from govpm.projects.models import Deadline, Event, Project
-from govpm.projects.scenarios import advance
+from govpm.projects.scenarios import advance, record_code
 
 from .factories import api_for, draft, make_cast, role_user
 
@@ -197,7 +197,7 @@ def test_two_merges_of_each_others_project_end_200_and_409_never_500_issue_13_it
     assert loser.json()["error"]["code"] == "wrong_stage"
     stages = dict(Project.objects.filter(pk__in=[first_need.pk, second_need.pk]).values_list("pk", "stage"))
     winner_id = next(pk for pk, stage in stages.items() if stage == "scheme")
-    merged_id = next(pk for pk, stage in stages.items() if stage == "terminated")
+    merged_id = next(pk for pk, stage in stages.items() if stage == "merged")
     assert Project.objects.get(pk=merged_id).merged_into_id == winner_id
     assert Event.objects.filter(action="open_scheme").count() == 2  # the winner: its own and the merged one
 
@@ -209,6 +209,7 @@ def test_deadline_pass_racing_an_action_both_succeed_consistently_never_500_issu
     cast = make_cast()
     project = advance(draft(cast.owner), cast, to="approval")
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    record_code(project, cast)  # COORD-09: the code comes before the approval
     deadline = Deadline.objects.get(project=project, code="TIME-01")
     far_future = deadline.overdue_after + dt.timedelta(days=30)
 
@@ -292,6 +293,7 @@ def test_an_action_that_keeps_deadlocking_is_retried_once_then_answers_409_never
     cast = make_cast()
     project = advance(draft(cast.owner), cast, to="approval")
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    record_code(project, cast)  # COORD-09: the code comes before the approval
     deadline = Deadline.objects.get(project=project, code="TIME-01")
     holding, finished, cycles = threading.Event(), threading.Event(), []
 

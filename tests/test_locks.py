@@ -15,7 +15,7 @@ from govpm.projects import lifecycle
 from govpm.projects.lifecycle.base import transition
 from govpm.projects.lifecycle.locks import LockConflict, lock_projects, retry_once
 from govpm.projects.models import Deadline, Event, Project
-from govpm.projects.scenarios import advance
+from govpm.projects.scenarios import advance, record_code
 
 from .factories import api_for, draft
 
@@ -76,6 +76,7 @@ def test_the_deadline_pass_clears_an_overdue_flag_no_deadline_supports(cast, clo
     """The pass visits projects with open deadlines and those whose flag disagrees with their deadlines."""
     project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    record_code(project, cast)  # COORD-09: the code comes before the approval
     clock.shift(dt.timedelta(days=10))
     lifecycle.process_deadlines()
     assert Project.objects.get(pk=project.pk).is_overdue

@@ -173,11 +173,14 @@ def _target_reports(cast, folder: Path) -> list[Generated]:  # noqa: F811
         Indicator.objects.filter(baseline_value__isnull=False).order_by("id")[:24]
     ):
         step = Decimal("1.03") if index % 4 else Decimal("0.97")
+        value = (Decimal(indicator.baseline_value or 0) * step).quantize(Decimal("0.01"))
+        if indicator.unit == "%":
+            value = min(value, Decimal("100"))  # TGT-09: a percentage lies in 0–100
         record_observation(
             indicator.pk,
             actor=cast.bdb,
             period=2020,
-            value=(Decimal(indicator.baseline_value or 0) * step).quantize(Decimal("0.01")),
+            value=value,
             source="统计部门年报",
         )
     for task in Task.objects.all():

@@ -9,16 +9,13 @@ after an upload; the preview view calls it on first request when no job has yet.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import tempfile
-import uuid
 from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from govpm.officialdoc.pdf import TIMEOUT_SECONDS, ConversionFailed, fontconfig_file, soffice
+from govpm.officialdoc.pdf import to_pdf
 
 from .models import Material
 
@@ -49,29 +46,10 @@ def convert_for_preview(material_id: int) -> str:
         with material.file.open("rb") as stored, source.open("wb") as out:
             for chunk in stored.chunks():
                 out.write(chunk)
-        profile = workdir / f"lo-{uuid.uuid4().hex}"
-        env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file()), "HOME": str(workdir)}
-        command = [
-            soffice(),
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(workdir),
-            str(source),
-        ]
-        try:
-            result = subprocess.run(
-                command, env=env, capture_output=True, timeout=TIMEOUT_SECONDS, check=False
-            )
-        except subprocess.TimeoutExpired:
-            raise ConversionFailed("预览生成超时，请稍后再试或下载原文件") from None
-        target = workdir / "material.pdf"
-        if result.returncode != 0 or not target.exists():
-            raise ConversionFailed("预览生成失败，请下载原文件")
+        pdf = to_pdf(
+            source, timed_out="预览生成超时，请稍后再试或下载原文件", failed="预览生成失败，请下载原文件"
+        )
         name = preview_name(material)
         if not default_storage.exists(name):  # a concurrent conversion may have stored it meanwhile
-            default_storage.save(name, ContentFile(target.read_bytes()))
+            default_storage.save(name, ContentFile(pdf))
         return name

@@ -85,33 +85,42 @@ def for_libreoffice(docx: bytes) -> bytes:
 def convert(docx: bytes) -> bytes:
     """DOCX bytes → PDF bytes, in a private working directory and LibreOffice profile."""
     with tempfile.TemporaryDirectory(prefix="govpm-pdf-") as work:
-        workdir = Path(work)
-        source = workdir / "document.docx"
+        source = Path(work) / "document.docx"
         source.write_bytes(for_libreoffice(docx))
-        profile = workdir / f"lo-{uuid.uuid4().hex}"
-        env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file()), "HOME": str(workdir)}
-        command = [
-            soffice(),
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(workdir),
-            str(source),
-        ]
-        try:
-            result = subprocess.run(
-                command, env=env, capture_output=True, timeout=TIMEOUT_SECONDS, check=False
-            )
-        except subprocess.TimeoutExpired:
-            raise ConversionFailed("PDF 生成超时，请稍后再试或下载 DOCX 版本") from None
-        target = workdir / "document.pdf"
-        if result.returncode != 0 or not target.exists():
-            detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip()[-300:]
-            raise ConversionFailed(f"PDF 生成失败，请下载 DOCX 版本（{detail or result.returncode}）")
-        return target.read_bytes()
+        return to_pdf(
+            source,
+            timed_out="PDF 生成超时，请稍后再试或下载 DOCX 版本",
+            failed="PDF 生成失败，请下载 DOCX 版本（{detail}）",
+        )
+
+
+def to_pdf(source: Path, *, timed_out: str, failed: str) -> bytes:
+    """Any file LibreOffice reads (DOCX, XLSX) → PDF bytes. `source` lies in a private working directory,
+    which also holds this conversion's own LibreOffice profile: two conversions never share one.
+    `failed` may name `{detail}`, the end of LibreOffice's own message."""
+    workdir = source.parent
+    profile = workdir / f"lo-{uuid.uuid4().hex}"
+    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file()), "HOME": str(workdir)}
+    command = [
+        soffice(),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(workdir),
+        str(source),
+    ]
+    try:
+        result = subprocess.run(command, env=env, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        raise ConversionFailed(timed_out) from None
+    target = source.with_suffix(".pdf")
+    if result.returncode != 0 or not target.exists():
+        detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip()[-300:]
+        raise ConversionFailed(failed.format(detail=detail or result.returncode))
+    return target.read_bytes()
 
 
 def store(path: Path, data: bytes) -> Path:

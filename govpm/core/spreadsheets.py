@@ -356,3 +356,35 @@ def unquote_cell(text: str) -> str:
     if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]
     return text
+
+
+# --- all-or-nothing imports: what a refused file reports --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number Excel shows
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ImportRefused(InvalidInput):
+    """The file had bad rows; nothing was imported. `errors` names each one; an importer's subclass names
+    what it imports (`what`: 需求, 系统)."""
+
+    code = "import_refused"
+    what = "记录"
+
+    def __init__(self, errors: list[RowError]) -> None:
+        first = errors[0]
+        super().__init__(
+            f"第{first.row}行「{first.column}」：{first.message}（共{len(errors)}处错误，未导入任何{self.what}）",
+            field=f"rows.{first.row}",
+        )
+        self.errors = errors
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "rows": [error.as_dict() for error in self.errors]}

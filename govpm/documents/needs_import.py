@@ -15,10 +15,10 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from govpm.accounts.models import User
-from govpm.core import access, audit
+from govpm.core import access, audit, spreadsheets
 from govpm.core.errors import Forbidden, GovpmError, InvalidInput
 from govpm.core.money import to_yuan
-from govpm.core.spreadsheets import open_xlsx
+from govpm.core.spreadsheets import RowError, open_xlsx
 from govpm.projects import lifecycle
 from govpm.projects.facts import (
     ARCHITECTURE_LAYERS,
@@ -70,31 +70,10 @@ LISTS = {
 YES, NO = {"是", "true", "1", "yes", "y"}, {"否", "false", "0", "no", "n"}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the row number Excel shows
-    column: str
-    message: str
+class ImportRefused(spreadsheets.ImportRefused):
+    """The file had bad rows; nothing was imported (govpm.core.spreadsheets.ImportRefused)."""
 
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
-class ImportRefused(InvalidInput):
-    """The file had bad rows; nothing was imported. `errors` names each row."""
-
-    code = "import_refused"
-
-    def __init__(self, errors: list[RowError]) -> None:
-        first = errors[0]
-        super().__init__(
-            f"第{first.row}行「{first.column}」：{first.message}（共{len(errors)}处错误，未导入任何需求）",
-            field=f"rows.{first.row}",
-        )
-        self.errors = errors
-
-    def as_dict(self) -> dict:
-        return {**super().as_dict(), "rows": [error.as_dict() for error in self.errors]}
+    what = "需求"
 
 
 def template() -> bytes:

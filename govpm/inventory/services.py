@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from dataclasses import dataclass
 
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
 from govpm.accounts.models import Unit, User
-from govpm.core import access, clock
+from govpm.core import access, clock, spreadsheets
 from govpm.core.errors import Forbidden, InvalidInput, NotFound
+from govpm.core.spreadsheets import RowError
 from govpm.projects import lifecycle
 from govpm.projects.models import DataDictionary, Project, ZombieListing
 from govpm.projects.stages import Stage
@@ -87,31 +87,10 @@ def enroll_operating_projects() -> list[System]:
 # --- the XLSX import of systems built before the platform ------------------------------------------
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
+class ImportRefused(spreadsheets.ImportRefused):
+    """The file had bad rows; nothing was imported (govpm.core.spreadsheets.ImportRefused)."""
 
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
-class ImportRefused(InvalidInput):
-    """The file had bad rows; nothing was imported. `errors` names each one."""
-
-    code = "import_refused"
-
-    def __init__(self, errors: list[RowError]) -> None:
-        first = errors[0]
-        super().__init__(
-            f"第{first.row}行「{first.column}」：{first.message}（共{len(errors)}处错误，未导入任何系统）",
-            field=f"rows.{first.row}",
-        )
-        self.errors = errors
-
-    def as_dict(self) -> dict:
-        return {**super().as_dict(), "rows": [error.as_dict() for error in self.errors]}
+    what = "系统"
 
 
 def template() -> bytes:

@@ -60,8 +60,11 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/mypy_check.py
 
+# The API beside bare views (scripts/bench.sh), then the dashboard and statistics at 10k, 100k and 1M
+# projects (scripts/bench/portfolio.py, its own database; BENCH_PORTFOLIO=0 skips it).
 bench: $(STAMP)
 	DATABASE_URL=$(PG_URL) bash scripts/bench.sh
+	if [ "$${BENCH_PORTFOLIO:-1}" = 1 ]; then DATABASE_URL=$(PG_URL) $(BIN)/python -W ignore scripts/bench/portfolio.py; fi
 
 bench-materials: $(STAMP)
 	$(PY) scripts/bench_materials.py

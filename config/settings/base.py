@@ -299,6 +299,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# ADR 0302: how often the portfolio summary (dashboard, statistics) is rebuilt; without a job engine
+# a read older than this rebuilds it.
+GOVPM_SUMMARY_SECONDS = int(os.environ.get("GOVPM_SUMMARY_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "deadline-pass": {
         "task": "periodic.deadline_pass",
@@ -309,6 +312,12 @@ CELERY_BEAT_SCHEDULE = {
     "convert-previews": {"task": "periodic.convert_previews", "schedule": 120.0},
     "verify-materials": {"task": "periodic.verify_materials", "schedule": 86400.0},
     "notices-sweep": {"task": "notices.sweep", "schedule": 60.0},
+    # ADR 0302: the dashboard and statistics read a summary rebuilt this often (the pages say as of when).
+    "portfolio-summary": {
+        "task": "periodic.portfolio_summary",
+        "schedule": float(GOVPM_SUMMARY_SECONDS),
+    },
+    "enroll-systems": {"task": "periodic.enroll_systems", "schedule": 86400.0},
 }
 
 # -- Notices (NOTE-01..03): the inbox is always on; each outside channel is off until configured. --------

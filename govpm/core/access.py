@@ -62,6 +62,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "page.inventory": SUPERVISORS | {"owner", "cac", "review_center"},  # as inventory.read
     "page.statistics": SUPERVISORS | {"owner"},  # as portfolio.read
     "page.rate_risk": frozenset({"smart_office"}),  # as portfolio.rate_risk
+    "page.set_plan": frozenset({"owner", "smart_office"}),  # as portfolio.plan
     "page.experts": frozenset({"smart_office", "observer"}),  # the expert library and its draws (COORD-07)
     "experts.keep": frozenset({"smart_office"}),  # 专家库 kept by 市智慧办 (COORD-07)
     # Owner units write their own needs, one by one or from the Excel form.

@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 from govpm.accounts.models import User
 from govpm.core import access
 from govpm.projects.api.inputs import parse
-from govpm.projects.selectors import project_detail, visible_projects
+from govpm.projects.selectors import project_detail
 
-from . import services, statistics, variance
+from . import services, summary, variance
 
 
 def _actor(request: Request) -> User:
@@ -93,4 +93,4 @@ class Statistics(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="项目统计（PORT-04）")
     def get(self, request: Request) -> Response:
         access.require(request.user, "portfolio.read", "无权查看项目统计")
-        return Response(statistics.statistics(visible_projects(request.user), request.query_params))
+        return Response(summary.statistics_for(request.user, request.query_params))

@@ -46,3 +46,57 @@ class RiskRating(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="risk_rating_1_to_5")
         ]
+
+
+class SummaryCell(models.Model):
+    """One cell of the portfolio summary (ADR 0302): the non-draft projects of one year, owner unit,
+    category, level and stage, counted, with their amounts summed in 分. Rebuilt whole by the job engine
+    (`summary.refresh`); the dashboard and the statistics read it for users who see every non-draft
+    project, so their cost follows the number of cells, not of projects."""
+
+    year = models.PositiveSmallIntegerField(null=True)
+    owner_unit = models.ForeignKey("accounts.Unit", on_delete=models.CASCADE, related_name="+")
+    region_code = models.CharField(max_length=6)
+    category = models.PositiveSmallIntegerField(null=True)
+    level = models.CharField(max_length=10)
+    stage = models.CharField(max_length=30)
+    went_on = models.BooleanField()  # counts as investment (statistics.investment)
+    projects = models.PositiveIntegerField()
+    requested_fen = models.BigIntegerField()
+    approved_fen = models.BigIntegerField()
+    invest_fen = models.BigIntegerField()  # the approved estimate, or the requested one before approval
+    contracted_fen = models.BigIntegerField()
+    paid_fen = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计汇总单元"
+
+
+class SummaryTally(models.Model):
+    """Counts the dashboard shows beside the cells: overdue clocks by code, projects hit by rule,
+    projects by 四横 layer (non-draft projects, as of the refresh)."""
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", "逾期时限"
+        RULE = "rule", "命中规则"
+        LAYER = "layer", "四横层级"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    code = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计汇总计数"
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="summary_tally_once")]
+
+
+class SummaryRefresh(models.Model):
+    """When the summary was last rebuilt, from how many projects and in how long: one row (pk 1), also
+    the lock that serialises two rebuilds."""
+
+    refreshed_at = models.DateTimeField(null=True)
+    projects = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计汇总刷新"

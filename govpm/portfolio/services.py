@@ -4,6 +4,7 @@ under the project's row lock, so a plan and a lifecycle action on one project ne
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import transaction
 
@@ -19,7 +20,7 @@ from .models import Milestone, MilestonePlan, RiskRating
 def _lock(project_id, actor: User) -> Project:
     project = (
         visible_projects(actor).select_for_update().filter(pk=project_id).first()
-        if str(project_id).isdigit()
+        if isinstance(project_id, int) or re.fullmatch(r"[0-9]{1,18}", str(project_id))
         else None
     )
     if project is None:

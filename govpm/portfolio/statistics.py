@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractYear
 
 from govpm.core.errors import InvalidInput
 from govpm.core.money import MoneyField
+from govpm.core.parsers import parse_int, parse_year
 from govpm.projects.models import CATEGORY_LABELS, Contract, Level, Payment, Project
 from govpm.projects.stages import MAIN_PATH, Stage
 
@@ -49,33 +50,50 @@ def _label(dimension: str, key) -> str:
     return str(key)
 
 
-def filtered(projects: QuerySet[Project], params) -> QuerySet[Project]:
+# Each statistics filter, checked, and the project column it applies to.
+PROJECT_FIELDS = {
+    "year": "submitted_at__year",
+    "category": "category",
+    "level": "level",
+    "unit": "owner_unit_id",
+}
+
+
+def filters(params, fields: dict[str, str]) -> dict:
+    """The checked filters of a statistics request as lookups on `fields`' columns."""
+    lookups: dict = {}
     if year := params.get("year"):
-        if not str(year).isdigit() or not 2000 <= int(year) <= 2100:
-            raise InvalidInput("年度：应为四位年份", field="year")
-        projects = projects.filter(submitted_at__year=int(year))
+        lookups[fields["year"]] = parse_year(str(year), min_year=2000, max_year=2100)
     if category := params.get("category"):
-        if not str(category).isdigit() or int(category) not in CATEGORY_LABELS:
-            raise InvalidInput("项目类别：应为1至7的整数", field="category")
-        projects = projects.filter(category=int(category))
+        lookups[fields["category"]] = parse_int(
+            str(category), "category", "项目类别", 1, max(CATEGORY_LABELS)
+        )
     if level := params.get("level"):
         if level not in Level.values:
-            raise InvalidInput("层级：应为 city 或 county", field="level")
-        projects = projects.filter(level=level)
+            raise InvalidInput("层级：应为市级（city）或县级（county）", field="level")
+        lookups[fields["level"]] = level
     if unit := params.get("unit"):
-        if not str(unit).isdigit():
-            raise InvalidInput("单位：应为单位编号", field="unit")
-        projects = projects.filter(owner_unit_id=int(unit))
-    return projects
+        lookups[fields["unit"]] = parse_int(str(unit), "unit", "单位编号", 1)
+    return lookups
+
+
+def filtered(projects: QuerySet[Project], params) -> QuerySet[Project]:
+    return projects.filter(**filters(params, PROJECT_FIELDS))
+
+
+def checked_dimension(params) -> tuple[str, str]:
+    """The dimension a statistics request groups by (default: year), and its label."""
+    dimension = params.get("by") or "year"
+    if dimension not in DIMENSIONS:
+        raise InvalidInput(f"统计维度：应为 {'、'.join(DIMENSIONS)} 之一", field="by")
+    return dimension, DIMENSIONS[dimension][0]
 
 
 def statistics(projects: QuerySet[Project], params) -> dict:
     """Counts and amounts requested, approved, contracted and paid, by one dimension, over the
     investment projects among `projects`. Three grouped queries, whatever the number of rows."""
-    dimension = params.get("by") or "year"
-    if dimension not in DIMENSIONS:
-        raise InvalidInput(f"统计维度：应为 {'、'.join(DIMENSIONS)} 之一", field="by")
-    label, expression = DIMENSIONS[dimension]
+    dimension, label = checked_dimension(params)
+    expression = DIMENSIONS[dimension][1]
     base = filtered(investment(projects), params)
     money = MoneyField()
     rows: dict = {}

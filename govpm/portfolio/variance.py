@@ -54,6 +54,7 @@ class Variance:
     schedule_rating: str | None
     risk: RiskRating | None
     bars: list[Bar] = field(default_factory=list)
+    plans: dict[str, dt.date] = field(default_factory=dict)  # milestone code → planned date
 
     @property
     def rating(self) -> str | None:
@@ -155,6 +156,7 @@ def project_variance(project: Project, *, today: dt.date | None = None) -> Varia
         rate(schedule_percent),
         risk,
         bars,
+        plans,
     )
 
 
@@ -169,4 +171,13 @@ def gantt(variance: Variance) -> dict:
         "rows": rows,
         "planned": [span(b.planned_start, b.planned_end) for b in variance.bars],
         "actual": [span(b.actual_start, b.actual_end) for b in variance.bars],
+    }
+
+
+def plan_form(project: Project, variance: Variance) -> dict:
+    """The plan form's rows (PORT-01): each module with its planned start and end, each milestone with
+    its planned date; from what the project page already loaded."""
+    return {
+        "modules": [(m.pk, m.name, m.planned_start, m.planned_end) for m in project.modules.all()],
+        "milestones": [(code, label, variance.plans.get(code)) for code, label in Milestone.choices],
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.db.models import Prefetch
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
@@ -18,9 +20,10 @@ from govpm.accounts.models import Unit
 from govpm.core import access
 from govpm.core.errors import GovpmError, InvalidInput, NotFound
 from govpm.projects.models import CATEGORY_LABELS, Contract, IssuedDocument, Level
-from govpm.projects.selectors import public_projects, visible_projects
+from govpm.projects.selectors import public_projects
 
-from . import services, statistics
+from . import services, statistics, summary
+from .models import Milestone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Documents a visitor may read: the approval and the reports, not the internal review opinions.
@@ -37,10 +40,10 @@ def statistics_view(request):
         raise PermissionDenied("当前角色无权访问此页面")
     error, status = None, 200
     try:
-        result = statistics.statistics(visible_projects(request.user), request.GET)
+        result = summary.statistics_for(request.user, request.GET)
     except InvalidInput as exc:
         error, status = exc.message, 400
-        result = statistics.statistics(visible_projects(request.user), {})
+        result = summary.statistics_for(request.user, {})
     chart = {
         "labels": [r["label"] for r in result["rows"]],
         "series": {
@@ -73,7 +76,7 @@ def statistics_view(request):
 def statistics_xlsx(request):
     if not access.can(request.user, "portfolio.read"):
         raise PermissionDenied("当前角色无权访问此页面")
-    result = statistics.statistics(visible_projects(request.user), request.GET)
+    result = summary.statistics_for(request.user, request.GET)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -93,9 +96,10 @@ def public_list(request):
     projects = public_projects().select_related("owner_unit").annotate(year=ExtractYear("approved_on"))
     years = sorted({y for y in projects.values_list("year", flat=True) if y}, reverse=True)
     year, unit = request.GET.get("year", ""), request.GET.get("unit", "")
-    if year.isdigit():
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if re.fullmatch(r"[0-9]{4}", year):
         projects = projects.filter(approved_on__year=int(year))
-    if unit.isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", unit):
         projects = projects.filter(owner_unit_id=int(unit))
     rows = list(projects.order_by("-approved_on", "owner_unit__name", "id"))
     groups: dict = {}
@@ -149,3 +153,32 @@ def rate_risk_view(request, pk: int):
     else:
         messages.success(request, "风险评级已登记。")
     return redirect("web:project", pk=pk)
+
+
+# A plan form's field names: module-<id>-start / module-<id>-end, milestone-<code>.
+PLAN_FIELD = re.compile(r"module-([0-9]{1,12})-(start|end)")
+
+
+@require_POST
+@login_required
+def set_plan_view(request, pk: int):
+    """PORT-01 from the project page: the owner or smart_office dates the modules and milestones."""
+    modules: dict[int, dict] = {}
+    for name, value in request.POST.items():
+        if match := PLAN_FIELD.fullmatch(name):
+            row = modules.setdefault(int(match[1]), {"id": int(match[1])})
+            row[f"planned_{match[2]}"] = value.strip() or None
+    milestones = {
+        code: (request.POST.get(f"milestone-{code}") or "").strip() or None
+        for code in Milestone.values
+        if f"milestone-{code}" in request.POST
+    }
+    try:
+        services.set_plan(pk, actor=request.user, modules=list(modules.values()), milestones=milestones)
+    except NotFound:
+        raise Http404("项目不存在或无权查看") from None
+    except GovpmError as exc:
+        messages.error(request, f"计划未保存。{exc.message}")
+    else:
+        messages.success(request, "计划已保存，成本和进度偏差已按新计划重新计算。")
+    return redirect(reverse("web:project", kwargs={"pk": pk}) + "#plan-actual")

@@ -14,6 +14,7 @@ from govpm.core import clock
 from govpm.core.errors import InvalidInput
 from govpm.policy.catalog import RULES
 from govpm.policy.models import Finding
+from govpm.portfolio import summary
 from govpm.portfolio.statistics import investment
 from govpm.projects import selectors
 from govpm.projects.facts import ARCHITECTURE_LAYERS
@@ -158,8 +159,16 @@ def barred_units() -> list[dict]:
 
 
 def dashboard(user: User) -> dict:
-    """Five aggregates over what the user may see; each bar keeps the query string of its list."""
-    projects = selectors.visible_projects(user)
+    """Six aggregates over what the user may see; each bar keeps the query string of its list. Users
+    who see the whole portfolio read them from the summary the job engine keeps (ADR 0302), as of its
+    last refresh; an owner unit's or an expert's own few projects are counted live."""
+    if summary.whole(user):
+        return summary.dashboard()
+    return live_dashboard(selectors.visible_projects(user))
+
+
+def live_dashboard(projects: QuerySet[Project]) -> dict:
+    """The dashboard's aggregates counted now over `projects` (what portfolio.summary keeps ready)."""
     today = clock.today()
     by_stage = dict(projects.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
     pipeline = [
@@ -222,6 +231,7 @@ def dashboard(user: User) -> dict:
         "overdue": by_deadline,
         "rejections": by_rule,
         "layers": by_layer,
+        "as_of": None,
     }
 
 

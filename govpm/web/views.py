@@ -165,7 +165,11 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
     }
     if access.can(request.user, "portfolio.read"):  # PORT-01..03: plan against actual, variance, risk
         variance = portfolio_variance.project_variance(project)
-        context |= {"variance": variance, "gantt": portfolio_variance.gantt(variance)}
+        context |= {
+            "variance": variance,
+            "gantt": portfolio_variance.gantt(variance),
+            "plan_form": portfolio_variance.plan_form(project, variance),
+        }
     return render(request, "web/project.html", context, status=status)
 
 
@@ -280,8 +284,13 @@ def experts_view(request):
 
 @role_required("dashboard")
 def dashboard_view(request):
-    charts = presenters.dashboard_charts(queries.dashboard(request.user))
-    return render(request, "web/dashboard.html", {"chart_list": charts, "pool_url": reverse("web:pool")})
+    data = queries.dashboard(request.user)
+    charts = presenters.dashboard_charts(data)
+    return render(
+        request,
+        "web/dashboard.html",
+        {"chart_list": charts, "pool_url": reverse("web:pool"), "as_of": data["as_of"]},
+    )
 
 
 # --- 推广与考核: publicity cadence, showcases, cases (四) and units' performance (五, ORG-03) ----------

@@ -131,6 +131,35 @@ def test_statistics_and_plan_against_actual_render_PORT_01_04(ui, cast, travel):
     ui.shot(page, "statistics")
 
 
+def test_owner_dates_the_plan_from_the_project_page_PORT_01(ui, cast, travel):
+    """PORT-01 in the browser: the owner opens 编制或调整计划, an end before its start is refused with the
+    module named and nothing saved, then the plan is saved and drawn against the actuals."""
+    project = advance(draft(cast.owner, name="医学影像云胶片应用"), cast, to=Stage.IMPLEMENTATION)
+    module = project.modules.order_by("position")[0]
+    page = ui.open(cast.owner, f"/projects/{project.pk}/")
+    form = page.locator("#plan-form")
+    expect(form).to_be_visible()  # open while the project has no plan
+    form.locator(f"#plan-m{module.pk}-start").fill("2026-03-01")
+    form.locator(f"#plan-m{module.pk}-end").fill("2026-02-01")
+    ui.shot(page, "project-plan-form")
+    _part(ui, page, "#plan-actual", "project-plan-form-section")
+    form.get_by_role("button", name="保存计划").click()
+    expect(page.locator(".messages")).to_contain_text(f"{module.name}计划完成：不能早于计划开始")
+    module.refresh_from_db()
+    assert module.planned_start is None and module.planned_end is None
+    form = page.locator("#plan-form")
+    form.locator(f"#plan-m{module.pk}-start").fill("2025-12-01")
+    form.locator(f"#plan-m{module.pk}-end").fill("2026-02-01")
+    form.locator("#plan-final").fill("2026-06-30")
+    form.get_by_role("button", name="保存计划").click()
+    expect(page.locator(".messages")).to_contain_text("计划已保存")
+    expect(page.locator("#gantt-chart canvas")).to_have_count(1)
+    module.refresh_from_db()
+    assert str(module.planned_end) == "2026-02-01"
+    assert project.milestone_plans.get(milestone="final").planned_on.isoformat() == "2026-06-30"
+    _part(ui, page, "#plan-actual", "project-plan-saved")
+
+
 def test_public_pages_are_read_without_login_PORT_05(ui, browser, live_server, cast, travel):
     approved = advance(draft(cast.owner, name="已批复的云胶片应用"), cast, to=Stage.FUNDED)
     advance(draft(cast.owner, name="尚在评审的项目"), cast, to=Stage.JOINT_REVIEW)

@@ -43,7 +43,8 @@
       tooltip: { formatter: function (p) { return p.seriesName + "：" + new Date(p.value[1]).toISOString().slice(0, 10) + " 至 " + new Date(p.value[2] - day).toISOString().slice(0, 10); } },
       legend: { top: 0 },
       grid: { left: 110, right: 16, top: 30, bottom: 30 },
-      xAxis: { type: "time" },
+      // Whole days: a plan is dated by the day, and a same-day span must not stretch into hours.
+      xAxis: { type: "time", minInterval: 86400000, axisLabel: { formatter: "{M}月{d}日" } },
       yAxis: { type: "category", data: data.rows, inverse: true },
       series: [
         { name: "计划", type: "custom", renderItem: render, encode: { x: [1, 2], y: 0 }, data: bars(data.planned, 0), itemStyle: { color: "#9ab" } },

@@ -100,3 +100,24 @@ def api_for(user: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(user=user)
     return client
+
+
+def needs_that_did_not_go_on(cast: Cast, into, *, shift, estimate: str) -> dict[str, object]:
+    """A rejected, a returned, a withdrawn and a merged need (merged into the pooled project `into`):
+    the needs that never count as investment (PORT-04). Returns them by stage."""
+    from govpm.projects.scenarios import ALL_CLEAR, advance
+
+    rejected = draft(cast.owner, name="被拒项目", facts={"new_server_room": True}, estimate=estimate)
+    lifecycle.submit(rejected.pk, actor=cast.owner)
+    returned = advance(
+        draft(cast.owner, name="退回项目", estimate=estimate), cast, to="submitted", shift=shift
+    )
+    lifecycle.review_needs(returned.pk, actor=cast.bdb, decision="return", answers=ALL_CLEAR, comment="补充")
+    withdrawn = advance(draft(cast.owner, name="撤回项目", estimate=estimate), cast, to="pooled", shift=shift)
+    lifecycle.withdraw(withdrawn.pk, actor=cast.owner, reason="不再需要")
+    merged = advance(draft(cast.owner, name="并入项目", estimate=estimate), cast, to="pooled", shift=shift)
+    lifecycle.open_scheme(into.pk, actor=cast.smart_office, merge_ids=[merged.pk])
+    made = {"rejected": rejected, "returned": returned, "withdrawn": withdrawn, "merged": merged}
+    for need in made.values():
+        need.refresh_from_db()
+    return made

@@ -11,10 +11,9 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from govpm.portfolio.models import MilestonePlan, RiskRating
-from govpm.projects import lifecycle
 from govpm.projects.scenarios import advance
 
-from .factories import api_for, draft
+from .factories import api_for, draft, needs_that_did_not_go_on
 
 
 def _plan(client, project, modules, **milestones):
@@ -118,28 +117,9 @@ def test_rejected_returned_withdrawn_and_merged_needs_never_count_as_investment_
     went_on = advance(
         draft(cast.owner, name="入库项目", estimate="1000000.00"), cast, to="pooled", shift=clock.shift
     )
-    rejected = draft(cast.owner, name="被拒项目", facts={"new_server_room": True}, estimate="7000000.00")
-    lifecycle.submit(rejected.pk, actor=cast.owner)
-    returned = advance(
-        draft(cast.owner, name="退回项目", estimate="7000000.00"), cast, to="submitted", shift=clock.shift
-    )
-    from govpm.projects.scenarios import ALL_CLEAR
-
-    lifecycle.review_needs(returned.pk, actor=cast.bdb, decision="return", answers=ALL_CLEAR, comment="补充")
-    withdrawn = advance(
-        draft(cast.owner, name="撤回项目", estimate="7000000.00"), cast, to="pooled", shift=clock.shift
-    )
-    lifecycle.withdraw(withdrawn.pk, actor=cast.owner, reason="不再需要")
-    merged = advance(
-        draft(cast.owner, name="并入项目", estimate="7000000.00"), cast, to="pooled", shift=clock.shift
-    )
-    lifecycle.open_scheme(went_on.pk, actor=cast.smart_office, merge_ids=[merged.pk])
-    merged.refresh_from_db()
-    assert merged.merged_into_id == went_on.pk
-    stages = {p.name: p.stage for p in [rejected, returned, withdrawn]}
-    for p in (rejected, returned, withdrawn):
-        p.refresh_from_db()
-    assert {p.stage for p in (rejected, returned, withdrawn)} == {"rejected", "returned", "withdrawn"}, stages
+    others = needs_that_did_not_go_on(cast, went_on, shift=clock.shift, estimate="7000000.00")
+    assert others["merged"].merged_into_id == went_on.pk
+    assert {p.stage for p in others.values()} == {"rejected", "returned", "withdrawn", "merged"}
 
     body = api_for(cast.bdb).get("/api/v1/statistics/", {"by": "unit"}).json()
     assert body["totals"]["count"] == 1

@@ -13,13 +13,12 @@ from django.utils import timezone
 from govpm.portfolio import statistics as live
 from govpm.portfolio import summary
 from govpm.portfolio.models import SummaryCell, SummaryRefresh
-from govpm.projects import lifecycle
 from govpm.projects.models import Project
-from govpm.projects.scenarios import ALL_CLEAR, advance
+from govpm.projects.scenarios import advance
 from govpm.projects.stages import Stage
 from govpm.web.queries import live_dashboard
 
-from .factories import api_for, draft
+from .factories import api_for, draft, needs_that_did_not_go_on
 
 CENT = Decimal("0.01")
 
@@ -55,20 +54,7 @@ def _portfolio(cast, clock) -> list[Project]:
             shift=clock.shift,
         ),
     ]
-    rejected = draft(cast.owner, name="被拒项目", facts={"new_server_room": True}, estimate="7000000.00")
-    lifecycle.submit(rejected.pk, actor=cast.owner)
-    returned = advance(
-        draft(cast.owner, name="退回项目", estimate="300.00"), cast, to="submitted", shift=clock.shift
-    )
-    lifecycle.review_needs(returned.pk, actor=cast.bdb, decision="return", answers=ALL_CLEAR, comment="补充")
-    withdrawn = advance(
-        draft(cast.owner, name="撤回项目", estimate="70.00"), cast, to="pooled", shift=clock.shift
-    )
-    lifecycle.withdraw(withdrawn.pk, actor=cast.owner, reason="不再需要")
-    merged = advance(
-        draft(cast.owner, name="并入项目", estimate="90.00"), cast, to="pooled", shift=clock.shift
-    )
-    lifecycle.open_scheme(made[0].pk, actor=cast.smart_office, merge_ids=[merged.pk])
+    needs_that_did_not_go_on(cast, made[0], shift=clock.shift, estimate="7000000.00")
     draft(cast.owner, name="草稿项目", estimate="123.00")
     return made
 

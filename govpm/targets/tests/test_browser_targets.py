@@ -97,6 +97,9 @@ def overflow(page) -> int:
 def test_targets_pages_carry_the_header_do_not_overflow_and_every_role_link_answers(
     live_server, browser, data, screenshots
 ):
+    """TGT-08 TGT-10 TGT-11: the targets pages (the task import and a milestone with its judgement form
+    among them) carry the platform header and do not overflow at 1280 and 390 px; every link of the
+    platform navigation and of the targets tabs that a role sees answers 200 for that role."""
     pages = {
         "targets-indicators": "/targets/",
         "targets-indicator-h30": f"/targets/indicators/{data['h30'].pk}/",
@@ -104,6 +107,8 @@ def test_targets_pages_carry_the_header_do_not_overflow_and_every_role_link_answ
         "targets-tasks": "/targets/tasks/",
         "targets-task": f"/targets/tasks/{data['task'].pk}/",
         "targets-import": "/targets/import/",
+        "targets-task-import": f"/targets/tasks/{data['task'].pk}/import/",
+        "targets-indicator-e25": f"/targets/indicators/{Indicator.objects.get(code='E25').pk}/",
     }
     for width in WIDTHS:
         page = page_for(browser, live_server.url, "u_bdb", width)
@@ -125,13 +130,27 @@ def test_targets_pages_carry_the_header_do_not_overflow_and_every_role_link_answ
         anonymous.context.close()
     # every navigation link a role sees answers 200 for that role (one test: one live server, one flush)
     for key, person in data["people"].items():
+        wide = page_for(browser, live_server.url, person.username, 1280)
+        wide_links = wide.eval_on_selector_all(
+            "header.site nav a", "els => els.map(e => e.getAttribute('href'))"
+        )
+        wide.context.close()
         page = page_for(browser, live_server.url, person.username, 390)
         links = page.eval_on_selector_all("header.site nav a", "els => els.map(e => e.getAttribute('href'))")
         assert links, key
+        assert sorted(links) == sorted(wide_links), key  # the same links at both widths: one walk covers both
         for href in links:
             response = page.goto(live_server.url + href)
             assert response.status == 200, (key, href)
+        if "/targets/" in links:  # the module's own tabs, as this role sees them
+            page.goto(live_server.url + "/targets/")
+            tabs = page.eval_on_selector_all("nav.tabs a", "els => els.map(e => e.getAttribute('href'))")
+            assert "/targets/assessment/" in tabs, key
+            for href in tabs:
+                response = page.goto(live_server.url + href)
+                assert response.status == 200, (key, href)
         if key in ("health", "county"):
             page.goto(live_server.url + "/targets/")
             page.screenshot(path=str(screenshots / f"targets-indicators-{key}-390.png"), full_page=False)
+            assert overflow(page) <= 0, key
         page.context.close()

@@ -163,6 +163,22 @@ def test_tgt11_judgement_with_file_through_api_and_page_TGT_11(curated_data, off
     page = web.get(f"/targets/indicators/{milestone.pk}/").content.decode()
     assert "验收意见（2021年12月）" in page and "附件：验收意见.png" in page
 
+    # the page's form takes the file too
+    posted = web.post(
+        f"/targets/indicators/{milestone.pk}/",
+        {
+            "judge-year": 2022,
+            "judge-verdict": "met",
+            "judge-reason": "数据库持续运行",
+            "judge-evidence": "2022年运行报告",
+            "judge-evidence_file": SimpleUploadedFile("运行报告.png", _png(), content_type="image/png"),
+        },
+    )
+    assert posted.status_code == 302
+    latest = Judgement.objects.filter(indicator=milestone).latest("judged_at")
+    assert (latest.year, latest.evidence, latest.evidence_name) == (2022, "2022年运行报告", "运行报告.png")
+    assert latest.evidence_sha256 == hashlib.sha256(_png()).hexdigest()
+
 
 def test_tgt11_a_role_that_may_not_judge_is_refused_TGT_11(curated_data):
     """TGT-11: only a role that may judge (bdb, smart_office) records a verdict; the observer cannot."""

@@ -24,7 +24,7 @@ SPEC_PAGES = ["lifecycle.md", "targets.md", "additions-2026-12.md"]
 # already under lifecycle.md).
 LANDED_ADDITIONS: frozenset[str] = frozenset(
     {"INV-01", "INV-02", "INV-03", "INV-04", "PORT-01", "PORT-02", "PORT-03", "PORT-04", "PORT-05"}
-    | {"TGT-08", "TGT-09", "TGT-10"}
+    | {"TGT-08", "TGT-09", "TGT-10", "TGT-11"}
     | {"NOTE-01", "NOTE-02", "NOTE-03"}
     | {"COORD-07", "SCOPE-05", "SCOPE-06", "PRI-05", "PRI-06", "COORD-09"}
     | {"MAT-01", "MAT-02", "MAT-03"}

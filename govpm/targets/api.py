@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,9 +20,10 @@ from govpm.core.errors import InvalidInput, NotFound
 from govpm.core.http import content_disposition
 from govpm.core.parsers import parse_year
 from govpm.core.schema import BAD_INPUT, ERROR, ERRORS, FORBIDDEN, NOT_FOUND, NOT_LOGGED_IN
+from govpm.core.spreadsheets import check_upload_size
 from govpm.projects.api.inputs import parse
 
-from . import permissions, reports, selectors, tasks
+from . import permissions, reports, scope, selectors, task_imports, tasks
 from .assessment import assess_year
 from .models import Document, Indicator, Nature, Task
 from .observations import MAX_YEAR, MIN_YEAR, record_judgement, record_observation
@@ -36,6 +38,8 @@ from .serializers import (
     TargetsObservationOut,
     TargetsProgressIn,
     TargetsProgressRecordOut,
+    TargetsTaskImportIn,
+    TargetsTaskImportOut,
     TargetsTaskOut,
     TargetsTaskProgressOut,
 )
@@ -56,7 +60,10 @@ class TargetsAPIView(APIView):
 
 def _year(request) -> int:
     raw = request.query_params.get("year")
-    return parse_year(raw, min_year=MIN_YEAR, max_year=MAX_YEAR) if raw else clock.today().year
+    if raw:
+        return parse_year(raw, min_year=MIN_YEAR, max_year=MAX_YEAR)
+    # as the pages do: the latest year with data, not the calendar year, which usually has none yet
+    return selectors.latest_year_with_data(clock.today().year)
 
 
 def _document(request) -> Document | None:
@@ -73,7 +80,9 @@ def _document(request) -> Document | None:
 
 READ_ERRORS = {401: NOT_LOGGED_IN, 403: FORBIDDEN}
 WRITE_ERRORS = {400: BAD_INPUT, 401: NOT_LOGGED_IN, 403: FORBIDDEN, 404: NOT_FOUND}
-YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="评估年度，缺省为今年")
+YEAR = OpenApiParameter(
+    "year", OpenApiTypes.INT, description="评估年度；缺省为有数据的最近年度（尚无数据时为今年）"
+)
 
 
 class IndicatorList(TargetsAPIView):
@@ -138,11 +147,13 @@ class IndicatorObservations(TargetsAPIView):
 
 class IndicatorJudgements(TargetsAPIView):
     role_actions = {"POST": "judge"}
+    # JSON, or multipart when an evidence file comes with the judgement (TGT-11)
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
         operation_id="targets_indicators_judgements_create",
-        summary="评估人对定性目标的判断（附理由）",
-        request=TargetsJudgementIn,
+        summary="评估人对里程碑或定性目标的判断（附理由与佐证，可附佐证材料）",
+        request={"application/json": TargetsJudgementIn, "multipart/form-data": TargetsJudgementIn},
         responses={201: TargetsJudgementOut, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
@@ -280,3 +291,74 @@ class AssessmentReportPdf(ReportAPIView):
     )
     def get(self, request):
         return _file(reports.assessment_pdf(_year(request), _report_document(request)))
+
+
+# --- XLSX imports of a task (TGT-10 item 5) -------------------------------------------------------------
+
+IMPORT_KIND = OpenApiParameter(
+    "kind",
+    str,
+    OpenApiParameter.PATH,
+    enum=list(task_imports.KINDS),
+    description="shares：任务分解表（计划量）；progress：完成情况（完成量）",
+)
+
+
+def _import_task(request, pk: int) -> Task:
+    task = scope.tasks_for(request.user).filter(pk=pk).first()
+    if task is None:
+        raise NotFound("分解任务不存在")
+    return task
+
+
+def _import_kind(kind: str) -> str:
+    if kind not in task_imports.KINDS:
+        raise NotFound("没有这种导入")
+    return kind
+
+
+class TaskImportTemplate(TargetsAPIView):
+    content_negotiation_class = FileNegotiation
+    role_actions = {"GET": "import"}
+
+    @extend_schema(
+        operation_id="targets_tasks_import_template",
+        summary="下载分解任务的导入模板（XLSX，已填入现有数据与合计）",
+        parameters=[IMPORT_KIND],
+        responses={
+            (200, task_imports.XLSX): OpenApiResponse(OpenApiTypes.BINARY, "XLSX 模板"),
+            **{code: ERRORS[code] for code in (401, 403, 404)},
+        },
+    )
+    def get(self, request, pk: int, kind: str):
+        task = _import_task(request, pk)
+        response = HttpResponse(
+            task_imports.template_xlsx(task, _import_kind(kind)), content_type=task_imports.XLSX
+        )
+        filename = f"{task.name}{task_imports.KINDS[kind]}模板.xlsx"
+        response["Content-Disposition"] = content_disposition(filename)
+        return response
+
+
+class TaskImport(TargetsAPIView):
+    role_actions = {"POST": "import"}
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="targets_tasks_import_create",
+        summary="导入分解任务的分解表或完成情况（XLSX）：行、列之和核对无误才全部保存",
+        description="有一处不符或一格错误则一格也不保存，400 的 error.rows 按行、列逐一列出。",
+        parameters=[IMPORT_KIND],
+        request={"multipart/form-data": TargetsTaskImportIn},
+        responses={200: TargetsTaskImportOut, **WRITE_ERRORS},
+    )
+    def post(self, request, pk: int, kind: str):
+        task = _import_task(request, pk)
+        the_kind = _import_kind(kind)
+        data = parse(TargetsTaskImportIn, request.data)
+        file = data["file"]
+        check_upload_size(file.size, max_bytes=task_imports.MAX_BYTES)
+        result = task_imports.import_xlsx(
+            task.pk, the_kind, file.read(), actor=request.user, source=data.get("source", "")
+        )
+        return Response(TargetsTaskImportOut(result.as_dict()).data)

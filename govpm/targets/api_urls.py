@@ -18,4 +18,10 @@ urlpatterns = [
     path("assessments/report.pdf", api.AssessmentReportPdf.as_view(), name="targets-api-assessment-pdf"),
     path("tasks/", api.TaskList.as_view(), name="targets-api-tasks"),
     path("tasks/<int:pk>/progress/", api.TaskProgressView.as_view(), name="targets-api-task-progress"),
+    path(
+        "tasks/<int:pk>/imports/<str:kind>/template.xlsx",
+        api.TaskImportTemplate.as_view(),
+        name="targets-api-task-import-template",
+    ),
+    path("tasks/<int:pk>/imports/<str:kind>/", api.TaskImport.as_view(), name="targets-api-task-import"),
 ]

@@ -46,6 +46,18 @@ class JudgementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "请填写评估理由"},
     )
+    evidence = forms.CharField(
+        label="佐证",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="判断所依据的材料或事实：文号、验收记录、现场核查等",
+        error_messages={"required": "请填写佐证：判断须有所依据"},
+    )
+    evidence_file = forms.FileField(
+        label="佐证材料（可选）",
+        required=False,
+        help_text="PDF、OFD、DOCX、XLSX、JPEG、PNG，不超过 20 MB",
+    )
 
 
 class ProgressForm(forms.Form):
@@ -78,6 +90,23 @@ class AssignForm(forms.Form):
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="导入内容", choices=[("indicators", "指标表"), ("observations", "观测值")])
     file = forms.FileField(label="文件（.xlsx 或 .csv）", error_messages={"required": "请选择文件"})
+
+
+class TaskImportForm(forms.Form):
+    """A task's decomposition table or its progress, as the downloaded template (TGT-10 item 5)."""
+
+    kind = forms.ChoiceField(
+        label="导入内容",
+        choices=[("shares", "任务分解表（计划量）"), ("progress", "完成情况（完成量）")],
+        error_messages={"required": "请选择导入内容", "invalid_choice": "导入内容不在可选范围内"},
+    )
+    source = forms.CharField(
+        label="数据来源",
+        max_length=200,
+        required=False,
+        help_text="导入完成情况时必填，如“2021年度国土绿化考核报表”",
+    )
+    file = forms.FileField(label="文件（.xlsx，按模板填写）", error_messages={"required": "请选择文件"})
 
 
 def attach(form: forms.Form, error: GovpmError) -> None:

@@ -301,28 +301,32 @@ def _set_share(table, reading, region_code, year, value, raw):
 
 
 def _plan_text_targets(text: str, plan: Plan) -> None:
-    """衢政发〔2020〕9号 states its targets in sentences, not a table: the reviewed file holds each with its
-    sentence; here every sentence is looked up in the text, so the report says which were found."""
+    """Targets stated in sentences, not a table (all of 衢政发〔2020〕9号's; 衢政办发〔2020〕9号's and
+    衢政发〔2020〕10号's besides their tables, TGT-11): the reviewed file holds each with its sentence; here
+    every sentence is looked up in the text, so the report says, per document, which were found."""
     from .curated import read_csv
 
-    rows = [r for r in read_csv("text_targets.csv") if r["document"] == PLAN_DOCUMENT]
+    rows = read_csv("text_targets.csv")
     flat = _flat(text)
-    found = [r for r in rows if _flat(r["source_text"]) in flat]
-    missing = [r["code"] for r in rows if r not in found]
-    plan.read[PLAN_DOCUMENT] = (
-        f"正文目标（二(二)–二(四)、三(三)）：审核数据 {len(rows)} 条，原句在本文本中找到 {len(found)} 条"
-        + (f"，未找到：{'、'.join(missing)}" if missing else "")
-        + "（正文句子不自动解析数值，数值以审核数据文件为准）"
-    )
     stored = {
-        i.code: i
-        for i in Indicator.objects.filter(document__number=PLAN_DOCUMENT).prefetch_related("targets")
+        (i.document.number, i.code)
+        for i in Indicator.objects.filter(document__number__in={r["document"] for r in rows}).select_related(
+            "document"
+        )
     }
-    for row in found:
-        if row["code"] not in stored:
-            plan.flags.append(
-                f"{PLAN_DOCUMENT} {row['code']} {row['name']}：库中尚无，请运行 load_targets_data"
-            )
+    for number in sorted({r["document"] for r in rows}):
+        of_document = [r for r in rows if r["document"] == number]
+        found = [r for r in of_document if _flat(r["source_text"]) in flat]
+        missing = [r["code"] for r in of_document if r not in found]
+        said = (
+            f"正文目标：审核数据 {len(of_document)} 条，原句在本文本中找到 {len(found)} 条"
+            + (f"，未找到：{'、'.join(missing)}" if missing else "")
+            + "（正文句子不自动解析数值，数值以审核数据文件为准）"
+        )
+        plan.read[number] = f"{plan.read[number]}；{said}" if number in plan.read else said
+        for row in found:
+            if (number, row["code"]) not in stored:
+                plan.flags.append(f"{number} {row['code']} {row['name']}：库中尚无，请运行 load_targets_data")
 
 
 FULL_WIDTH = str.maketrans("，；：（）。、％", ",;:()。,%")

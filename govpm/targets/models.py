@@ -284,6 +284,13 @@ class Judgement(models.Model):
         ],
     )
     reason = models.TextField("理由")
+    # TGT-11: what the verdict rests on, in words (a document number, an acceptance record, a site visit);
+    # required for every new judgement (observations.record_judgement), empty only on earlier rows.
+    evidence = models.TextField("佐证", blank=True)
+    # An optional file behind the evidence (PDF, OFD, DOCX, XLSX, JPEG, PNG; type detected from content).
+    evidence_file = models.FileField("佐证材料", max_length=255, blank=True)
+    evidence_name = models.CharField("佐证材料文件名", max_length=255, blank=True)
+    evidence_sha256 = models.CharField("佐证材料SHA-256", max_length=64, blank=True)
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="评估人", on_delete=models.PROTECT, related_name="+"
     )

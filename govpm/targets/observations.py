@@ -5,13 +5,18 @@ value stays in the history (`is_current=False`, linked by `replaces`). Nothing i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from govpm.core import audit, clock
 from govpm.core.errors import InvalidInput, NotFound
+from govpm.core.spreadsheets import FileTooLarge
+from govpm.materials import detect
 
 from . import parsing, permissions, scope
 from .models import CorrectedRecord, Indicator, Judgement, Observation, Verdict
@@ -122,7 +127,7 @@ def jump_flag(indicator: Indicator, year: int, number: Decimal) -> str:
     )
 
 
-JUDGEMENT_FIELDS = ("year", "verdict", "reason")
+JUDGEMENT_FIELDS = ("year", "verdict", "reason", "evidence", "evidence_name")
 
 
 def lock_indicator(indicator_id: int) -> Indicator:
@@ -194,30 +199,82 @@ def record_observation(
 
 
 JUDGEABLE = {Verdict.MET, Verdict.NOT_MET, Verdict.ON_TRACK, Verdict.BEHIND}
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+EVIDENCE_MAX_NAME = 200
+EVIDENCE_FORMATS = "PDF、OFD、DOCX、XLSX、JPEG、PNG"
 
 
-def record_judgement(indicator_id: int, *, actor, year, verdict, reason) -> Judgement:
-    """A named assessor's verdict on a target the platform cannot evaluate, with the reason in words."""
+def check_evidence_file(file) -> tuple[str, str]:
+    """(checked name, SHA-256) of an optional evidence file, or the refusal naming `evidence_file`.
+    The type is read from the content (govpm.materials.detect), and the name must agree with it."""
+    name = (file.name or "").strip()
+    if not name or "/" in name or "\\" in name or "\x00" in name or name in {".", ".."}:
+        raise InvalidInput("佐证材料的文件名不能为空，也不能含路径分隔符或空字符", field="evidence_file")
+    if len(name) > EVIDENCE_MAX_NAME:
+        raise InvalidInput(f"佐证材料的文件名不能超过{EVIDENCE_MAX_NAME}个字符", field="evidence_file")
+    if not file.size:
+        raise InvalidInput("佐证材料文件为空", field="evidence_file")
+    if file.size > EVIDENCE_MAX_BYTES:
+        raise FileTooLarge("佐证材料文件过大：不能超过 20 MB", field="evidence_file")
+    detected = detect.detect(file)
+    if detected is None:
+        raise InvalidInput(f"佐证材料的文件类型无法识别，仅接受 {EVIDENCE_FORMATS}", field="evidence_file")
+    if not detect.extension_agrees(name, detected):
+        raise InvalidInput(f"佐证材料的内容与文件名「{name}」不符", field="evidence_file")
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks(64 * 1024):
+        digest.update(chunk)
+    file.seek(0)
+    return name, digest.hexdigest()
+
+
+def record_judgement(
+    indicator_id: int, *, actor, year, verdict, reason, evidence="", evidence_file=None
+) -> Judgement:
+    """A named assessor's verdict on a target the platform cannot evaluate (a milestone such as 建成…体系,
+    a qualitative target such as 全部开设…), with the reason in words and the evidence it rests on
+    (TGT-11): text, required, and optionally a file. Without evidence it is refused, naming `evidence`."""
     permissions.require(actor, "judge")
     judged_year = clean_year(year, field="year")
     if verdict not in {v.value for v in JUDGEABLE}:
         raise InvalidInput("结论须为 已达成、未达成、进度正常 或 进度滞后", field="verdict")
     reason_text = clean_text(reason, field="reason", label="评估理由", max_length=2000)
+    evidence_text = clean_text(
+        evidence, field="evidence", label="佐证（判断所依据的材料或事实）", max_length=2000
+    )
+    checked = check_evidence_file(evidence_file) if evidence_file is not None else None
     with transaction.atomic():
         indicator = lock_indicator(indicator_id)
-        judgement = Judgement.objects.create(
+        judgement = Judgement(
             indicator=indicator,
             year=judged_year,
             verdict=verdict,
             reason=reason_text,
+            evidence=evidence_text,
             assessor=actor,
             judged_at=clock.now(),
         )
-        audit.record(
-            actor=actor,
-            action="record_judgement",
-            target=judgement,
-            changes=audit.diff({}, audit.values(judgement, JUDGEMENT_FIELDS)),
-            payload={"indicator": indicator.pk},
-        )
+        stored: str | None = None
+        if checked is not None:
+            name, sha256 = checked
+            judgement.evidence_name, judgement.evidence_sha256 = name, sha256
+            extension = name.rsplit(".", 1)[-1].lower()
+            stored = default_storage.save(
+                f"targets/evidence/{indicator.pk}/{sha256}.{extension}", File(evidence_file)
+            )
+            judgement.evidence_file.name = stored
+        try:
+            judgement.save()
+            audit.record(
+                actor=actor,
+                action="record_judgement",
+                target=judgement,
+                changes=audit.diff({}, audit.values(judgement, JUDGEMENT_FIELDS)),
+                payload={"indicator": indicator.pk, "evidence_sha256": judgement.evidence_sha256 or None},
+            )
+        except Exception:
+            if stored is not None:  # the row is not saved: nor is its file
+                default_storage.delete(stored)
+            raise
         return judgement

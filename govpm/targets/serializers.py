@@ -135,6 +135,9 @@ class TargetsJudgementOut(serializers.Serializer):
     year = serializers.IntegerField()
     verdict = EnumText("TargetsJudgementVerdictEnum", JUDGEMENT_VERDICT_CHOICES)
     reason = serializers.CharField()
+    evidence = serializers.CharField()
+    evidence_name = serializers.CharField(help_text="佐证材料的文件名；空 = 未附文件")
+    evidence_sha256 = serializers.CharField(help_text="佐证材料的 SHA-256；空 = 未附文件")
     assessor = serializers.CharField()
     judged_at = serializers.DateTimeField()
 
@@ -245,7 +248,17 @@ class TargetsObservationIn(Strict):
 class TargetsJudgementIn(Strict):
     year = serializers.IntegerField(label="年度", min_value=2000, max_value=2100)
     verdict = EnumText("TargetsJudgementVerdictEnum", JUDGEMENT_VERDICT_CHOICES, label="结论", max_length=20)
-    reason = serializers.CharField(label="评估理由")
+    reason = serializers.CharField(label="评估理由", max_length=2000)
+    evidence = serializers.CharField(
+        label="佐证",
+        max_length=2000,
+        help_text="TGT-11：判断所依据的材料或事实（文号、验收记录、现场核查等），必填",
+    )
+    evidence_file = serializers.FileField(
+        label="佐证材料",
+        required=False,
+        help_text="可选：PDF、OFD、DOCX、XLSX、JPEG、PNG，不超过 20 MB（以 multipart/form-data 提交）",
+    )
 
 
 class TargetsProgressIn(Strict):
@@ -260,3 +273,24 @@ class TargetsProgressIn(Strict):
         allow_blank=True,
         help_text="更正已报送的数字时必填，首次报送时留空",
     )
+
+
+class TargetsTaskImportIn(Strict):
+    file = serializers.FileField(label="文件", help_text="按模板填写的 XLSX，不超过 1 MB")
+    # `source` is also the name of a DRF Field attribute; the API's field is the data source (数据来源)
+    source = serializers.CharField(  # type: ignore[assignment]
+        label="数据来源", max_length=200, required=False, allow_blank=True, help_text="导入完成情况时必填"
+    )
+
+
+class TargetsTaskImportChange(serializers.Serializer):
+    region = serializers.CharField(help_text="衢州市或县（市、区）名称")
+    year = serializers.IntegerField(allow_null=True, help_text="空 = 合计栏")
+    old = serializers.CharField(help_text="原值；空 = 原先没有")
+    new = serializers.CharField()
+
+
+class TargetsTaskImportOut(serializers.Serializer):
+    kind = serializers.CharField()
+    changed = TargetsTaskImportChange(many=True)
+    unchanged = serializers.IntegerField()

@@ -15,6 +15,8 @@ urlpatterns = [
     path("public/", views.public_results, name="public"),
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/import/", views.task_import, name="task-import"),
+    path("tasks/<int:pk>/import/<str:kind>.xlsx", views.task_import_template, name="task-import-template"),
     path("export/<str:kind>.<str:fmt>", views.export, name="export"),
     path("import/", views.upload, name="import"),
 ]

@@ -14,12 +14,20 @@ from govpm.core import clock
 from govpm.core.errors import GovpmError, InvalidInput
 from govpm.core.http import content_disposition
 from govpm.core.parsers import parse_year
-from govpm.core.spreadsheets import check_upload_size
+from govpm.core.spreadsheets import ImportRefused, check_upload_size
 from govpm.officialdoc.pdf import ConversionFailed
 
-from . import charts, exchange, permissions, reports, scope, selectors, tasks
+from . import charts, exchange, permissions, reports, scope, selectors, task_imports, tasks
 from .assessment import assess_year, summary, target_flags
-from .forms import AssignForm, JudgementForm, ObservationForm, ProgressForm, UploadForm, attach
+from .forms import (
+    AssignForm,
+    JudgementForm,
+    ObservationForm,
+    ProgressForm,
+    TaskImportForm,
+    UploadForm,
+    attach,
+)
 from .models import Document, Indicator, Nature
 from .observations import record_judgement, record_observation
 from .responsibility import assign_unit
@@ -120,7 +128,7 @@ def indicator_detail(request, pk: int):
                 except GovpmError as error:
                     attach(observation_form, error)
         else:
-            judgement_form = JudgementForm(request.POST, prefix="judge")
+            judgement_form = JudgementForm(request.POST, request.FILES, prefix="judge")
             if judgement_form.is_valid():
                 try:
                     record_judgement(indicator.pk, actor=request.user, **judgement_form.cleaned_data)
@@ -253,6 +261,7 @@ def task_detail(request, pk: int):
             "completion_chart": charts.completion_by_year(task, shares),
             "mismatches": tasks.check_decomposition(task, shares),
             "can_enter": permissions.can(request.user, "enter"),
+            "can_import": permissions.can(request.user, "import"),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -307,3 +316,49 @@ def upload(request):
 @role_required("view")
 def task_list(request):
     return render(request, "targets/task_list.html", {"tasks": selectors.tasks(user=request.user)})
+
+
+@require_GET
+@role_required("import")
+def task_import_template(request, pk: int, kind: str):
+    """The template to fill in: the task's table as stored now, with its totals (TGT-10 item 5)."""
+    task = get_object_or_404(scope.tasks_for(request.user), pk=pk)
+    if kind not in task_imports.KINDS:
+        raise Http404("没有这种模板")
+    return _download(
+        task_imports.template_xlsx(task, kind), f"{task.name}{task_imports.KINDS[kind]}模板.xlsx", XLSX
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required("import")
+def task_import(request, pk: int):
+    """Upload a task's decomposition table or progress: sums checked, all or nothing."""
+    task = get_object_or_404(scope.tasks_for(request.user).select_related("document"), pk=pk)
+    form = TaskImportForm()
+    result, refused = None, []
+    if request.method == "POST":
+        form = TaskImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            file = form.cleaned_data["file"]
+            try:
+                check_upload_size(file.size, max_bytes=task_imports.MAX_BYTES)
+                result = task_imports.import_xlsx(
+                    task.pk,
+                    form.cleaned_data["kind"],
+                    file.read(),
+                    actor=request.user,
+                    source=form.cleaned_data["source"],
+                )
+            except ImportRefused as error:
+                refused = error.errors
+                form.add_error(None, error.message)
+            except GovpmError as error:
+                attach(form, error)
+    status = 400 if request.method == "POST" and result is None else 200
+    return render(
+        request,
+        "targets/task_import.html",
+        {"task": task, "form": form, "result": result, "refused": refused, "kinds": task_imports.KINDS},
+        status=status,
+    )

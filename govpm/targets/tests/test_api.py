@@ -118,7 +118,7 @@ def test_assessments_per_year_binding_failures_first(
         response = client.get("/api/v1/targets/assessments/", {"year": 2022, "page_size": 200})
 
     results = response.json()["results"]
-    assert len(results) == 111
+    assert len(results) == 134  # 91 table rows + 43 text targets (TGT-11)
     assert results[0]["code"] == "H48" and results[0]["status"] == "not_met" and results[0]["binding_failure"]
     assert client.get("/api/v1/targets/assessments/", {"year": "20x2"}).status_code == 400
 
@@ -163,7 +163,7 @@ def test_judgement_via_api(curated_data, client_as, officer):
     indicator = Indicator.objects.get(code="H08")  # 成人肥胖增长率 持续减缓
     response = client_as(officer).post(
         f"/api/v1/targets/indicators/{indicator.pk}/judgements/",
-        {"year": 2022, "verdict": "met", "reason": "增长率连续两年下降"},
+        {"year": 2022, "verdict": "met", "reason": "增长率连续两年下降", "evidence": "2021、2022年监测报告"},
         format="json",
     )
     assert response.status_code == 201
@@ -182,7 +182,12 @@ TARGETS_PATHS = {
     "/api/v1/targets/assessments/report.pdf": {"get"},
     "/api/v1/targets/tasks/": {"get"},
     "/api/v1/targets/tasks/{id}/progress/": {"get", "post"},
+    "/api/v1/targets/tasks/{id}/imports/{kind}/template.xlsx": {"get"},
+    "/api/v1/targets/tasks/{id}/imports/{kind}/": {"post"},
 }
+# TGT-10: a task's XLSX import answers 200 (it changes cells, it creates no resource) and takes a file
+IMPORT_PATH = "/api/v1/targets/tasks/{id}/imports/{kind}/"
+TEMPLATE_PATH = "/api/v1/targets/tasks/{id}/imports/{kind}/template.xlsx"
 # TGT-06: the yearly report per document, a file rather than JSON
 FILE_PATHS = {
     "/api/v1/targets/assessments/report.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -209,8 +214,16 @@ def test_openapi_schema_documents_every_targets_endpoint(api_client):
     assert {path: set(ops) for path, ops in paths.items()} == TARGETS_PATHS
     for path, operations in paths.items():
         for method, operation in operations.items():
-            success = "200" if method == "get" else "201"
-            if path in FILE_PATHS:
+            success = "200" if method == "get" or path == IMPORT_PATH else "201"
+            if path == TEMPLATE_PATH:
+                content = operation["responses"]["200"]["content"]
+                assert content == {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        "schema": {"type": "string", "format": "binary"}
+                    }
+                }
+                assert {p["name"] for p in operation["parameters"]} == {"id", "kind"}
+            elif path in FILE_PATHS:
                 content = operation["responses"]["200"]["content"]
                 assert content == {FILE_PATHS[path]: {"schema": {"type": "string", "format": "binary"}}}
                 assert {(p["name"], p.get("required", False)) for p in operation["parameters"]} == {
@@ -235,7 +248,8 @@ def test_openapi_schema_documents_every_targets_endpoint(api_client):
                 }
             if method == "post":
                 assert {"400", "404"} <= set(operation["responses"]), (method, path)
-                request = operation["requestBody"]["content"]["application/json"]["schema"]
+                media = "multipart/form-data" if path == IMPORT_PATH else "application/json"
+                request = operation["requestBody"]["content"][media]["schema"]
                 assert resolve(request)["properties"], (method, path)
     operation_ids = [op["operationId"] for ops in schema["paths"].values() for op in ops.values()]
     assert len(operation_ids) == len(set(operation_ids))

@@ -62,7 +62,12 @@ def test_tgt04_qualitative_target_gets_no_automatic_verdict_until_judged(officer
     assert status == Verdict.NEEDS_JUDGEMENT and "持续减缓" in reason
 
     record_judgement(
-        indicator.pk, actor=officer, year=2022, verdict="met", reason="增速由3.5%降至3.1%，持续减缓"
+        indicator.pk,
+        actor=officer,
+        year=2022,
+        verdict="met",
+        reason="增速由3.5%降至3.1%，持续减缓",
+        evidence="市卫健委2022年监测报告",
     )
     status, reason = status_of(indicator, 2022)
     assert status == Verdict.MET
@@ -143,7 +148,7 @@ def test_tgt04_binding_failures_are_listed_first(officer):
 def test_curated_data_assesses_every_indicator(curated_data, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         results = assess_year(2022)
-    assert len(results) == 111
+    assert len(results) == 134  # 91 table rows + 43 text targets (TGT-11)
     assert all(r.reason for r in results)
     slid = next(r for r in results if r.indicator.name == "健康促进县(市、区)比例")
     assert slid.status == Verdict.NEEDS_JUDGEMENT and "没有目标值" in slid.reason

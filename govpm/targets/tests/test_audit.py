@@ -56,7 +56,9 @@ def test_judgement_and_county_progress_are_audited_I8_6(curated_data, officer):
     indicator = make_indicator(code="Q01")
     task = Task.objects.get(code="T01")
 
-    judgement = record_judgement(indicator.pk, actor=officer, year=2022, verdict="met", reason="增速持续减缓")
+    judgement = record_judgement(
+        indicator.pk, actor=officer, year=2022, verdict="met", reason="增速持续减缓", evidence="监测报告"
+    )
     record = tasks.record_progress(
         task.pk, actor=officer, region_code="330824", year=2020, completed="8700", source="开化县"
     )

@@ -2,9 +2,11 @@
 horizontally at 1280 and 390 px, and every navigation link a role sees answers 200 for that role.
 Screenshots of each targets page at both widths go to artifacts/screenshots/."""
 
+import io
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
@@ -13,6 +15,7 @@ from govpm.targets.curated import load_curated
 from govpm.targets.models import Indicator, Task
 from govpm.targets.observations import record_observation
 from govpm.targets.responsibility import assign_unit
+from govpm.targets.task_imports import template_xlsx
 from govpm.targets.tasks import record_progress
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,6 +80,18 @@ def data():
     return {"people": people, "h30": h30, "task": task}
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def kecheng_2021_changed(task) -> bytes:
+    """The decomposition template with 柯城区 2021 changed to 2700 and nothing else."""
+    book = load_workbook(io.BytesIO(template_xlsx(task, "shares")))
+    book.active.cell(row=4, column=4, value=2700)  # 柯城区, 2021年
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def page_for(browser, base, username, width):
     context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
     context.set_default_timeout(15_000)
@@ -97,6 +112,9 @@ def overflow(page) -> int:
 def test_targets_pages_carry_the_header_do_not_overflow_and_every_role_link_answers(
     live_server, browser, data, screenshots
 ):
+    """TGT-08 TGT-10 TGT-11: the targets pages (the task import and a milestone with its judgement form
+    among them) carry the platform header and do not overflow at 1280 and 390 px; every link of the
+    platform navigation and of the targets tabs that a role sees answers 200 for that role."""
     pages = {
         "targets-indicators": "/targets/",
         "targets-indicator-h30": f"/targets/indicators/{data['h30'].pk}/",
@@ -104,6 +122,8 @@ def test_targets_pages_carry_the_header_do_not_overflow_and_every_role_link_answ
         "targets-tasks": "/targets/tasks/",
         "targets-task": f"/targets/tasks/{data['task'].pk}/",
         "targets-import": "/targets/import/",
+        "targets-task-import": f"/targets/tasks/{data['task'].pk}/import/",
+        "targets-indicator-e25": f"/targets/indicators/{Indicator.objects.get(code='E25').pk}/",
     }
     for width in WIDTHS:
         page = page_for(browser, live_server.url, "u_bdb", width)
@@ -117,6 +137,27 @@ def test_targets_pages_carry_the_header_do_not_overflow_and_every_role_link_answ
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(screenshots / f"{name}-{width}.png"), full_page=False)
             assert overflow(page) <= 0, (path, width, overflow(page))
+        # TGT-10: a decomposition table whose sums do not add up is refused, cell by cell, on the page
+        page.goto(live_server.url + pages["targets-task-import"])
+        page.set_input_files(
+            "input[type=file]",
+            {"name": "分解表.xlsx", "mimeType": XLSX, "buffer": kecheng_2021_changed(data["task"])},
+        )
+        page.get_by_role("button", name="核对并导入").click()
+        page.wait_for_selector("text=未导入：以下各处不符")
+        assert page.locator("td", has_text="柯城区各年度之和11800亩，与合计11700亩不符").count() == 1
+        page.screenshot(path=str(screenshots / f"targets-task-import-refused-{width}.png"), full_page=True)
+        assert overflow(page) <= 0, ("refused import", width, overflow(page))
+        # TGT-11: a judgement without evidence is refused beside the field
+        page.goto(live_server.url + pages["targets-indicator-e25"])
+        page.get_by_text("评估人判断", exact=True).click()
+        page.locator("#id_judge-year").fill("2025")
+        page.locator("#id_judge-reason").fill("已建成并通过验收")
+        page.locator("#id_judge-evidence").fill("   ")  # passes the browser's `required`, not the server
+        page.get_by_role("button", name="提交判断").click()
+        page.wait_for_selector("text=请填写佐证：判断须有所依据")
+        page.screenshot(path=str(screenshots / f"targets-judgement-refused-{width}.png"), full_page=True)
+        assert overflow(page) <= 0, ("judgement", width, overflow(page))
         page.context.close()
         anonymous = page_for(browser, live_server.url, None, width)
         assert anonymous.goto(live_server.url + "/targets/public/").status == 200
@@ -125,13 +166,27 @@ def test_targets_pages_carry_the_header_do_not_overflow_and_every_role_link_answ
         anonymous.context.close()
     # every navigation link a role sees answers 200 for that role (one test: one live server, one flush)
     for key, person in data["people"].items():
+        wide = page_for(browser, live_server.url, person.username, 1280)
+        wide_links = wide.eval_on_selector_all(
+            "header.site nav a", "els => els.map(e => e.getAttribute('href'))"
+        )
+        wide.context.close()
         page = page_for(browser, live_server.url, person.username, 390)
         links = page.eval_on_selector_all("header.site nav a", "els => els.map(e => e.getAttribute('href'))")
         assert links, key
+        assert sorted(links) == sorted(wide_links), key  # the same links at both widths: one walk covers both
         for href in links:
             response = page.goto(live_server.url + href)
             assert response.status == 200, (key, href)
+        if "/targets/" in links:  # the module's own tabs, as this role sees them
+            page.goto(live_server.url + "/targets/")
+            tabs = page.eval_on_selector_all("nav.tabs a", "els => els.map(e => e.getAttribute('href'))")
+            assert "/targets/assessment/" in tabs, key
+            for href in tabs:
+                response = page.goto(live_server.url + href)
+                assert response.status == 200, (key, href)
         if key in ("health", "county"):
             page.goto(live_server.url + "/targets/")
             page.screenshot(path=str(screenshots / f"targets-indicators-{key}-390.png"), full_page=False)
+            assert overflow(page) <= 0, key
         page.context.close()

@@ -80,4 +80,4 @@ def test_loading_twice_creates_nothing_new(curated_data):
     counts = Indicator.objects.count()
     second = curated.load_curated()
     assert second.indicators_created == 0 and second.shares_created == 0
-    assert Indicator.objects.count() == counts == 111
+    assert Indicator.objects.count() == counts == 134

@@ -46,7 +46,7 @@ def test_tgt07_indicator_table_round_trips(curated_data, officer, fmt):
 
     result = exchange.import_indicators(f"指标表.{fmt}", data, actor=officer)
 
-    assert result.errors == [] and result.updated == 111
+    assert result.errors == [] and result.updated == 134
     assert snapshot(officer) == before
 
 

@@ -81,5 +81,9 @@ def test_importer_reports_what_it_read_of_the_ecological_plan_TGT_10(curated_dat
     report = json.loads(capsys.readouterr().out)
 
     assert set(report["read"]) == {"衢政发〔2020〕10号", "衢政办发〔2020〕9号", "衢政发〔2020〕9号"}
-    assert "原句在本文本中找到 17 条" in report["read"]["衢政发〔2020〕9号"]
+    assert "审核数据 30 条，原句在本文本中找到 30 条" in report["read"]["衢政发〔2020〕9号"]
     assert "读到 91 行" in report["read"]["衢政发〔2020〕10号"]
+    # TGT-11: the targets stated outside the tables are looked up too, per document
+    assert "正文目标：审核数据 5 条，原句在本文本中找到 5 条" in report["read"]["衢政发〔2020〕10号"]
+    assert "读到 7 行 42 格" in report["read"]["衢政办发〔2020〕9号"]
+    assert "正文目标：审核数据 8 条，原句在本文本中找到 8 条" in report["read"]["衢政办发〔2020〕9号"]

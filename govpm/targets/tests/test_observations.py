@@ -95,11 +95,13 @@ def test_observer_may_not_enter_or_judge(observer):
     with pytest.raises(Forbidden):
         record_observation(indicator.pk, actor=observer, period=2020, value="1", source="年报")
     with pytest.raises(Forbidden):
-        record_judgement(indicator.pk, actor=observer, year=2022, verdict="met", reason="理由")
+        record_judgement(
+            indicator.pk, actor=observer, year=2022, verdict="met", reason="理由", evidence="佐证"
+        )
 
 
 def test_judgement_needs_a_reason(officer):
     indicator = make_indicator(targets={2022: "持续减缓"})
     with pytest.raises(InvalidInput) as refused:
-        record_judgement(indicator.pk, actor=officer, year=2022, verdict="met", reason=" ")
+        record_judgement(indicator.pk, actor=officer, year=2022, verdict="met", reason=" ", evidence="佐证")
     assert refused.value.field == "reason"

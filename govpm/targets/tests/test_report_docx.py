@@ -113,14 +113,14 @@ def test_tgt06_docx_report_lists_binding_failures_first_with_the_assessments_num
     summary_table, results, *others = doc.tables
     assert others == []  # no decomposed task in this document
 
-    # summary: 91 indicators, two not met (one binding), one met
+    # summary: 96 indicators (91 in the table, 5 in the text), two not met (one binding), one met
     counts = {row[0]: row[1:] for row in table_rows(summary_table)[1:]}
     assert counts["未达成"] == ["2", "1"] and counts["已达成"] == ["1", "1"]
     assert counts["合计"] == [
-        "91",
+        "96",
         str(Indicator.objects.filter(document=health_2022, nature="binding").count()),
     ]
-    overview = next(t for t in texts if t.startswith("纳入2022年度监测评价的指标共91项"))
+    overview = next(t for t in texts if t.startswith("纳入2022年度监测评价的指标共96项"))
     assert "已达成1项，未达成2项" in overview
 
     # binding failure first in the text …
@@ -134,7 +134,7 @@ def test_tgt06_docx_report_lists_binding_failures_first_with_the_assessments_num
     # … and in the table of every indicator
     rows = table_rows(results)
     assert rows[0] == list(reports.INDICATOR_HEADERS)
-    assert len(rows) == 1 + 91
+    assert len(rows) == 1 + 96
     first, second = (dict(zip(rows[0], row, strict=True)) for row in rows[1:3])
     assert (first["指标名称"], first["性质"], first["目标"], first["观测值"], first["评价结论"]) == (
         "H49 孕产妇死亡率（1/10万）",

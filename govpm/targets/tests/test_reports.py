@@ -25,7 +25,7 @@ def test_tgt06_yearly_xlsx_report_lists_binding_failures_first(curated_data, off
     first = dict(zip(headers, [c.value for c in sheet[4]], strict=True))
     assert (first["编号"], first["指标性质"], first["评估结论"]) == ("H49", "约束性", "未达成")
     assert "9.5" in first["理由"]
-    assert sheet.max_row == 3 + 111
+    assert sheet.max_row == 3 + 134
     summary = {row[0].value: row[1].value for row in workbook["汇总"].iter_rows(min_row=2)}
     assert summary["未达成"] == 1
     ranking = workbook["新增造林完成情况"]

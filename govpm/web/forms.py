@@ -80,13 +80,23 @@ class BoundControl:
         return ""
 
     @property
+    def error_region(self) -> str:
+        """For the shares grid: the region whose row an error names, "" when it names the grid."""
+        part = self.error_part
+        if self.control.kind != "shares":
+            return ""
+        if part.isdigit():  # `shares.1.amount`: the second row sent, i.e. the second region filled in
+            filled = [code for code, value in self.extra.items() if str(value).strip()]
+            return filled[int(part)] if int(part) < len(filled) else ""
+        return part if part in dict(self.control.choices) else ""
+
+    @property
     def anchor(self) -> str:
         """The id the error summary links to: the very box the error names, else the control."""
-        part = self.error_part
-        if part == "reason" and self.control.kind in {"answer", "verdict"}:
+        if self.error_part == "reason" and self.control.kind in {"answer", "verdict"}:
             return f"{self.id}-reason"
-        if part and self.control.kind == "shares":
-            return f"{self.id}-{part}"
+        if self.error_region:
+            return f"{self.id}-{self.error_region}"
         return self.id
 
 

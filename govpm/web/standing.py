@@ -111,7 +111,7 @@ def next_steps(project: Project, user) -> list[NextStep]:
         steps.append(
             NextStep(
                 _("对判定有异议的，向市大数据局说明情况"),
-                note=_("市大数据局可经说明理由豁免并重新受理（REJ-09、SCOPE-05）"),
+                note=_("市大数据局可说明理由后豁免并重新受理"),
             )
         )
     if stage in {Stage.REJECTED, Stage.OUT_OF_SCOPE} and access.can_act(user, "reopen"):
@@ -142,14 +142,17 @@ def _hits(project: Project, rules: list[str]) -> list[FindingLine]:
 def bar_item(bar) -> StandingItem:
     """REJ-09, TIME-04: the unit's bar, its end date and its clause."""
     system = bar.system_name or (bar.project.name if bar.project_id else "")
+    end = date_zh(bar.bar_ends_on)
     return StandingItem(
         kind="bar",
         tone="bad",
-        title=_("本单位在%(date)s前不得申报数字化项目需求") % {"date": date_zh(bar.bar_ends_on)},
-        text=_("%(listed)s，本单位的“%(system)s”列入僵尸系统；限制至%(end)s，当日起可再次申报。")
-        % {"listed": date_zh(bar.listed_on), "system": system, "end": date_zh(bar.bar_ends_on)},
+        title=_("本单位在%(date)s前不得申报数字化项目需求") % {"date": end},
+        text=_(
+            "%(listed)s，本单位的“%(system)s”列入僵尸系统；此期间提交的需求将被不予受理，%(end)s起可再次申报。"
+        )
+        % {"listed": date_zh(bar.listed_on), "system": system, "end": end},
         findings=[finding_line("REJ-09", ""), finding_line("TIME-04", "")],
-        steps=[NextStep(_("此期间提交的需求将被不予受理"), note=_("可先保存草稿，限制截止后再提交"))],
+        steps=[NextStep(_("可先保存草稿，%(end)s起再提交") % {"end": end})],
     )
 
 
@@ -200,7 +203,8 @@ def standing(project: Project, user, *, events=None, bar=None, blocked=None) -> 
             bar = selectors.unit_bar(project.owner_unit_id)
         if bar is not None:
             items.append(bar_item(bar))
-        hits = selectors.prescreen_hits(project, bar)
+        # The bar is said above; the precheck item lists what else would reject the need.
+        hits = [hit for hit in selectors.prescreen_hits(project, bar) if hit.rule != "REJ-09" or bar is None]
         if hits:
             items.append(
                 StandingItem(
@@ -242,11 +246,11 @@ def announce(request, spec: ActionSpec, result) -> None:
                 request, _("预检完成：未发现不予受理情形，可以提交需求；提交后由市大数据局审核。")
             )
             return
-        lines = "；".join(
-            f"{RULES[hit.rule].text}（{RULES[hit.rule].citation}）：{hit.message}" for hit in result
-        )
+        titles = "；".join(RULES[hit.rule].text for hit in result)
         messages.warning(
-            request, _("预检发现 %(n)d 项不予受理情形，现在提交将被不予受理：") % {"n": len(result)} + lines
+            request,
+            _("预检发现 %(n)d 项不予受理情形，现在提交将被不予受理：%(titles)s。各项依据见页面顶部。")
+            % {"n": len(result), "titles": titles},
         )
         return
     if spec.code == "submit" and isinstance(result, Project):

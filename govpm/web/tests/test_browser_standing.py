@@ -44,6 +44,7 @@ def _at_widths(ui: UI, page: Page, name: str, check) -> None:
         check(page)
         _fits(page)
         page.screenshot(path=str(ui.screenshots / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(ui.screenshots / f"{name}-{width}-view.png"))  # what the eye meets first
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

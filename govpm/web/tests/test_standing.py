@@ -241,3 +241,26 @@ def test_action_form_error_summary_links_to_the_control(cast, clock, login):
         r'<input id="record-tender-ceiling"[^>]*aria-invalid="true"', control
     )
     assert 'href="#record-tender-ceiling"' in page
+
+
+def test_a_share_rows_error_marks_that_regions_box_COORD_06(cast, clock, login):
+    """COORD-06: an amount refused on one region's row marks that row's box and links to it."""
+    project = advance(draft(cast.owner), cast, to=Stage.APPROVAL, shift=clock.shift)
+    lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
+    lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
+    lifecycle.issue_price_review(project.pk, actor=cast.review_center)
+    project.refresh_from_db()
+    body = {
+        "amount": str(project.approved_estimate),
+        "decided_on": "2026-03-02",
+        "shares.330800": "100000.00",
+        "shares.330881": "很多",
+    }
+    response = login(cast.finance).post(f"/projects/{project.pk}/actions/record_funding/", body)
+    page = response.content.decode()
+    assert response.status_code == 400
+    shares = _control(page, "shares")
+    assert re.search(r'id="record-funding-shares-330881"[^>]*aria-invalid="true"', shares)
+    assert not re.search(r'id="record-funding-shares-330800"[^>]*aria-invalid', shares)
+    assert 'href="#record-funding-shares-330881"' in page

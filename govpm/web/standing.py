@@ -125,8 +125,15 @@ def _latest_intake(project: Project, events) -> Event | None:
     return next((e for e in reversed(events) if e.action in INTAKE_ACTIONS), None)
 
 
-def _hits(project: Project, rules: list[str]) -> list[FindingLine]:
-    """The findings behind the rules an intake event named, the latest of each (findings prefetched)."""
+def _hits(project: Project, rules: list[str] | None) -> list[FindingLine]:
+    """The findings behind the rules an intake event named, the latest of each (findings prefetched);
+    when the event named none (a reopen that left the need rejected), every hit not overridden."""
+    if rules is None:
+        rules = list(
+            dict.fromkeys(
+                f.rule_code for f in project.findings.all() if f.outcome == "hit" and not f.overridden_by_id
+            )
+        )
     latest = {}
     for finding in project.findings.all():
         if finding.rule_code in rules and finding.outcome == "hit" and not finding.overridden_by_id:
@@ -194,7 +201,7 @@ def standing(project: Project, user, *, events=None, bar=None, blocked=None) -> 
                         else _("%(when)s，本需求不属于实施意见二(一)的受理范围，已退回，不能再修改或提交。")
                     )
                     % {"when": when},
-                    findings=_hits(project, payload.get("hits", [])),
+                    findings=_hits(project, payload.get("hits")),
                     steps=next_steps(project, user),
                 )
             )

@@ -13,7 +13,7 @@ from govpm.projects.models import Project, ZombieListing
 from govpm.projects.scenarios import advance
 from govpm.projects.stages import Stage
 from govpm.web.standing import next_steps, standing
-from tests.factories import draft
+from tests.factories import UserFactory, draft
 
 from .test_pages import need_form, text
 
@@ -264,3 +264,17 @@ def test_a_share_rows_error_marks_that_regions_box_COORD_06(cast, clock, login):
     assert re.search(r'id="record-funding-shares-330881"[^>]*aria-invalid="true"', shares)
     assert not re.search(r'id="record-funding-shares-330800"[^>]*aria-invalid', shares)
     assert 'href="#record-funding-shares-330881"' in page
+
+
+def test_a_need_rejected_after_its_scope_was_accepted_shows_the_remaining_hits_SCOPE_05(cast, login):
+    """SCOPE-05 REJ-03: bdb accepts a county need into scope; the 不予受理 rule it met then rejects it,
+    and the top of its page names that rule (the reopen event names none)."""
+    county_owner = UserFactory(role="owner", unit__region_code="330881")
+    project = draft(county_owner, facts={"architecture_layers": ["business_app"], "new_server_room": True})
+    assert lifecycle.submit(project.pk, actor=county_owner).stage == Stage.OUT_OF_SCOPE
+    top = _top(login(county_owner).get(f"/projects/{project.pk}/"))
+    assert "需求不属于受理范围" in top and "SCOPE-03" in top
+    lifecycle.reopen(project.pk, actor=cast.bdb, rules=["SCOPE-03"], reason="共建共享的县级平台")
+    assert Project.objects.get(pk=project.pk).stage == Stage.REJECTED
+    top = _top(login(county_owner).get(f"/projects/{project.pk}/"))
+    assert "需求不予受理" in top and REJ_03_TEXT in top and "SCOPE-03" not in top

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from govpm.accounts.models import User
 from govpm.projects import lifecycle
 from govpm.projects.models import Project, ZombieListing
 from govpm.projects.scenarios import advance
@@ -269,7 +270,7 @@ def test_a_share_rows_error_marks_that_regions_box_COORD_06(cast, clock, login):
 def test_a_need_rejected_after_its_scope_was_accepted_shows_the_remaining_hits_SCOPE_05(cast, login):
     """SCOPE-05 REJ-03: bdb accepts a county need into scope; the 不予受理 rule it met then rejects it,
     and the top of its page names that rule (the reopen event names none)."""
-    county_owner = UserFactory(role="owner", unit__region_code="330881")
+    county_owner: User = UserFactory(role="owner", unit__region_code="330881")  # type: ignore[assignment]
     project = draft(county_owner, facts={"architecture_layers": ["business_app"], "new_server_room": True})
     assert lifecycle.submit(project.pk, actor=county_owner).stage == Stage.OUT_OF_SCOPE
     top = _top(login(county_owner).get(f"/projects/{project.pk}/"))

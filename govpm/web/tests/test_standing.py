@@ -279,3 +279,23 @@ def test_a_need_rejected_after_its_scope_was_accepted_shows_the_remaining_hits_S
     assert Project.objects.get(pk=project.pk).stage == Stage.REJECTED
     top = _top(login(county_owner).get(f"/projects/{project.pk}/"))
     assert "需求不予受理" in top and REJ_03_TEXT in top and "SCOPE-03" not in top
+
+
+def test_the_demos_barred_unit_sees_its_bar_before_it_writes_a_need_REJ_09(client):
+    """REJ-09 TIME-04: in the demo, 市教育局 is barred; its contact sees the bar, its end date and the
+    clause on the workbench and on the new-need page, and its rejected need says why."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    listing = ZombieListing.objects.get(unit__short_name="市教育局")
+    client.force_login(User.objects.get(username="education_owner"))
+    end = f"{listing.bar_ends_on.year}年{listing.bar_ends_on.month}月{listing.bar_ends_on.day}日"
+    for path in ["/", "/projects/new/"]:
+        top = _top(client.get(path))
+        assert f"本单位在{end}前不得申报数字化项目需求" in top and "二(二)不予受理情形第9项" in top, path
+        assert "智慧校园安全管理平台" in top, path
+    rejected = Project.objects.get(name="教育资源公共服务平台")
+    top = _top(client.get(f"/projects/{rejected.pk}/"))
+    assert "需求不予受理" in top and "经检查列入“僵尸系统”的单位" in top

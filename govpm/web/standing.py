@@ -245,8 +245,9 @@ def unit_standing(user) -> list[StandingItem]:
     return [bar_item(bar)] if bar else []
 
 
-def announce(request, spec: ActionSpec, result) -> None:
-    """The message after an action: what happened, in the tone it deserves, and who acts next."""
+def announce(request, spec: ActionSpec, result, project: Project | None = None) -> None:
+    """The message after an action on `project`: what happened, in the tone it deserves, and who acts
+    next."""
     if spec.code == "precheck":
         if not result:
             messages.success(
@@ -254,6 +255,12 @@ def announce(request, spec: ActionSpec, result) -> None:
             )
             return
         titles = "；".join(RULES[hit.rule].text for hit in result)
+        if project is not None and project.stage not in SUBMITTABLE:  # a need already submitted
+            messages.warning(
+                request,
+                _("预检发现 %(n)d 项不予受理情形：%(titles)s。") % {"n": len(result), "titles": titles},
+            )
+            return
         messages.warning(
             request,
             _("预检发现 %(n)d 项不予受理情形，现在提交将被不予受理：%(titles)s。各项依据见页面顶部。")

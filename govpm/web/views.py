@@ -202,7 +202,7 @@ def project_action(request, pk, action):
         if _htmx(request):
             return render(request, "web/_action_form.html", {"form": form, "project": project, "spec": spec})
         return _project_page(request, _project(request, pk), failed=form, status=error.status)
-    standing.announce(request, spec, result)
+    standing.announce(request, spec, result, project)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("web:project", kwargs={"pk": project.pk})

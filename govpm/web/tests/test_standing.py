@@ -299,3 +299,15 @@ def test_the_demos_barred_unit_sees_its_bar_before_it_writes_a_need_REJ_09(clien
     rejected = Project.objects.get(name="教育资源公共服务平台")
     top = _top(client.get(f"/projects/{rejected.pk}/"))
     assert "需求不予受理" in top and "经检查列入“僵尸系统”的单位" in top
+
+
+def test_precheck_of_a_submitted_need_does_not_speak_of_submitting_it_REJ_09(cast, clock, login):
+    """REJ-09: a bar listed after submission shows in a later precheck as a finding, not as advice to
+    submit a need that is already submitted."""
+    project = draft(cast.owner)
+    lifecycle.submit(project.pk, actor=cast.owner)
+    _bar(cast.owner.unit)
+    response = login(cast.owner).post(f"/projects/{project.pk}/actions/precheck/", follow=True)
+    warning = re.search(r'<li class="warning">(.*?)</li>', response.content.decode(), flags=re.S)
+    assert warning and "预检发现 1 项不予受理情形：经检查列入“僵尸系统”的单位" in warning.group(1)
+    assert "现在提交" not in warning.group(1)

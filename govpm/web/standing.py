@@ -217,7 +217,10 @@ def standing(project: Project, user, *, events=None, bar=None, blocked=None) -> 
                 StandingItem(
                     kind="precheck",
                     tone="warn",
-                    title=_("按现有申报事实提交，本需求将被不予受理"),
+                    # SCOPE-05: a need outside 二(一) is returned as out of scope, before any 不予受理 rule.
+                    title=_("按现有申报事实提交，本需求将因不属于受理范围被退回")
+                    if any(hit.rule.startswith("SCOPE-") for hit in hits)
+                    else _("按现有申报事实提交，本需求将被不予受理"),
                     text=_("系统按实施意见二(二)自动判定，命中下列情形。请修改申报事实后再提交。"),
                     findings=[finding_line(hit.rule, hit.message) for hit in hits],
                     steps=[NextStep(_("修改需求"), reverse("web:project_edit", kwargs={"pk": project.pk}))],

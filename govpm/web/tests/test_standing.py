@@ -272,6 +272,10 @@ def test_a_need_rejected_after_its_scope_was_accepted_shows_the_remaining_hits_S
     and the top of its page names that rule (the reopen event names none)."""
     county_owner: User = UserFactory(role="owner", unit__region_code="330881")  # type: ignore[assignment]
     project = draft(county_owner, facts={"architecture_layers": ["business_app"], "new_server_room": True})
+    top = _top(login(county_owner).get(f"/projects/{project.pk}/"))
+    assert "按现有申报事实提交，本需求将因不属于受理范围被退回" in top
+    submit_form = _form(login(county_owner).get(f"/projects/{project.pk}/").content.decode(), "submit")
+    assert "我已知悉：提交后本需求将不属于受理范围而被退回" in submit_form
     assert lifecycle.submit(project.pk, actor=county_owner).stage == Stage.OUT_OF_SCOPE
     top = _top(login(county_owner).get(f"/projects/{project.pk}/"))
     assert "需求不属于受理范围" in top and "SCOPE-03" in top

@@ -5,12 +5,23 @@ from __future__ import annotations
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from govpm.accounts.models import User
-from govpm.core import access
+from govpm.core import access, clock
 from govpm.core.errors import InvalidInput, NotFound
 from govpm.core.parsers import parse_int
 
 from .facts import ARCHITECTURE_LAYERS
-from .models import Contract, Deadline, Decision, IssuedDocument, Level, Project, ReviewTask
+from .models import (
+    Contract,
+    Deadline,
+    Decision,
+    Event,
+    IssuedDocument,
+    Level,
+    Project,
+    ReviewTask,
+    ZombieListing,
+)
+from .rules import prescreen
 from .stages import MAIN_PATH, Stage
 
 ORDERINGS: dict[str, list] = {
@@ -133,3 +144,31 @@ def project_detail(user: User, project_id) -> Project:
     if project is None:
         raise NotFound("项目不存在或无权查看")
     return project
+
+
+def unit_bar(unit_id: int | None):
+    """REJ-09, TIME-04: the zombie listing whose bar on this unit ends last, while it has not ended; None
+    otherwise. One query."""
+    if unit_id is None:
+        return None
+    return (
+        ZombieListing.objects.filter(unit_id=unit_id, bar_ends_on__gt=clock.today())
+        .select_related("project")
+        .order_by("-bar_ends_on", "-id")
+        .first()
+    )
+
+
+def prescreen_hits(project: Project, bar=None) -> list[prescreen.Hit]:
+    """The automatic rules' hits on the facts as they stand, as `lifecycle.precheck` finds them, with
+    nothing recorded: what submitting now would meet. `bar` is `unit_bar(project.owner_unit_id)`, which a
+    page that shows the bar has already read."""
+    context = prescreen.Context(
+        facts=project.facts, today=clock.today(), unit_bar_ends_on=bar.bar_ends_on if bar else None
+    )
+    return prescreen.evaluate(context)
+
+
+def latest_event(project_id: int, actions) -> Event | None:
+    """The project's latest event of one of these actions (its payload names the rules it hit)."""
+    return Event.objects.filter(project_id=project_id, action__in=list(actions)).order_by("-id").first()

@@ -17,6 +17,7 @@ from govpm.core import clock
 from govpm.core.errors import GovpmError, InvalidInput
 from govpm.core.parsers import json_depth_exceeds, parse_int
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, PRIORITY_RULES, RULES
+from govpm.projects import selectors
 from govpm.projects.api import inputs
 from govpm.projects.api.choices import action_choices
 from govpm.projects.facts import (
@@ -47,6 +48,7 @@ class Control:
     help: str = ""
     initial: Any = None
     rows: int = 0
+    refusal: str = ""  # a confirm control's own message when left unticked
 
 
 @dataclass
@@ -66,6 +68,36 @@ class BoundControl:
     def id(self) -> str:
         """Unique on a page that holds several action forms (a label's `for` must find its own control)."""
         return f"{self.prefix}-" + self.control.name.replace(".", "-").replace("_", "-")
+
+    @property
+    def error_part(self) -> str:
+        """The part of a compound control an error names: `reason` of `answers.REJ-07.reason`, `hit`,
+        `confirmed`, a region code of the shares; "" for the control as a whole."""
+        for error in self.errors:
+            name = error.field or ""
+            if name.startswith(self.control.name + "."):
+                return name.removeprefix(self.control.name + ".").split(".")[0]
+        return ""
+
+    @property
+    def error_region(self) -> str:
+        """For the shares grid: the region whose row an error names, "" when it names the grid."""
+        part = self.error_part
+        if self.control.kind != "shares":
+            return ""
+        if part.isdigit():  # `shares.1.amount`: the second row sent, i.e. the second region filled in
+            filled = [code for code, value in self.extra.items() if str(value).strip()]
+            return filled[int(part)] if int(part) < len(filled) else ""
+        return part if part in dict(self.control.choices) else ""
+
+    @property
+    def anchor(self) -> str:
+        """The id the error summary links to: the very box the error names, else the control."""
+        if self.error_part == "reason" and self.control.kind in {"answer", "verdict"}:
+            return f"{self.id}-reason"
+        if self.error_region:
+            return f"{self.id}-{self.error_region}"
+        return self.id
 
 
 def _c(serializer: type[inputs.Strict], name: str, kind: str, **kwargs) -> Control:
@@ -194,9 +226,37 @@ def action_controls(action: str, project: Project, user) -> list[Control]:
     if "shares.region_code" in options:
         options["shares"] = options.pop("shares.region_code")
     controls = derive(inputs.ACTION_INPUTS[action], overrides, options)
+    if action == "submit":
+        controls += submit_warning(project)
     if ACTIONS[action].irreversible:
         controls.append(Control(CONFIRM, "我已核对，确认执行此不可撤销的操作", "confirm", required=True))
     return controls
+
+
+def submit_warning(project: Project) -> list[Control]:
+    """REJ-01..09: when the automatic rules would reject the need as its facts stand, the submit form
+    says so, lists each finding with its meaning and clause, and asks an explicit confirmation; the
+    same rules decide again at submission."""
+    hits = selectors.prescreen_hits(project, selectors.unit_bar(project.owner_unit_id))
+    if not hits:
+        return []
+    out_of_scope = any(hit.rule.startswith("SCOPE-") for hit in hits)
+    outcome = "不属于受理范围而被退回" if out_of_scope else "不予受理"
+    return [
+        Control(
+            "_findings",
+            f"提交后本需求将{outcome}，且不能再修改或提交",
+            "warning",
+            initial=[(RULES[hit.rule].text, RULES[hit.rule].citation, hit.message) for hit in hits],
+        ),
+        Control(
+            CONFIRM,
+            f"我已知悉：提交后本需求将{outcome}（不可撤销）",
+            "confirm",
+            required=True,
+            refusal=f"请勾选确认：提交后本需求将{outcome}",
+        ),
+    ]
 
 
 def need_controls(project: Project | None = None) -> list[Control]:
@@ -339,13 +399,17 @@ class Form:
         post = self.data if self.data is not None else QueryDict()
         for control in self.controls:
             name, kind = control.name, control.kind
+            if kind == "warning":
+                continue
             if kind == "confirm":
                 if post.get(name) != "yes":
-                    raise InvalidInput("请勾选确认：此操作不可撤销", field=name)
+                    raise InvalidInput(control.refusal or "请勾选确认：此操作不可撤销", field=name)
             elif kind == "verdict":
                 if (verdict := _verdict(post, name)) is not None:
                     data.setdefault("priority", {})[name.removeprefix("priority.")] = verdict
             elif kind == "answer":
+                # An item left blank is left out, so that the lifecycle names it (须对 REJ-07…作出判断).
+                data.setdefault("answers", {})
                 hit = post.get(f"{name}.hit")
                 if hit in {"yes", "no"}:
                     _put_answer(data, name, hit == "yes", post.get(f"{name}.reason", ""))
@@ -401,13 +465,30 @@ class Form:
         return data
 
     def fail(self, error: GovpmError) -> None:
+        """Place the error on the control its field names, or on a part of it (`answers.REJ-07.reason`);
+        a field that names a group of controls (`answers`, `priority`) lands on the group's first one."""
         view = presenters.error_view(error)
         target = view.field or ""
         for bound in self.bound:
             if target == bound.name or target.startswith(bound.name + "."):
                 bound.errors.append(view)
                 return
+        for bound in self.bound:
+            if target and bound.name.startswith(target + "."):
+                bound.errors.append(view)
+                return
         self.errors.append(view)
+
+    @property
+    def summary(self) -> list[tuple[presenters.ErrorView, str]]:
+        """Every error of the form, each with the id of the control it lands on ("" for none)."""
+        return [(error, "") for error in self.errors] + [
+            (error, bound.anchor) for bound in self.bound for error in bound.errors
+        ]
+
+    @property
+    def asks_confirmation(self) -> bool:
+        return any(control.kind == "confirm" for control in self.controls)
 
     @property
     def has_errors(self) -> bool:

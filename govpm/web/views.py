@@ -34,7 +34,7 @@ from govpm.promotion import services as promotion
 from govpm.promotion.performance import unit_performance
 from govpm.targets.exchange import to_xlsx
 
-from . import forms, presenters, queries, workbench
+from . import forms, presenters, queries, standing, workbench
 from .permissions import role_required
 
 PAGE_SIZE = 20
@@ -69,6 +69,7 @@ def workbench_view(request):
             "section": section,
             "sections": workbench.SECTIONS,
             "overdue": sum(1 for item in items if item.deadline and item.deadline.overdue),
+            "standing_items": standing.unit_standing(request.user),  # REJ-09: the unit's bar
         },
     )
 
@@ -115,10 +116,15 @@ def project_new(request):
         except GovpmError as error:
             form.fail(error)
         else:
-            messages.success(request, _("需求已保存为草稿。核对后请“预检”并“提交需求”。"))
+            messages.success(
+                request, _("需求已保存为草稿。下一步：由本单位“预检”后“提交需求”，再由市大数据局审核。")
+            )
             return redirect("web:project", pk=project.pk)
     return render(
-        request, "web/need_form.html", {"form": form, "project": None}, status=400 if form.has_errors else 200
+        request,
+        "web/need_form.html",
+        {"form": form, "project": None, "standing_items": standing.unit_standing(request.user)},
+        status=400 if form.has_errors else 200,
     )
 
 
@@ -133,12 +139,14 @@ def project_edit(request, pk):
         except GovpmError as error:
             form.fail(error)
         else:
-            messages.success(request, _("需求已修改。"))
+            messages.success(
+                request, _("需求已修改。下一步：由本单位“预检”后“提交需求”，再由市大数据局审核。")
+            )
             return redirect("web:project", pk=project.pk)
     return render(
         request,
         "web/need_form.html",
-        {"form": form, "project": project},
+        {"form": form, "project": project, "standing_items": standing.standing(project, request.user)},
         status=400 if form.has_errors else 200,
     )
 
@@ -151,9 +159,11 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
         for spec in presenters.available_actions(project, request.user)
     ]
     extras = queries.project_extras(project)
+    blocked = presenters.blocked_actions(project, request.user)
     context = {
         "project": project,
-        "blocked_actions": presenters.blocked_actions(project, request.user),
+        "standing_items": standing.standing(project, request.user, events=extras["events"], blocked=blocked),
+        "blocked_actions": blocked,
         "facts": presenters.fact_rows(project.facts),
         "material_checklists": materials.checklists(project),
         "timeline": presenters.timeline(project, extras["events"]),
@@ -196,7 +206,7 @@ def project_action(request, pk, action):
         if _htmx(request):
             return render(request, "web/_action_form.html", {"form": form, "project": project, "spec": spec})
         return _project_page(request, _project(request, pk), failed=form, status=error.status)
-    messages.success(request, presenters.done_message(spec, result))
+    standing.announce(request, spec, result, project)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("web:project", kwargs={"pk": project.pk})

@@ -47,5 +47,22 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(); addRows(); });
+  // An error summary's link moves focus to the control it names (a group: its first input); a page that
+  // comes back with errors brings its summary into view.
+  function errorLinks() {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest(".form-errors a[href^='#']") : null;
+      if (!link) return;
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      event.preventDefault();
+      var focusable = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+      target.scrollIntoView({ block: "center" });
+      (focusable || target).focus();
+    });
+    var summary = document.querySelector(".form-errors");
+    if (summary) { summary.scrollIntoView({ block: "start" }); summary.focus({ preventScroll: true }); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(); addRows(); errorLinks(); });
 })();

@@ -135,7 +135,7 @@ def test_a_project_goes_from_draft_to_operation_entirely_through_the_ui(ui, cast
     expect(page.locator(".messages")).to_contain_text("需求已保存为草稿")
     pid = int(re.search(r"/projects/(\d+)/", page.url).group(1))
     ui.act(cast.owner, pid, "precheck", done="预检完成：未发现不予受理情形")
-    ui.act(cast.owner, pid, "submit")
+    ui.act(cast.owner, pid, "submit", done="需求已提交，等待市大数据局需求审核")
 
     # bdb answers the judgement checklist, rule by rule, with reasons
     page = ui.open(cast.bdb, f"/projects/{pid}/needs-review/")

@@ -159,14 +159,19 @@ def test_submitting_an_incomplete_need_shows_which_fact_is_missing(cast, login):
 
 
 def test_automatic_rule_hit_rejects_with_the_rule_cited(cast, login):
-    """REJ-03: a new server room is not accepted; the project page shows the finding and its clause."""
+    """REJ-03: a new server room is not accepted; submitting asks to confirm the 不予受理 first, then
+    the project page shows the finding, its meaning and its clause at the top."""
     client = login(cast.owner)
     client.post("/projects/new/", need_form(**{"facts.new_server_room": "yes"}))
     project = Project.objects.get()
-    client.post(f"/projects/{project.pk}/actions/submit/")
+    refused = client.post(f"/projects/{project.pk}/actions/submit/")
+    assert refused.status_code == 400 and "请勾选确认：提交后本需求将不予受理" in text(refused)
+    assert Project.objects.get(pk=project.pk).stage == Stage.DRAFT
+    client.post(f"/projects/{project.pk}/actions/submit/", {"_confirm": "yes"})
     page = text(client.get(f"/projects/{project.pk}/"))
     assert Project.objects.get(pk=project.pk).stage == Stage.REJECTED
     assert "REJ-03 · 衢政办发〔2020〕8号 二(二)不予受理情形第3项" in page
+    assert "需求不予受理" in page and "新建或扩建机房、高能耗数据中心等" in page
 
 
 def test_edit_page_updates_a_draft_through_the_update_action(cast, login):
@@ -323,7 +328,8 @@ def test_workbench_query_count_does_not_grow_with_projects(cast, clock, login, d
     _many_projects(cast, clock)
     for user in [cast.owner, cast.smart_office, cast.bdb, cast.experts[0]]:
         client = login(user)
-        with django_assert_max_num_queries(14):  # +1: the header's unread count (NOTE-01)
+        # +1: the header's unread count (NOTE-01); +1: an owner unit's zombie bar (REJ-09)
+        with django_assert_max_num_queries(15):
             assert client.get("/").status_code == 200
 
 

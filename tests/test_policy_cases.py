@@ -452,3 +452,28 @@ def test_the_joint_review_walk_still_reaches_consultation_with_an_estimate_revie
     project.refresh_from_db()
     assert project.stage == Stage.CONSULTATION
     assert _fund  # the funding step is shared with the walk
+
+
+def test_the_designs_list_and_page_do_not_grow_a_query_per_design_PLAN_06(
+    cast, client, django_assert_max_num_queries
+):
+    """PLAN-06: the designs list (API and page) reads designs and their tasks in a fixed number of queries."""
+    from govpm.projects.lifecycle.designs import create_design
+
+    for n in range(6):
+        create_design(
+            actor=cast.bdb,
+            title=f"设计{n}",
+            working_group="工作小组",
+            layers=["data_resource"],
+            plan="计划",
+            tasks=[f"任务{n}-{i}" for i in range(3)],
+        )
+    api = api_for(cast.owner)
+    with django_assert_max_num_queries(4):  # user, designs, tasks, creators
+        response = api.get("/api/v1/designs/")
+    assert response.status_code == 200 and len(response.json()["results"]) == 6
+    client.force_login(cast.bdb)
+    with django_assert_max_num_queries(10):  # session, user, unread count, designs, tasks, task choices
+        page = client.get("/designs/")
+    assert page.status_code == 200 and "任务5-2" in page.content.decode()

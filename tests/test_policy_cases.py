@@ -477,3 +477,58 @@ def test_the_designs_list_and_page_do_not_grow_a_query_per_design_PLAN_06(
     with django_assert_max_num_queries(10):  # session, user, unread count, designs, tasks, task choices
         page = client.get("/designs/")
     assert page.status_code == 200 and "任务5-2" in page.content.decode()
+
+
+def test_the_needs_review_shows_the_design_task_the_need_serves_PLAN_06(cast, client):
+    """PLAN-06: bdb's needs review page names the design and the task the need says it serves."""
+    from govpm.projects.lifecycle.designs import create_design
+
+    design = create_design(
+        actor=cast.bdb,
+        title="城市大脑顶层设计",
+        working_group="工作小组",
+        layers=["business_app"],
+        plan="计划",
+        tasks=["一网统管"],
+    )
+    project = draft(cast.owner)
+    lifecycle.update_draft(project.pk, actor=cast.owner, design_task_id=design.tasks.get().pk)
+    lifecycle.submit(project.pk, actor=cast.owner)
+    client.force_login(cast.bdb)
+    page = client.get(f"/projects/{project.pk}/needs-review/").content.decode()
+    assert "城市大脑顶层设计 · 一网统管" in page
+    other = draft(cast.owner, name="未注明任务的需求")
+    lifecycle.submit(other.pk, actor=cast.owner)
+    assert (
+        "申报单位未注明所服务的顶层设计任务"
+        in client.get(f"/projects/{other.pk}/needs-review/").content.decode()
+    )
+
+
+def test_the_cost_share_holder_opens_the_project_page_and_sees_who_holds_each_share_COORD_10(cast, client):
+    """COORD-10: the county's user opens the city project's page; it names each share's region and unit
+    (no region code) and the signing units the form offers are the owner and the holders."""
+    from govpm.projects.api.choices import signing_units
+
+    project, county = _cofunded(cast)
+    amount = project.approved_estimate
+    lifecycle.record_funding(
+        project.pk,
+        actor=cast.finance,
+        amount=amount,
+        decided_on=clock.today(),
+        shares=[
+            {"region_code": project.owner_unit.region_code, "amount": amount - Decimal("1000")},
+            {"region_code": "330881", "amount": Decimal("1000")},
+        ],
+    )
+    client.force_login(UserFactory(role="owner", unit=county))
+    page = client.get(f"/projects/{project.pk}/")
+    assert page.status_code == 200
+    shares = page.content.decode().split('id="cost-shares"')[1].split("</dd>")[0]
+    assert "江山市" in shares and county.name in shares and "330881" not in shares
+    project = selectors.project_detail(cast.owner, project.pk)
+    assert [unit_id for unit_id, _ in signing_units(project, cast.owner)] == [
+        project.owner_unit_id,
+        county.pk,
+    ]

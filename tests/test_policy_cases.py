@@ -26,7 +26,7 @@ from govpm.projects.models import (
     Specialty,
     Tender,
 )
-from govpm.projects.scenarios import _fund, _joint_review, advance, record_code
+from govpm.projects.scenarios import _joint_review, advance, record_code
 from govpm.projects.stages import Stage
 
 from .factories import UserFactory, api_for, draft, role_user
@@ -451,7 +451,6 @@ def test_the_joint_review_walk_still_reaches_consultation_with_an_estimate_revie
     _joint_review(project, cast, lambda delta: None)
     project.refresh_from_db()
     assert project.stage == Stage.CONSULTATION
-    assert _fund  # the funding step is shared with the walk
 
 
 def test_the_designs_list_and_page_do_not_grow_a_query_per_design_PLAN_06(

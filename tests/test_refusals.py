@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from govpm.accounts.models import Unit
 from govpm.core import clock as govpm_clock
 from govpm.projects import lifecycle
-from govpm.projects.models import Contract, Event, Payment, Project, ReviewTask, Tender
+from govpm.projects.models import Contract, CostShare, Event, Payment, Project, ReviewTask, Tender
 from govpm.projects.scenarios import ALL_CLEAR, advance, record_code
 
 from .factories import UserFactory, api_for, draft
@@ -143,7 +144,14 @@ def test_contract_above_the_tender_ceiling_is_refused_IMPL_01(cast, in_procureme
         ceiling=Decimal("1000000.00"),
         published_on=dt.date(2026, 3, 3),
     )
-    county = UserFactory(role="owner").unit
+    # COORD-10: the second signing unit holds a cost share of the project (统采分签、分级负担).
+    county = Unit.objects.get(code="jiangshan")
+    share = in_procurement.funding.shares.get()
+    share.amount -= Decimal("400000.00")
+    share.save()
+    CostShare.objects.create(
+        funding=in_procurement.funding, region_code="330881", amount=Decimal("400000.00"), unit=county
+    )
     first = post(
         cast.owner,
         in_procurement,

@@ -47,7 +47,7 @@ def _spec_tables():
 # What spec/additions-2026-12.md adds to lifecycle.md's tables (issue 9): its stages, its actions, and the
 # actions whose targets it widens.
 ADDED_STAGES = {"out_of_scope", "merged"}  # SCOPE-05: 不属于受理范围; PLAN-07: 已合并
-ADDED_ACTIONS = {"draw_experts"}  # COORD-07
+ADDED_ACTIONS = {"draw_experts", "record_estimate_review"}  # COORD-07, COORD-08
 WIDENED_TARGETS = {
     "submit": {"out_of_scope"},  # SCOPE-05
     "reopen": {"rejected"},  # SCOPE-05: accepted into scope, a need still meets its 不予受理 findings

@@ -91,6 +91,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "portfolio.read": SUPERVISORS | {"owner"},
     "portfolio.plan": frozenset({"owner", "smart_office"}),  # planned dates of modules and milestones
     "portfolio.rate_risk": frozenset({"smart_office"}),  # PORT-03
+    # 顶层设计 (PLAN-06): kept by the bdb–bizenv working group, read by all (needs name its tasks).
+    "page.designs": EVERYONE,
+    "designs.read": EVERYONE,
+    "designs.keep": frozenset({"bdb", "bizenv"}),
+    # 第三方概算评审 (COORD-08): smart_office reads it when fixing the 概算价; supervisors read it too.
+    "estimate_reviews.read": SUPERVISORS | {"review_center"},
 }
 
 ACTION_PREFIX = "project.action."

@@ -355,9 +355,13 @@ def load() -> bool:
         made[name] = _walk(name, _cast(users, owner), facts, stage, days_ago, estimate)
     _extras(users, made)
     process_deadlines()
-    from govpm.demo import portfolio  # issue 16: inventory, use reports, plans (INV-01..04, PORT-01..03)
+    from govpm.demo import (  # issue 16: inventory, use reports, plans (INV-01..04, PORT-01..03)
+        policy_cases,
+        portfolio,
+    )
 
     portfolio.load(users, made)
+    policy_cases.load(users, made)  # DOC-01, COORD-07/08/10, PLAN-06/07
     _targets(users["bdb"], assigner=users["smart_office"])
     return True
 

@@ -129,12 +129,51 @@ def _post_evaluation(outline: Outline, document: IssuedDocument, project: Projec
     outline.text("评估结果作为项目监督检查、绩效考核、整改完善和后续资金安排的重要依据。")
 
 
+def _lines(document: IssuedDocument) -> list[str]:
+    return [line for line in document.body.splitlines() if line.strip()]
+
+
+def _non_acceptance(outline: Outline, document: IssuedDocument, project: Project) -> None:
+    """DOC-01 不予受理告知书: each finding with the rule's words, what was found and the clause."""
+    submitted = f"于{date_zh(project.submitted_at.date())}" if project.submitted_at else ""
+    outline.text(
+        f"你单位{submitted}报送的《{project.name}》项目需求，经审核，属于{POLICY}第二部分第（二）项所列"
+        "不予受理情形，现告知如下："
+    )
+    lines = _lines(document)
+    findings = [line for line in lines if not line.startswith("审核意见：")]
+    outline.heading(1, "不予受理情形及依据")
+    for line in findings:
+        outline.text(line)
+    for line in lines:
+        if line.startswith("审核意见："):
+            outline.heading(1, "审核意见")
+            outline.text(line.removeprefix("审核意见："))
+    outline.heading(1, "有关说明")
+    outline.text("你单位可针对上述情形补正后，以本需求为基础新建需求并重新申报。")
+
+
+def _return_notice(outline: Outline, document: IssuedDocument, project: Project) -> None:
+    """DOC-01 退回修改通知: bdb's reasons, and any judgement rule it found the need to meet."""
+    outline.text(
+        f"你单位报送的《{project.name}》项目需求，经市大数据局审核，需修改完善后重新提交。具体意见如下："
+    )
+    lines = _lines(document)
+    outline.heading(1, "退回理由")
+    for line in lines:
+        outline.text(line.removeprefix("审核意见："))
+    outline.heading(1, "有关要求")
+    outline.text("请按上述意见修改需求后重新提交，修改后的需求将重新审核。")
+
+
 BODIES = {
     IssuedDocument.Kind.CONSULTATION_OPINION: _consultation,
     IssuedDocument.Kind.DESIGN_APPROVAL: _design_approval,
     IssuedDocument.Kind.PRICE_REVIEW: _price_review,
     IssuedDocument.Kind.ACCEPTANCE_REPORT: _acceptance_report,
     IssuedDocument.Kind.POST_EVALUATION_REPORT: _post_evaluation,
+    IssuedDocument.Kind.NON_ACCEPTANCE_NOTICE: _non_acceptance,
+    IssuedDocument.Kind.RETURN_NOTICE: _return_notice,
 }
 
 

@@ -104,6 +104,12 @@ def _day(value) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
+def _told(c: Change, what: str) -> str:
+    """DOC-01: the notice document the action issued, by number (shown on the project page)."""
+    number = c.payload.get("document")
+    return f"，已出具{what}（{number}）" if number else ""
+
+
 # -- the rules, one per action --------------------------------------------------------------------------
 
 
@@ -112,7 +118,10 @@ def _submit(c: Change) -> list[Draft]:
     if c.to_stage == "rejected":
         return [
             Draft(
-                owners(p), K.REJECTED, f"需求「{p.name}」经预审命中不予受理情形，未予受理。", project_link(p)
+                owners(p),
+                K.REJECTED,
+                f"需求「{p.name}」经预审命中不予受理情形，未予受理{_told(c, '不予受理告知书')}。",
+                project_link(p),
             )
         ]
     return [
@@ -133,13 +142,20 @@ def _review_needs(c: Change) -> list[Draft]:
             Draft(
                 owners(p),
                 K.RETURNED,
-                f"需求「{p.name}」被退回修改。退回理由：{reason}。请修改后重新提交。",
+                f"需求「{p.name}」被退回修改{_told(c, '退回修改通知')}。退回理由：{reason}。请修改后重新提交。",
                 edit_link(p),
             )
         ]
     if decision == "reject":
         hits = "、".join(c.payload.get("hits", []))
-        return [Draft(owners(p), K.REJECTED, f"需求「{p.name}」不予受理（{hits}）。", project_link(p))]
+        return [
+            Draft(
+                owners(p),
+                K.REJECTED,
+                f"需求「{p.name}」不予受理（{hits}）{_told(c, '不予受理告知书')}。",
+                project_link(p),
+            )
+        ]
     return [
         Draft(owners(p), K.DECISION, f"需求「{p.name}」已审核通过，列入项目库。", project_link(p)),
         Draft(who_may("open_scheme", p), K.TODO, f"「{p.name}」已入库，请启动方案编制。", project_link(p)),

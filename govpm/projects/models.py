@@ -70,6 +70,34 @@ class Project(models.Model):
         related_name="merged_needs",
     )
     review_round = models.PositiveSmallIntegerField("评审轮次", default=0)
+    # DOC-01: a need started from a rejected one ("以此为基础新建需求") links back to it.
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name="据以新建的需求",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="copies",
+    )
+    # PLAN-07: the unit that filed this need, when smart_office gave the merged project to another unit;
+    # it keeps reading the project, as the units of the needs merged into it do.
+    original_owner_unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="原业主单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # PLAN-06: the task of a top-level design the need serves, if it names one.
+    design_task = models.ForeignKey(
+        "DesignTask",
+        verbose_name="服务的顶层设计任务",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="needs",
+    )
     is_overdue = models.BooleanField("有逾期事项", default=False)
     created_by = models.ForeignKey(User, verbose_name="创建人", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -261,6 +289,8 @@ class IssuedDocument(models.Model):
         PRICE_REVIEW = "price_review", "价格评审意见书"
         ACCEPTANCE_REPORT = "acceptance_report", "衢州市数字化项目验收报告"
         POST_EVALUATION_REPORT = "post_evaluation_report", "后评估报告"
+        NON_ACCEPTANCE_NOTICE = "non_acceptance_notice", "不予受理告知书"  # DOC-01
+        RETURN_NOTICE = "return_notice", "退回修改通知"  # DOC-01
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField("文种", max_length=30, choices=Kind.choices)
@@ -312,6 +342,15 @@ class CostShare(models.Model):
     funding = models.ForeignKey(Funding, on_delete=models.CASCADE, related_name="shares")
     region_code = models.CharField("行政区划", max_length=6)
     amount = MoneyField("承担金额（元）")
+    # COORD-10: the unit that holds the share sees the project and may sign its contracts.
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="承担单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cost_shares",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "分级负担"
@@ -327,6 +366,8 @@ class Tender(models.Model):
     ceiling = MoneyField("招标最高限价（元）")
     method = models.CharField("采购方式", max_length=30, default="公开招标")
     published_on = models.DateField("发布日期")
+    # COORD-07: the firms that bid; their staff may not review the project.
+    bidders = models.JSONField("投标人", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "招标"
@@ -584,3 +625,63 @@ class ExpertDraw(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "round"], name="expert_draw_once_per_round")
         ]
+
+
+class EstimateReview(models.Model):
+    """第三方概算评审 (COORD-08): a firm's review of the scheme's estimate, recorded by smart_office, who
+    reads it when fixing the 概算价."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="estimate_reviews")
+    round = models.PositiveSmallIntegerField("评审轮次")
+    firm = models.CharField("评审机构", max_length=200)
+    submitted_amount = MoneyField("送审金额（元）")
+    reviewed_amount = MoneyField("审定金额（元）")
+    reviewed_on = models.DateField("评审日期")
+    report = models.CharField("评审报告", max_length=200, help_text="报告名称或文号")
+    note = models.TextField("主要意见", blank=True)
+    recorded_by = models.ForeignKey(User, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "第三方概算评审"
+        ordering = ["project_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reviewed_amount__gt=0), name="estimate_review_positive"),
+        ]
+
+    @property
+    def reduction(self):
+        """核减额: what the review took off the amount submitted (negative if it added)."""
+        return self.submitted_amount - self.reviewed_amount
+
+
+class TopLevelDesign(models.Model):
+    """顶层设计 (PLAN-06, 三(一)2): a design the bdb–bizenv working group keeps, with its 四横三纵 layers,
+    its tasks and its implementation plan; needs name the task they serve."""
+
+    title = models.CharField("设计名称", max_length=200)
+    working_group = models.TextField("工作小组")
+    layers = models.JSONField("“四横三纵”层级", default=list)
+    plan = models.TextField("实施计划")
+    created_by = models.ForeignKey(User, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "顶层设计"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DesignTask(models.Model):
+    design = models.ForeignKey(TopLevelDesign, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField("工作任务", max_length=200)
+    position = models.PositiveSmallIntegerField("序号", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "顶层设计任务"
+        ordering = ["design_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -12,13 +12,17 @@ from govpm.core.parsers import parse_int
 from .facts import ARCHITECTURE_LAYERS
 from .models import (
     Contract,
+    CostShare,
     Deadline,
     Decision,
+    DesignTask,
+    EstimateReview,
     Event,
     IssuedDocument,
     Level,
     Project,
     ReviewTask,
+    TopLevelDesign,
     ZombieListing,
 )
 from .rules import prescreen
@@ -44,7 +48,16 @@ def visible_projects(user) -> QuerySet[Project]:
     if scope == access.OWN_UNIT:
         # PLAN-07: a unit whose need was merged into another project keeps reading that project.
         merged_into = Project.objects.filter(owner_unit_id=user.unit_id, merged_into__isnull=False)
-        return projects.filter(Q(owner_unit_id=user.unit_id) | Q(pk__in=merged_into.values("merged_into_id")))
+        # COORD-10: a unit holding a cost share, or signing a contract, of a project sees it.
+        shared = CostShare.objects.filter(unit_id=user.unit_id).values("funding__project_id")
+        signed = Contract.objects.filter(signing_unit_id=user.unit_id).values("project_id")
+        return projects.filter(
+            Q(owner_unit_id=user.unit_id)
+            | Q(pk__in=merged_into.values("merged_into_id"))
+            | Q(original_owner_unit_id=user.unit_id)
+            | Q(pk__in=shared)
+            | Q(pk__in=signed)
+        )
     if scope == access.REVIEWED:
         return projects.filter(pk__in=ReviewTask.objects.filter(expert=user).values("project_id"))
     if scope == access.ALL_BUT_DRAFTS:
@@ -172,3 +185,33 @@ def prescreen_hits(project: Project, bar=None) -> list[prescreen.Hit]:
 def latest_event(project_id: int, actions) -> Event | None:
     """The project's latest event of one of these actions (its payload names the rules it hit)."""
     return Event.objects.filter(project_id=project_id, action__in=list(actions)).order_by("-id").first()
+
+
+NOTICE_KINDS = (IssuedDocument.Kind.NON_ACCEPTANCE_NOTICE, IssuedDocument.Kind.RETURN_NOTICE)
+
+
+def notice_documents(project: Project) -> QuerySet[IssuedDocument]:
+    """DOC-01: the 不予受理告知书 and 退回修改通知 issued to a need, oldest first (one query)."""
+    return (
+        IssuedDocument.objects.filter(project=project, kind__in=NOTICE_KINDS)
+        .select_related("issuer")
+        .order_by("id")
+    )
+
+
+def estimate_reviews(project: Project) -> QuerySet[EstimateReview]:
+    """COORD-08: the third-party estimate reviews recorded for a project, newest first (one query)."""
+    return EstimateReview.objects.filter(project=project).select_related("recorded_by").order_by("-id")
+
+
+def designs() -> QuerySet[TopLevelDesign]:
+    """PLAN-06: the top-level designs with their tasks (two queries)."""
+    return TopLevelDesign.objects.select_related("created_by").prefetch_related("tasks")
+
+
+def design_task_choices() -> list[tuple[int, str]]:
+    """PLAN-06: every design task, labelled with its design, for a need to name the one it serves."""
+    return [
+        (task.pk, f"{task.design.title} · {task.title}")
+        for task in DesignTask.objects.select_related("design").order_by("design_id", "position", "id")
+    ]

@@ -497,6 +497,14 @@ ACTIONS: dict[str, ActionSpec] = {
             pre=[NOT_YET_ZOMBIE],
         ),
         _a("withdraw", "撤回", ["owner"], WITHDRAWABLE, [S.WITHDRAWN], (), irreversible=True),
+        _a(
+            "record_estimate_review",
+            "登记第三方概算评审",
+            ["smart_office"],
+            [S.JOINT_REVIEW],
+            (),
+            ["COORD-08"],
+        ),
         _a("terminate", "终止", ["smart_office"], OPEN_STAGES, [S.TERMINATED], (), irreversible=True),
     ]
 }

@@ -29,6 +29,7 @@ from govpm.projects.facts import (
 )
 from govpm.projects.models import CATEGORY_LABELS, BuildType, Project, Specialty
 from govpm.projects.scenarios import DICTIONARY
+from govpm.projects.selectors import design_task_choices
 from govpm.projects.stages import ACTIONS
 from govpm.promotion import inputs as promotion_inputs
 
@@ -259,6 +260,17 @@ def submit_warning(project: Project) -> list[Control]:
     ]
 
 
+def _design_task(serializer: type[inputs.Strict], project: Project | None) -> list[Control]:
+    """PLAN-06: the top-level design task the need serves, when there are designs to choose from."""
+    tasks = design_task_choices()
+    if not tasks:
+        return []
+    initial = project.design_task_id if project else None
+    return [
+        _c(serializer, "design_task_id", "select", choices=tasks, initial=initial, help="PLAN-06，可不选")
+    ]
+
+
 def need_controls(project: Project | None = None) -> list[Control]:
     """The need form (填报需求 / 修改需求): name, summary, estimate and every fact of facts.py."""
     facts = project.facts if project else {}
@@ -274,6 +286,7 @@ def need_controls(project: Project | None = None) -> list[Control]:
             initial=project.requested_estimate if project else None,
             help="单位：元",
         ),
+        *_design_task(serializer, project),
         # No level control: the level follows the owner unit (SCOPE-05).
         Control(
             "facts.government_funds",

@@ -89,6 +89,7 @@ def next_steps(project: Project, user) -> list[NextStep]:
     stage = project.stage
     owner = _is_owner(project, user)
     if stage == Stage.RETURNED and owner:
+        steps.append(NextStep(_("查看退回修改通知"), _project_url(project, "notice-documents")))
         steps.append(
             NextStep(_("按退回意见修改需求"), reverse("web:project_edit", kwargs={"pk": project.pk}))
         )
@@ -100,6 +101,16 @@ def next_steps(project: Project, user) -> list[NextStep]:
             )
         )
     if stage in {Stage.REJECTED, Stage.OUT_OF_SCOPE} and owner:
+        if stage == Stage.REJECTED:
+            steps.append(NextStep(_("查看不予受理告知书"), _project_url(project, "notice-documents")))
+        if stage == Stage.REJECTED and access.can(user, "project.create"):
+            steps.append(
+                NextStep(
+                    _("以此为基础新建需求"),
+                    _project_url(project, "copy-need"),
+                    _("复制本需求的申报信息（不含审核结论）新建草稿，修改后重新提交"),
+                )
+            )
         if access.can(user, "page.project_new"):
             steps.append(
                 NextStep(

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import policy_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -34,6 +34,8 @@ urlpatterns = [
     path("projects/<int:pk>/needs-review/", views.needs_review_view, name="needs_review"),
     path("zombies/", views.zombies_view, name="zombies"),
     path("experts/", views.experts_view, name="experts"),
+    path("projects/<int:pk>/copy/", policy_views.copy_need_view, name="copy_need"),
+    path("designs/", policy_views.designs_view, name="designs"),
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("promotion/", views.promotion_view, name="promotion"),
     path("promotion/units.xlsx", views.promotion_units_xlsx, name="promotion_units_xlsx"),

@@ -34,7 +34,7 @@ from govpm.promotion import services as promotion
 from govpm.promotion.performance import unit_performance
 from govpm.targets.exchange import to_xlsx
 
-from . import forms, presenters, queries, standing, workbench
+from . import forms, policy_cases, presenters, queries, standing, workbench
 from .permissions import role_required
 
 PAGE_SIZE = 20
@@ -173,6 +173,7 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
         "can_edit": project.stage in ACTIONS["update"].sources and access.can_act(request.user, "update"),
         **extras,
     }
+    context |= policy_cases.project_context(project, request.user)  # DOC-01, COORD-08/10, PLAN-06/07
     if access.can(request.user, "portfolio.read"):  # PORT-01..03: plan against actual, variance, risk
         variance = portfolio_variance.project_variance(project)
         context |= {
@@ -223,13 +224,21 @@ def joint_review_view(request, pk):
     opinion_forms = [
         forms.action_form(spec.code, project, request.user)
         for spec in presenters.available_actions(project, request.user)
-        if spec.code in {"draw_experts", "record_opinion", "remind_reviewers", "issue_consultation"}
+        if spec.code
+        in {
+            "draw_experts",
+            "record_opinion",
+            "remind_reviewers",
+            "issue_consultation",
+            "record_estimate_review",
+        }
     ]
     return render(
         request,
         "web/joint_review.html",
         {
             "project": project,
+            **policy_cases.estimate_context(project, request.user),  # COORD-08
             "stage_materials": materials.stage_materials(project, "joint_review"),
             **queries.joint_review(project),
             "action_forms": opinion_forms,

@@ -46,11 +46,29 @@ def paragraph_with(doc, text: str):
     return next(p for p in doc.paragraphs if p.text == text)
 
 
-def test_every_document_kind_follows_gb_t_9704_COORD_03_COORD_04_IMPL_06_SUPV_04(evaluated):
-    """COORD-03 决策咨询意见, COORD-04 初步设计批复 and 价格评审意见书, IMPL-06 验收报告, SUPV-04 后评估报告:
+def _notices(cast) -> list[IssuedDocument]:
+    """DOC-01: a need the pre-screen rejects (不予受理告知书) and one bdb returns (退回修改通知)."""
+    rejected = draft(cast.owner, name="新建机房项目", facts={"new_server_room": True})
+    lifecycle.submit(rejected.pk, actor=cast.owner)
+    returned = draft(cast.owner, name="待修改项目")
+    lifecycle.submit(returned.pk, actor=cast.owner)
+    answer = {"hit": False, "reason": "不存在该情形"}
+    lifecycle.review_needs(
+        returned.pk,
+        actor=cast.bdb,
+        decision="return",
+        answers=dict.fromkeys(["REJ-02", "REJ-07", "REJ-08", "REJ-10"], answer),
+        comment="请补充数据共享方案",
+    )
+    return list(IssuedDocument.objects.filter(project__in=[rejected, returned]).order_by("id"))
+
+
+def test_every_document_kind_follows_gb_t_9704_COORD_03_COORD_04_IMPL_06_SUPV_04(evaluated, cast):
+    """COORD-03 决策咨询意见, COORD-04 初步设计批复 and 价格评审意见书, IMPL-06 验收报告, SUPV-04 后评估报告,
+    DOC-01 不予受理告知书 and 退回修改通知:
     A4, margins 37/35/28/26 mm, 22 lines × 28 characters, 仿宋 三号 body with the East-Asian font on every
     run, 小标宋 二号 centred title, headings 黑体/楷体/仿宋, 发文字号 with 〔〕, 成文日期, `— N —` footer."""
-    documents = list(evaluated.documents.order_by("id"))
+    documents = list(evaluated.documents.order_by("id")) + _notices(cast)
     assert {d.kind for d in documents} == set(IssuedDocument.Kind.values)
     for document in documents:
         doc = open_docx(document)

@@ -49,6 +49,22 @@ def units(project: Project, user: User) -> Choices:
     return [(unit.pk, unit.name) for unit in Unit.objects.only("pk", "name")]
 
 
+def signing_units(project: Project, user: User) -> Choices:
+    """COORD-10: the owner unit and the units holding a cost share of the project."""
+    holders = Unit.objects.filter(cost_shares__funding__project=project).exclude(pk=project.owner_unit_id)
+    pairs: Choices = [(project.owner_unit.pk, project.owner_unit.name)]
+    return pairs + [(unit.pk, unit.name) for unit in holders.distinct().only("pk", "name").order_by("pk")]
+
+
+def implementing_units(project: Project, user: User) -> Choices:
+    """PLAN-07: the owner units of this need and of the pooled needs that may be merged into it."""
+    units: dict[object, str] = {project.owner_unit.pk: project.owner_unit.name}
+    others = selectors.visible_projects(user).filter(stage=Stage.POOLED).select_related("owner_unit")
+    for other in others.order_by("id")[:200]:
+        units.setdefault(other.owner_unit.pk, other.owner_unit.name)
+    return list(units.items())
+
+
 def regions(project: Project, user: User) -> Choices:
     return sorted(REGIONS.items())
 
@@ -74,10 +90,10 @@ def open_modules(project: Project, user: User) -> Choices:
 # action code → input path → provider. `shares.region_code` is a field of each item of `shares`.
 ACTION_CHOICES: dict[str, dict[str, Provider]] = {
     "reopen": {"rules": overridable_hits},
-    "open_scheme": {"merge_ids": mergeable_needs},
+    "open_scheme": {"merge_ids": mergeable_needs, "implementing_unit_id": implementing_units},
     "submit_scheme": {"experts": experts},
     "record_funding": {"shares.region_code": regions},
-    "record_contract": {"tender_id": tenders, "signing_unit_id": units},
+    "record_contract": {"tender_id": tenders, "signing_unit_id": signing_units},
     "record_payment": {"contract_id": contracts},
     "pass_module_acceptance": {"module_id": open_modules},
 }

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from govpm.core.errors import InvalidInput
 from govpm.core.money import MoneyInput
 from govpm.core.parsers import CleanTextSerializer
+from govpm.projects.facts import ARCHITECTURE_LAYERS
 from govpm.projects.models import Specialty
 
 from ..models import Inspection, ReviewTask
@@ -73,6 +74,9 @@ class CreateProject(Strict):
     summary = serializers.CharField(label="需求概述", required=False, allow_blank=True, default="")
     facts = serializers.DictField(label="申报事实", required=False, default=dict)
     requested_estimate = Money("申报估算", positive=True, required=False, allow_null=True)
+    design_task_id = serializers.IntegerField(
+        label="服务的顶层设计任务", min_value=1, required=False, allow_null=True, help_text="PLAN-06"
+    )
 
 
 class UpdateDraft(Strict):
@@ -80,6 +84,9 @@ class UpdateDraft(Strict):
     summary = serializers.CharField(label="需求概述", required=False, allow_blank=True)
     facts = serializers.DictField(label="申报事实", required=False)
     requested_estimate = Money("申报估算", positive=True, required=False)
+    design_task_id = serializers.IntegerField(
+        label="服务的顶层设计任务", min_value=1, required=False, allow_null=True, help_text="PLAN-06"
+    )
 
 
 class Answer(Strict):
@@ -124,6 +131,13 @@ class OpenScheme(Strict):
         default=list,
         help_text="可将其他已入库需求合并为一个项目（PLAN-02）",
     )
+    implementing_unit_id = serializers.IntegerField(
+        label="实施单位",
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="合并时由市智慧办确定实施单位：本需求或被合并需求的业主单位之一；不选则为本需求的业主单位（PLAN-07）",
+    )
     note = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
 
 
@@ -142,6 +156,13 @@ class SubmitScheme(Strict):
         help_text="每行一个模块、功能或阶段；初验按模块进行（IMPL-05）",
     )
     scheme_summary = serializers.CharField(label="方案概要")
+    layers = serializers.ListField(
+        label="覆盖的“四横三纵”层级",
+        child=serializers.ChoiceField(choices=list(ARCHITECTURE_LAYERS.items())),
+        required=False,
+        max_length=len(ARCHITECTURE_LAYERS),
+        help_text="方案至少覆盖“四横”（业务应用、应用支撑、数据资源、基础设施）中的一层（PLAN-06）；不填则沿用申报事实",
+    )
 
 
 class DrawExperts(Strict):
@@ -203,6 +224,13 @@ class RecordProjectCode(Strict):
 class Share(Strict):
     region_code = serializers.CharField(label="行政区划", max_length=6)
     amount = Money("承担金额")
+    unit_id = serializers.IntegerField(
+        label="承担单位",
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="承担该份额的单位（COORD-10：可查看项目、可作为签约单位）；不填则为业主单位或该县（市、区）政府",
+    )
 
 
 class RecordFunding(Strict):
@@ -225,6 +253,13 @@ class RecordTender(Strict):
     ceiling = Money("招标最高限价", positive=True, help_text="不得超过概算价（IMPL-01）")
     published_on = serializers.DateField(label="发布日期")
     method = serializers.CharField(label="采购方式", required=False, max_length=30, default="公开招标")
+    bidders = serializers.ListField(
+        label="投标人",
+        child=serializers.CharField(max_length=200),
+        required=False,
+        max_length=100,
+        help_text="参与投标的单位名称，每行一个；其人员在专家抽取中回避（COORD-07）",
+    )
 
 
 class RecordContract(Strict):
@@ -298,6 +333,19 @@ class Reason(Strict):
     reason = serializers.CharField(label="理由")
 
 
+class RecordEstimateReview(Strict):
+    firm = serializers.CharField(label="评审机构", max_length=200)
+    submitted_amount = Money(
+        "送审金额", positive=True, required=False, allow_null=True, help_text="不填则为方案的申报估算"
+    )
+    reviewed_amount = Money("审定金额", positive=True, help_text="核减额 = 送审金额 − 审定金额")
+    reviewed_on = serializers.DateField(label="评审日期")
+    report = serializers.CharField(label="评审报告", max_length=200, help_text="报告名称或文号")
+    note = serializers.CharField(
+        label="主要意见", required=False, allow_blank=True, default="", max_length=4000
+    )
+
+
 ACTION_INPUTS: dict[str, type[Strict]] = {
     "update": UpdateDraft,
     "precheck": Empty,
@@ -332,4 +380,5 @@ ACTION_INPUTS: dict[str, type[Strict]] = {
     "list_zombie": Reason,
     "withdraw": Reason,
     "terminate": Reason,
+    "record_estimate_review": RecordEstimateReview,
 }

@@ -129,6 +129,8 @@ class ProjectDetail(ProjectListItem):
             "modules",
             "money",
             "available_actions",
+            "copied_from",
+            "design_task",
         ]
 
     def get_open_tasks(self, project) -> list[dict]:

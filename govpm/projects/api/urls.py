@@ -1,7 +1,7 @@
 from django.urls import path
 
 from ..stages import ACTIONS
-from . import views
+from . import policy_views, views
 
 urlpatterns = [
     path("projects/", views.ProjectList.as_view(), name="api-projects"),
@@ -22,4 +22,6 @@ urlpatterns = [
         name="api-project-action-choices",
     ),
     path("projects/<int:project_id>/events/", views.ProjectEvents.as_view(), name="api-project-events"),
+    path("projects/<int:project_id>/copy/", policy_views.CopyNeed.as_view(), name="api-project-copy"),
+    path("designs/", policy_views.Designs.as_view(), name="api-designs"),
 ]

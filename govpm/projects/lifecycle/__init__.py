@@ -12,6 +12,7 @@ from .approval import (
     record_project_code,
 )
 from .deadlines import process_deadlines, remind_stale_reviews
+from .estimates import record_estimate_review
 from .evaluation import list_zombie, record_post_evaluation
 from .experts import add_expert, draw_experts
 from .implementation import (
@@ -68,6 +69,7 @@ ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "list_zombie": list_zombie,
     "withdraw": withdraw,
     "terminate": terminate,
+    "record_estimate_review": record_estimate_review,
 }
 
 # What the API and the web UI call: a transaction PostgreSQL aborted on a lock cycle runs once more,

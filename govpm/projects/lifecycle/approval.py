@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from govpm.accounts.codes import REGIONS
-from govpm.accounts.models import User
+from govpm.accounts.models import Unit, User
 from govpm.core import clock
 from govpm.core.errors import InvalidInput
 
@@ -107,6 +107,27 @@ def record_project_code(project_id: int, *, actor: User, project_code: str) -> P
     return step.project
 
 
+def _share_holder(project: Project, share: dict, index: int) -> Unit | None:
+    """COORD-10: the unit that holds a cost share, and so sees the project and may sign its contracts.
+    Named (`unit_id`) it must lie in the share's region; unnamed, the owner unit holds its own region's
+    share and a county's government the county's."""
+    if share.get("unit_id") is not None:
+        unit = Unit.objects.filter(pk=share["unit_id"]).first()
+        if unit is None:
+            raise InvalidInput("分级负担：承担单位不存在", field=f"shares.{index}.unit_id")
+        if unit.region_code != share["region_code"]:
+            raise refuse(
+                "COORD-10",
+                f"分级负担：承担单位「{unit.name}」不在所承担的区划（{REGIONS[share['region_code']]}）",
+                field=f"shares.{index}.unit_id",
+            )
+        return unit
+    if share["region_code"] == project.owner_unit.region_code:
+        return project.owner_unit
+    counties = list(Unit.objects.filter(kind=Unit.Kind.COUNTY, region_code=share["region_code"])[:2])
+    return counties[0] if len(counties) == 1 else None
+
+
 def record_funding(
     project_id: int,
     *,
@@ -141,6 +162,7 @@ def record_funding(
             if share["region_code"] in seen:
                 raise InvalidInput("分级负担：同一区划重复", field=f"shares.{index}.region_code")
             seen.add(share["region_code"])
+        holders = [_share_holder(project, share, index) for index, share in enumerate(shares)]
         total = sum((share["amount"] for share in shares), Decimal("0"))
         if total != amount:
             raise refuse("COORD-06", f"分级负担合计 {total} 元与安排资金 {amount} 元不一致", field="shares")
@@ -152,8 +174,26 @@ def record_funding(
             decided_on=decided_on,
             recorded_by=actor,
         )
-        CostShare.objects.bulk_create([CostShare(funding=funding, **share) for share in shares])
+        CostShare.objects.bulk_create(
+            [
+                CostShare(
+                    funding=funding, region_code=share["region_code"], amount=share["amount"], unit=unit
+                )
+                for share, unit in zip(shares, holders, strict=True)
+            ]
+        )
         assert funding.shares.aggregate(total=Sum("amount"))["total"] == amount  # exact in 分, on SQLite too
         step.move(Stage.FUNDED)
-        step.record(amount=amount, om_amount=om_amount, shares=shares)
+        step.record(
+            amount=amount,
+            om_amount=om_amount,
+            shares=[
+                {
+                    "region_code": share["region_code"],
+                    "amount": share["amount"],
+                    "unit": unit.name if unit else "",
+                }
+                for share, unit in zip(shares, holders, strict=True)
+            ],
+        )
     return step.project

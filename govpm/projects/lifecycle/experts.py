@@ -69,16 +69,23 @@ def exclusions_for(project: Project, experts: list[Expert]) -> list[dict]:
     """回避: who may not judge this project, each with the reason. The owner unit's employees (and those
     of units whose needs were merged into it), the staff of its contractors, and declared conflicts."""
     owners = [project.owner_unit, *(need.owner_unit for need in project.merged_needs.all())]
+    if project.original_owner_unit is not None:
+        owners.append(project.original_owner_unit)
     owner_ids = {unit.pk for unit in owners}
     owner_names = {unit.name for unit in owners} | {unit.short_name for unit in owners}
-    firms = {contract.supplier for contract in project.contracts.all()}
+    # The procurement records: each contract's supplier (承包商) and each tender's bidders (投标人).
+    contractors = {contract.supplier for contract in project.contracts.all()}
+    bidders = {name for tender in project.tenders.all() for name in tender.bidders}
+    firms = contractors | bidders
     excluded = []
     for expert in experts:
         reason = ""
         if expert.employer_unit_id in owner_ids or expert.employer_name in owner_names:
             reason = f"受聘于业主单位（{expert.employer_name}）"
-        elif expert.employer_name in firms:
-            reason = f"受聘于本项目投标人或承包商（{expert.employer_name}）"
+        elif expert.employer_name in contractors:
+            reason = f"受聘于本项目承包商（{expert.employer_name}）"
+        elif expert.employer_name in bidders:
+            reason = f"受聘于本项目投标人（{expert.employer_name}）"
         else:
             declared = [name for name in expert.conflict_list if name in owner_names | firms | {project.name}]
             if declared:

@@ -10,15 +10,16 @@ from django.db.models import Max
 from govpm.accounts.codes import CITY_REGION
 from govpm.accounts.models import Unit, User
 from govpm.core import access, clock
-from govpm.core.errors import Forbidden, InvalidInput
+from govpm.core.errors import Forbidden, InvalidInput, NotFound
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, PRIORITY_RULES, RULES
 from govpm.policy.models import Finding
 
 from ..facts import PRIORITY_CLAIMS, clean_facts
-from ..models import Decision, Level, Project, ZombieListing
+from ..models import Decision, DesignTask, IssuedDocument, Level, Project, ZombieListing
 from ..rules import prescreen
 from ..stages import Stage
 from .base import refuse, require_text, transition, write_event
+from .records import issue_document
 
 
 def owner_facts(unit: Unit) -> dict:
@@ -51,6 +52,7 @@ def create_project(
     summary: str = "",
     facts: dict | None = None,
     requested_estimate: Decimal | None = None,
+    design_task_id: int | None = None,
 ) -> Project:
     """A unit's new need, as a draft only its own unit can see (PLAN-01)."""
     if not access.can(actor, "project.create") or actor.unit_id is None:
@@ -64,6 +66,7 @@ def create_project(
             owner_unit=actor.unit,
             created_by=actor,
             requested_estimate=requested_estimate,
+            design_task=_design_task(design_task_id),
         )
         _apply_facts(project, cleaned)
         project.save()
@@ -76,9 +79,20 @@ def create_project(
                 "name": name,
                 "facts": cleaned,
                 "requested_estimate": str(requested_estimate) if requested_estimate else None,
+                "design_task": design_task_id,
             },
         )
     return project
+
+
+def _design_task(task_id: int | None) -> DesignTask | None:
+    """PLAN-06: the top-level design task a need says it serves."""
+    if task_id is None:
+        return None
+    task = DesignTask.objects.filter(pk=task_id).first()
+    if task is None:
+        raise InvalidInput("服务的顶层设计任务：不存在", field="design_task_id")
+    return task
 
 
 def update_draft(
@@ -89,10 +103,14 @@ def update_draft(
     summary: str | None = None,
     facts: dict | None = None,
     requested_estimate: Decimal | None = None,
+    design_task_id: int | None = None,
 ) -> Project:
     """The owner amends a draft, or a need bdb returned, before (re)submitting it."""
     with transition(project_id, actor=actor, action="update") as step:
         project = step.project
+        if design_task_id is not None:
+            project.design_task = _design_task(design_task_id)
+            step.record(design_task=design_task_id)
         if name is not None:
             project.name = require_text(name, "name", "项目名称")
             step.record(name=project.name)
@@ -164,6 +182,15 @@ def submit(project_id: int, *, actor: User) -> Project:
         out_of_scope = [hit for hit in hits if hit.rule.startswith("SCOPE-")]
         step.move(Stage.OUT_OF_SCOPE if out_of_scope else Stage.REJECTED if hits else Stage.SUBMITTED)
         step.record(hits=[hit.rule for hit in hits], priority=[hit.rule for hit in grounds])
+        if project.stage == Stage.REJECTED:
+            # DOC-01: the pre-screen's rejection is told in a 不予受理告知书, each hit with its clause.
+            notice = _notice(
+                project,
+                IssuedDocument.Kind.NON_ACCEPTANCE_NOTICE,
+                [(hit.rule, hit.message) for hit in hits],
+                "",
+            )
+            step.record(document=notice.number)
     return step.project
 
 
@@ -274,6 +301,18 @@ def review_needs(
             actor=actor,
         )
         step.move({"accept": Stage.POOLED, "return": Stage.RETURNED, "reject": Stage.REJECTED}[decision])
+        if decision != "accept":
+            # DOC-01: a 不予受理告知书 or a 退回修改通知, with bdb's findings and reasons.
+            reasons = {finding.rule_code: finding.reason for finding in findings}
+            notice = _notice(
+                step.project,
+                IssuedDocument.Kind.NON_ACCEPTANCE_NOTICE
+                if decision == "reject"
+                else IssuedDocument.Kind.RETURN_NOTICE,
+                [(rule_id, reasons[rule_id]) for rule_id in hits],
+                comment.strip(),
+            )
+            step.record(document=notice.number)
         step.record(
             decision=decision,
             hits=hits,
@@ -282,6 +321,50 @@ def review_needs(
             not_confirmed=[v.rule_code for v in verdicts if not v.facts["confirmed"]],
         )
     return step.project
+
+
+def _notice(project: Project, kind: str, hits: list[tuple[str, str]], comment: str) -> IssuedDocument:
+    """The notice bdb (市大数据局) issues to the owner: one line per finding — the rule's words, what was
+    found, the clause — then bdb's own words. `documents.compose` lays the lines out as the body."""
+    lines = [f"{RULES[rule].text}。{detail}（{RULES[rule].citation}）" for rule, detail in hits]
+    if comment:
+        lines.append(f"审核意见：{comment}")
+    return issue_document(project, kind=kind, issuer_code="bdb", body="\n".join(lines))
+
+
+def copy_need(project_id: int, *, actor: User) -> Project:
+    """以此为基础新建需求 (DOC-01): the owner starts a new draft from a need that was not accepted, its facts
+    copied and the decision not, to correct and resubmit; the new need links to the old one."""
+    if not access.can(actor, "project.create") or actor.unit_id is None:
+        raise Forbidden("只有业主单位可以填报项目需求")
+    with transaction.atomic():
+        source = (
+            Project.objects.select_for_update().filter(pk=project_id, owner_unit_id=actor.unit_id).first()
+        )
+        if source is None:
+            raise NotFound("项目不存在或无权查看")
+        if source.stage != Stage.REJECTED:
+            raise refuse("DOC-01", "只有不予受理的需求可以以此为基础新建需求", field="project")
+        facts = {key: value for key, value in source.facts.items() if key not in {"level", "owner_type"}}
+        project = Project(
+            name=source.name,
+            summary=source.summary,
+            owner_unit=actor.unit,
+            created_by=actor,
+            requested_estimate=source.requested_estimate,
+            design_task_id=source.design_task_id,
+            copied_from=source,
+        )
+        _apply_facts(project, clean_facts(facts, partial=True))
+        project.save()
+        write_event(
+            project,
+            actor=actor,
+            action="create",
+            from_stage=Stage.DRAFT,
+            payload={"name": project.name, "facts": project.facts, "copied_from": source.pk},
+        )
+    return project
 
 
 def reopen(project_id: int, *, actor: User, rules: list[str], reason: str) -> Project:

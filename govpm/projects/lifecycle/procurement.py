@@ -10,7 +10,7 @@ from django.db.models import Sum
 from govpm.accounts.models import Unit, User
 from govpm.core.errors import InvalidInput
 
-from ..models import Contract, Project, Tender
+from ..models import Contract, CostShare, Project, Tender
 from ..stages import Stage
 from .base import not_in_future, refuse, require_text, transition
 
@@ -31,12 +31,16 @@ def record_tender(
     ceiling: Decimal,
     published_on: dt.date,
     method: str = "公开招标",
+    bidders: list[str] | None = None,
 ) -> Tender:
     """招标最高限价不超过项目概算价 (IMPL-01): over all of a project's tenders together; equal is allowed."""
     title = require_text(title, "title", "招标项目名称")
     if ceiling <= 0:
         raise InvalidInput("招标最高限价：须大于0", field="ceiling")
     not_in_future(published_on, "published_on", "发布日期")
+    names = [require_text(name, f"bidders.{i}", "投标人") for i, name in enumerate(bidders or [])]
+    if len(set(names)) != len(names):
+        raise InvalidInput("投标人：名称重复", field="bidders")
     with transition(project_id, actor=actor, action="record_tender") as step:
         project = step.project
         # The stage table lets these actions run only after the approval, which set both.
@@ -51,9 +55,14 @@ def record_tender(
                 field="ceiling",
             )
         tender = Tender.objects.create(
-            project=project, title=title, ceiling=ceiling, published_on=published_on, method=method
+            project=project,
+            title=title,
+            ceiling=ceiling,
+            published_on=published_on,
+            method=method,
+            bidders=names,
         )
-        step.record(tender_id=tender.pk, ceiling=ceiling, published_on=published_on)
+        step.record(tender_id=tender.pk, ceiling=ceiling, published_on=published_on, bidders=names)
     return tender
 
 
@@ -84,6 +93,15 @@ def record_contract(
             if chosen is None:
                 raise InvalidInput("签约单位：不存在", field="signing_unit_id")
             signing_unit = chosen
+        if signing_unit != project.owner_unit:
+            # COORD-10: 统采分签 — a contract is signed by the owner unit or a unit holding a cost share.
+            holders = CostShare.objects.filter(funding__project=project, unit=signing_unit)
+            if not holders.exists():
+                raise refuse(
+                    "COORD-10",
+                    f"签约单位：「{signing_unit.name}」既不是业主单位，也不承担本项目的分级负担",
+                    field="signing_unit_id",
+                )
         assert project.approved_on is not None  # set by the approval, before any contract
         if signed_on < project.approved_on:
             raise refuse(

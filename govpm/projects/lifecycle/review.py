@@ -20,13 +20,21 @@ from ..models import (
 )
 from ..stages import Stage
 from .base import _values, refuse, require_text, transition, write_event
+from .designs import FOUR_HORIZONTAL
 from .records import issue_document
 
 
 def open_scheme(
-    project_id: int, *, actor: User, merge_ids: list[int] | None = None, note: str = ""
+    project_id: int,
+    *,
+    actor: User,
+    merge_ids: list[int] | None = None,
+    note: str = "",
+    implementing_unit_id: int | None = None,
 ) -> Project:
-    """smart_office starts the scheme; other pooled needs may be merged into this project (PLAN-02)."""
+    """smart_office starts the scheme; other pooled needs may be merged into this project (PLAN-02), and
+    smart_office chooses which of their owner units implements the combined project (PLAN-07). The units
+    of the merged needs, the previous owner included, keep reading it."""
     merge_ids = sorted(set(merge_ids or []) - {project_id})
     # The main project and every merged one are locked in one statement, in id order, before any check:
     # open_scheme(A, merge B) and open_scheme(B, merge A) at once queue on A instead of deadlocking.
@@ -40,6 +48,18 @@ def open_scheme(
                 raise InvalidInput(
                     f"需求「{other.name}」不在已入库阶段，不能合并", field=f"merge_ids.{index}"
                 )
+        implementing = step.project.owner_unit
+        if implementing_unit_id is not None:
+            candidates = {step.project.owner_unit_id: step.project.owner_unit}
+            candidates |= {other.owner_unit_id: other.owner_unit for other in merged}
+            if implementing_unit_id not in candidates:
+                raise refuse(
+                    "PLAN-07",
+                    "实施单位：须为本需求或被合并需求的业主单位之一",
+                    field="implementing_unit_id",
+                )
+            implementing = candidates[implementing_unit_id]
+        handed_over = implementing != step.project.owner_unit
         for other in merged:
             before = _values(other)
             other.merged_into = step.project
@@ -52,8 +72,13 @@ def open_scheme(
                 payload={"merged_into": step.project.pk},
                 snapshot=before,
             )
+        if handed_over:
+            # The unit that filed this need keeps reading the combined project (selectors.visible_projects).
+            step.record(previous_owner_unit=step.project.owner_unit.name)
+            step.project.original_owner_unit = step.project.original_owner_unit or step.project.owner_unit
+            step.project.owner_unit = implementing
         step.move(Stage.SCHEME)
-        step.record(merged=[other.pk for other in merged], note=note)
+        step.record(merged=[other.pk for other in merged], note=note, implementing_unit=implementing.name)
     return step.project
 
 
@@ -64,6 +89,7 @@ def submit_scheme(
     requested_estimate: Decimal,
     modules: list[str],
     scheme_summary: str,
+    layers: list[str] | None = None,
 ) -> Project:
     """One combined scheme (COORD-01); one review task per joint-review unit (COORD-02). The experts are
     not the owner's to name: smart_office draws them from the library (`draw_experts`, COORD-07)."""
@@ -75,11 +101,22 @@ def submit_scheme(
         raise InvalidInput("功能模块：名称重复", field="modules")
     with transition(project_id, actor=actor, action="submit_scheme") as step:
         project = step.project
-        if not project.facts.get("architecture_layers"):
+        if layers:
+            # The scheme names the layers it covers; they replace those the need declared.
+            project.facts = {**project.facts, "architecture_layers": list(dict.fromkeys(layers))}
+            project.layers = f",{','.join(project.facts['architecture_layers'])},"
+        covered = project.facts.get("architecture_layers") or []
+        if not covered:
             raise refuse(
                 "PLAN-03",
                 "方案须按“四横三纵”要求设计，请在申报事实中注明架构层级",
                 field="facts.architecture_layers",
+            )
+        if not any(code in FOUR_HORIZONTAL for code in covered):
+            raise refuse(
+                "PLAN-06",
+                "覆盖的“四横三纵”层级：方案至少覆盖“四横”（业务应用、应用支撑、数据资源、基础设施）中的一层",
+                field="layers",
             )
         units = {unit.code: unit for unit in Unit.objects.filter(code__in=JOINT_REVIEW_UNITS)}
         project.requested_estimate = requested_estimate
@@ -99,6 +136,7 @@ def submit_scheme(
             requested_estimate=requested_estimate,
             modules=names,
             scheme_summary=scheme_summary,
+            layers=covered,
         )
     return step.project
 

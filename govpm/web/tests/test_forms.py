@@ -122,7 +122,12 @@ def test_a_derived_form_posts_the_api_body_issue_8(cast, clock):
     post.update({"title": "建设", "ceiling": "1,000,000.00", "published_on": "2026-03-02", "method": ""})
     form = forms.action_form("record_tender", project, cast.owner, post)
 
-    assert form.payload() == {"title": "建设", "ceiling": "1000000.00", "published_on": "2026-03-02"}
+    assert form.payload() == {
+        "title": "建设",
+        "ceiling": "1000000.00",
+        "published_on": "2026-03-02",
+        "bidders": [],  # COORD-07: one row per bidder, none entered
+    }
     assert inputs.parse(inputs.RecordTender, form.payload())["method"] == "公开招标"
 
 

@@ -371,7 +371,8 @@ def test_project_page_shows_money_totals_modules_documents_and_audit(
     """IMPL-01 IMPL-05 SUPV-03: running totals against the estimate and the ceiling, module 初验."""
     project = advance(draft(cast.owner), cast, to=Stage.FINAL_ACCEPTANCE, shift=clock.shift)
     client = login(cast.owner)
-    with django_assert_max_num_queries(25):  # header unread count (NOTE-01), materials (MAT-01)
+    # header unread count (NOTE-01), materials (MAT-01); +2 cost-share holders and merged needs (COORD-10, PLAN-07)
+    with django_assert_max_num_queries(27):
         response = client.get(f"/projects/{project.pk}/")
     page = text(response)
     contract = project.contracts.get()
@@ -395,7 +396,9 @@ def test_project_page_query_count_does_not_grow_with_rows(cast, clock, login, dj
             paid_on=dt.date(2026, 3, 3),
         )
     client = login(cast.owner)
-    with django_assert_max_num_queries(26):  # +2 plan and risk (PORT-01, PORT-03), +1 materials (MAT-01)
+    # +2 plan and risk (PORT-01, PORT-03), +1 materials (MAT-01), +2 cost-share holders and merged needs
+    # (COORD-10, PLAN-07)
+    with django_assert_max_num_queries(28):
         assert client.get(f"/projects/{project.pk}/").status_code == 200
 
 

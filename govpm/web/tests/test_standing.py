@@ -140,13 +140,23 @@ def test_what_blocks_the_next_action_is_at_the_top_COORD_02(cast, clock, login):
     assert "暂不能办理的事项" in top and "出具决策咨询意见" in top
 
 
-def test_next_steps_are_one_list_built_in_one_place(cast):
-    """The list a returned or rejected need offers is next_steps(project, user), nothing else."""
+def test_next_steps_are_one_list_built_in_one_place_DOC_01(cast, login):
+    """The list a returned or rejected need offers is next_steps(project, user), nothing else; the
+    notice (DOC-01) and the copy form it points to are on the page."""
     project = draft(cast.owner, facts={"new_server_room": True})
     lifecycle.submit(project.pk, actor=cast.owner)
     project = Project.objects.prefetch_related("findings").get(pk=project.pk)
     steps = next_steps(project, cast.owner)
-    assert [s.label for s in steps] == ["另行填报新的需求", "对判定有异议的，向市大数据局说明情况"]
+    assert [s.label for s in steps] == [
+        "查看不予受理告知书",
+        "以此为基础新建需求",
+        "另行填报新的需求",
+        "对判定有异议的，向市大数据局说明情况",
+    ]
+    page = login(cast.owner).get(f"/projects/{project.pk}/").content.decode()
+    for step in steps[:2]:
+        assert step.href.endswith(("#notice-documents", "#copy-need"))
+        assert f'id="{step.href.split("#")[1]}"' in page
     assert [s.label for s in next_steps(project, cast.bdb)] == ["豁免并重新受理"]
     items = standing(project, cast.owner)
     assert items[0].kind == "rejected" and items[0].steps == steps
@@ -164,7 +174,8 @@ def test_draft_and_rejected_pages_keep_their_query_count(cast, login, django_ass
     with django_assert_max_num_queries(26):
         assert client.get(f"/projects/{project.pk}/").status_code == 200
     lifecycle.submit(project.pk, actor=cast.owner)
-    with django_assert_max_num_queries(24):
+    # 25: the needs copied from a rejected one (DOC-01) are one query, whatever their number.
+    with django_assert_max_num_queries(25):
         assert client.get(f"/projects/{project.pk}/").status_code == 200
 
 

@@ -330,3 +330,16 @@ PERFORMANCE_COLUMNS = [
 
 def performance_rows(units: list[dict]) -> list[list]:
     return [[unit[key] for key, _label in PERFORMANCE_COLUMNS] for unit in units]
+
+
+def supervision(project, extras: dict) -> dict:
+    """The project page's supervision panel (web/_supervision.html), from rows already read: "1+1"
+    inspections apart (IMPL-09), the mid-term review's clock (SUPV-06), external acceptances (IMPL-10)."""
+    inspections = extras["inspections"]
+    joint = sum(1 for inspection in inspections if inspection.is_joint)
+    midterm = next((d for d in project.deadlines.all() if d.code == "SUPV-06"), None)
+    return {
+        "inspection_counts": {"joint": joint, "single": len(inspections) - joint},
+        "midterm_overdue": midterm is not None and midterm.status == "overdue",
+        "external_acceptances": [fa for fa in extras["final_acceptances"] if fa.external_body],
+    }

@@ -355,11 +355,11 @@ def load() -> bool:
     for name, owner, facts, stage, days_ago, estimate in PROJECTS:
         made[name] = _walk(name, _cast(users, owner), facts, stage, days_ago, estimate)
     _extras(users, made)
-    supervision.load(users, made)  # IMPL-09, SUPV-06, IMPL-10, ORG-04
     process_deadlines()
     from govpm.demo import portfolio  # issue 16: inventory, use reports, plans (INV-01..04, PORT-01..03)
 
     portfolio.load(users, made)
+    supervision.load(users, made)  # IMPL-09, SUPV-06, IMPL-10, ORG-04 (after the inventory's enrolment)
     _targets(users["bdb"], assigner=users["smart_office"])
     return True
 

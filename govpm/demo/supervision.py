@@ -14,6 +14,7 @@ from govpm.accounts.models import User
 from govpm.core import clock
 from govpm.materials import demo_files
 from govpm.projects import lifecycle
+from govpm.projects.lifecycle.deadlines import process_deadlines
 from govpm.projects.models import Project
 from govpm.projects.scenarios import DICTIONARY, GOOD_FACTS, advance
 
@@ -121,3 +122,4 @@ def load(users: dict[str, User], made: dict[str, Project]) -> None:
         published_on=highway.approved_on - dt.timedelta(days=5),
         method="竞争性磋商",
     )
+    process_deadlines()  # the pass of the day: the review past mid-term is flagged to smart_office

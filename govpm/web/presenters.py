@@ -342,4 +342,9 @@ def supervision(project, extras: dict) -> dict:
         "inspection_counts": {"joint": joint, "single": len(inspections) - joint},
         "midterm_overdue": midterm is not None and midterm.status == "overdue",
         "external_acceptances": [fa for fa in extras["final_acceptances"] if fa.external_body],
+        # Each rule shown with its citation, its words on hover (never a bare code).
+        "supervision_rules": {
+            code.replace("-", "_").lower(): {"citation": RULES[code].citation, "text": RULES[code].text}
+            for code in ("IMPL-09", "SUPV-06", "IMPL-10", "ORG-04")
+        },
     }

@@ -410,6 +410,24 @@ def test_each_lapse_is_charged_to_the_unit_that_had_to_act_ORG_05(cast, clock, s
     detail = unescape(client.get(link).content.decode())
     assert f"/projects/{project.pk}/" in detail and project.name in detail
 
+    # the same through the API
+    api = api_for(cast.smart_office).get(
+        f"/api/v1/assessment/units/{cast.ndrc.unit_id}/overdue/", {"year": year}
+    )
+    assert api.status_code == 200
+    assert [(p["id"], p["owner_unit"]) for p in api.json()["projects"]] == [(project.pk, owner)]
+    bad = api_for(cast.smart_office).get(
+        f"/api/v1/assessment/units/{cast.ndrc.unit_id}/nothing/", {"year": year}
+    )
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "column"
+    assert (
+        api_for(cast.owner).get(f"/api/v1/assessment/units/{cast.ndrc.unit_id}/overdue/").status_code == 403
+    )
+
+    # every clock names its responsible unit on the project page
+    page = unescape(client.get(f"/projects/{project.pk}/").content.decode())
+    assert f"data-responsible>{ndrc}</td>" in page
+
 
 def test_a_scheduled_payment_source_when_present_charges_the_owner_ORG_05(cast, clock, monkeypatch):
     """The registry takes SUPV-05's selector once it exists (projects.selectors.overdue_scheduled_payments)."""

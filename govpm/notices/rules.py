@@ -371,7 +371,9 @@ RULES: dict[str, Callable[[Change], list[Draft]]] = {
     "issue_design_approval": _document("初步设计批复", "record_funding"),
     "issue_price_review": _document("价格评审意见书"),
     "record_funding": _record_funding,
-    "record_inspection": _tell_owner("已登记“1+1”督查情况"),
+    "record_inspection": lambda c: _tell_owner(  # IMPL-09: a one-unit inspection is not called "1+1"
+        "已登记“1+1”联合督查情况" if c.payload.get("joint") else "已登记督查情况"
+    )(c),
     "record_midterm_review": _tell_owner("已登记中期监管意见"),
     "apply_final_acceptance": _apply_final_acceptance,
     "decide_final_acceptance": _decide_final_acceptance,

@@ -114,6 +114,12 @@ def test_the_project_page_counts_joint_inspections_apart_and_flags_the_missing_m
         page.set_viewport_size({"width": width, "height": 900})
         panel.screenshot(path=str(ui.screenshots / f"supervision-panel-{width}.png"))
 
+    workbench = ui.open(cast.smart_office, "/")
+    row = workbench.locator(f'a[href="/projects/{project.pk}/#action-record_midterm_review"]')
+    expect(row.first).to_be_visible()
+    expect(workbench.get_by_text(re.compile("计划实施期已过半")).first).to_be_visible()
+    _shots(ui, workbench, "workbench-midterm")
+
     statistics = ui.open(cast.smart_office, "/statistics/?by=unit")
     table = statistics.locator("#statistics")
     expect(table.locator("thead")).to_contain_text("“1+1”联合督查")

@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from govpm.core import clock as govpm_clock
+from govpm.documents.tests.validators import problems, validate_ocds
 from govpm.notices.models import Notice
 from govpm.projects import lifecycle
 from govpm.projects.lifecycle import process_deadlines
@@ -342,6 +343,8 @@ def test_records_under_a_leading_group_exemption_are_accepted_and_marked_everywh
 
     # in open data (OCDS)
     package = api_for(cast.owner).get(f"/api/v1/projects/{project.pk}/ocds/").json()
+    validated = validate_ocds(package)
+    assert validated["validation_errors"] == [] and problems(validated) == {}
     releases = package["releases"]
     tenders = [r["tender"] for r in releases if "tender" in r and r["tender"]["title"] == "应急先行建设"]
     assert tenders and all("特殊情况豁免（ORG-04）" in t["description"] for t in tenders)

@@ -461,7 +461,7 @@ class FinalAcceptance(models.Model):
         PENDING = "pending", "待决定"
         PASSED = "passed", "通过"
         FAILED = "failed", "不通过"
-        EXTERNAL = "external", "国家/省级终验备案"
+        EXTERNAL = "external", "国家/省级组织终验（视为通过）"
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="final_acceptances")
     applied_on = models.DateField("申请日期")

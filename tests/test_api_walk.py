@@ -110,7 +110,15 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
         "record_inspection",
         {"inspected_on": "2026-03-04", "result": "on_track", "findings": "正常"},
     )
-    act(cast.smart_office, "record_midterm_review", {"reviewed_on": "2026-03-04", "conclusion": "进度正常"})
+    act(
+        cast.smart_office,
+        "record_midterm_review",
+        {
+            "reviewed_on": "2026-03-04",
+            "conclusion": "进度正常",
+            "participants": "市智慧办、市发改委、市财政局",
+        },
+    )
     act(
         cast.owner,
         "record_payment",

@@ -95,6 +95,32 @@ def _three_months_on(cast, clock):
     return project
 
 
+def _dictionary_in(cast, clock):
+    project = _modules_accepted(cast, clock)
+    lifecycle.submit_data_dictionary(project.pk, actor=cast.owner, descriptor=DICTIONARY)
+    return project
+
+
+def _external_filed(cast, clock):
+    """IMPL-10: the owner filed a provincial acceptance; it waits for smart_office's 备案."""
+    project = _dictionary_in(cast, clock)
+    lifecycle.file_external_acceptance(
+        project.pk, actor=cast.owner, body="浙江省大数据发展管理局", accepted_on=govpm_clock.today()
+    )
+    return project
+
+
+def _city_applied(cast, clock):
+    project = _dictionary_in(cast, clock)
+    clock.shift(dt.timedelta(days=92))
+    lifecycle.apply_final_acceptance(project.pk, actor=cast.owner)
+    return project
+
+
+def _external_body(project):
+    return {"body": "浙江省大数据发展管理局", "accepted_on": _today()}
+
+
 def _operating(cast, clock):
     return advance(draft(cast.owner), cast, to="operation", shift=clock.shift)
 
@@ -184,6 +210,17 @@ CASES = [
         lambda p: {"evaluator": "专家组", "score": "80.00", "use_findings": "好", "security_findings": "好"},
     ),
     ("list_zombie", "not_yet_listed", _zombie, "bdb", lambda p: {"reason": "再次检查"}),
+    # IMPL-10: the external acceptance, filed by the owner, recorded (备案) by smart_office
+    ("file_external_acceptance", "modules_accepted", _implementing, "owner", _external_body),
+    ("file_external_acceptance", "data_dictionary_submitted", _modules_accepted, "owner", _external_body),
+    (
+        "decide_final_acceptance",
+        "city_application_pending",
+        _external_filed,
+        "smart_office",
+        lambda p: {"decision": "pass"},
+    ),
+    ("record_external_filing", "external_awaiting_filing", _city_applied, "smart_office", lambda p: {}),
 ]
 
 

@@ -15,6 +15,7 @@ from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
 from govpm.core import clock
 from govpm.core.models import Holiday
+from govpm.demo import supervision
 from govpm.materials import demo_files
 from govpm.projects import lifecycle
 from govpm.projects.lifecycle.deadlines import process_deadlines
@@ -362,6 +363,7 @@ def load() -> bool:
 
     portfolio.load(users, made)
     policy_cases.load(users, made)  # DOC-01, COORD-07/08/10, PLAN-06/07
+    supervision.load(users, made)  # IMPL-09, SUPV-06, IMPL-10, ORG-04 (after the inventory's enrolment)
     _targets(users["bdb"], assigner=users["smart_office"])
     return True
 

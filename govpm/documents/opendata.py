@@ -85,9 +85,12 @@ def with_records(projects: QuerySet[Project]) -> QuerySet[Project]:
     """Everything the builders read, in a fixed number of queries however many projects there are."""
     return projects.select_related("owner_unit", "funding").prefetch_related(
         Prefetch("documents", queryset=IssuedDocument.objects.select_related("issuer").order_by("id")),
-        Prefetch("tenders", queryset=Tender.objects.order_by("id")),
-        Prefetch("contracts", queryset=Contract.objects.select_related("signing_unit").order_by("id")),
-        Prefetch("payments", queryset=Payment.objects.order_by("id")),
+        Prefetch("tenders", queryset=Tender.objects.select_related("exemption").order_by("id")),
+        Prefetch(
+            "contracts",
+            queryset=Contract.objects.select_related("signing_unit", "exemption").order_by("id"),
+        ),
+        Prefetch("payments", queryset=Payment.objects.select_related("exemption").order_by("id")),
         "modules",
         "final_acceptances",
         Prefetch("materials", queryset=Material.objects.order_by("id")),
@@ -293,6 +296,15 @@ def _planning(project: Project, document_url) -> dict:
     return planning
 
 
+def exemption_note(exemption) -> str:
+    """ORG-04: how a record made under a special-case exemption is marked in open data and exports."""
+    return (
+        f"特殊情况豁免（ORG-04）：经领导小组于{exemption.granted_on.isoformat()}批准，"
+        f"{exemption.starts_on.isoformat()}至{exemption.ends_on.isoformat()}"
+        f"豁免「{exemption.get_rule_display()}」；{exemption.reason}"
+    )
+
+
 def _tender(project: Project, tender: Tender, parties: Parties, *, complete: bool) -> dict:
     procuring = parties.unit(project.owner_unit, "buyer", "procuringEntity")
     section = {
@@ -307,6 +319,8 @@ def _tender(project: Project, tender: Tender, parties: Parties, *, complete: boo
     }
     if tender.method in PROCUREMENT_METHODS:
         section["procurementMethod"] = PROCUREMENT_METHODS[tender.method]
+    if tender.exemption is not None:
+        section["description"] = exemption_note(tender.exemption)
     return section
 
 
@@ -334,6 +348,14 @@ def _contract(project: Project, contract: Contract, parties: Parties, *, with_im
         "value": money(contract.amount),
         "dateSigned": day_time(contract.signed_on),
     }
+    notes = [exemption_note(contract.exemption)] if contract.exemption is not None else []
+    notes += [
+        f"支付 {payment.paid_on.isoformat()}（{payment.amount} 元）：{exemption_note(payment.exemption)}"
+        for payment in project.payments.all()
+        if payment.contract_id == contract.pk and payment.exemption is not None
+    ]
+    if notes:
+        entry["description"] = "；".join(notes)
     if with_implementation:
         payer = parties.unit(contract.signing_unit, "payer")
         payee = parties.supplier(contract.supplier, "supplier", "payee")

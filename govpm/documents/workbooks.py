@@ -15,7 +15,16 @@ from openpyxl.utils import get_column_letter
 
 from govpm.core.clock import date_zh
 from govpm.core.spreadsheets import safe_cell, safe_row
-from govpm.projects.models import CATEGORY_LABELS, Event, IssuedDocument, Project, ReviewTask
+from govpm.projects.models import (
+    CATEGORY_LABELS,
+    Contract,
+    Event,
+    IssuedDocument,
+    Payment,
+    Project,
+    ReviewTask,
+    Tender,
+)
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -142,10 +151,12 @@ def with_file(projects):
         Prefetch("review_tasks", queryset=ReviewTask.objects.select_related("unit", "expert", "answered_by")),
         Prefetch("documents", queryset=IssuedDocument.objects.select_related("issuer").order_by("id")),
         "modules",
-        "tenders",
-        "contracts__signing_unit",
-        "payments",
+        Prefetch("tenders", queryset=Tender.objects.select_related("exemption")),
+        Prefetch("contracts", queryset=Contract.objects.select_related("signing_unit", "exemption")),
+        Prefetch("payments", queryset=Payment.objects.select_related("exemption")),
         "inspections__unit",
+        "inspections__partner_unit",
+        "exemptions",
         "midterm_reviews",
         "data_dictionaries",
         "final_acceptances",
@@ -154,6 +165,16 @@ def with_file(projects):
         "findings",
         "decisions__actor",
     )
+
+
+EXEMPT = "特殊情况豁免"
+
+
+def _exempt(exemption) -> str:
+    """ORG-04: a record made under a special-case exemption is marked so in every export."""
+    if exemption is None:
+        return ""
+    return f"是：领导小组{exemption.granted_on.isoformat()}批准，{exemption.reason}"
 
 
 def project_workbook(project: Project) -> bytes:
@@ -232,16 +253,19 @@ def project_workbook(project: Project) -> bytes:
     add_sheet(
         book,
         "招标",
-        ["编号", "招标项目", "采购方式", "招标最高限价（元）", "发布日期"],
-        [(t.pk, t.title, t.method, t.ceiling, t.published_on) for t in project.tenders.all()],
+        ["编号", "招标项目", "采购方式", "招标最高限价（元）", "发布日期", EXEMPT],
+        [
+            (t.pk, t.title, t.method, t.ceiling, t.published_on, _exempt(t.exemption))
+            for t in project.tenders.all()
+        ],
         money=["招标最高限价（元）"],
     )
     add_sheet(
         book,
         "合同",
-        ["编号", "招标编号", "中标供应商", "签约单位", "合同金额（元）", "签订日期"],
+        ["编号", "招标编号", "中标供应商", "签约单位", "合同金额（元）", "签订日期", EXEMPT],
         [
-            (c.pk, c.tender_id, c.supplier, c.signing_unit.name, c.amount, c.signed_on)
+            (c.pk, c.tender_id, c.supplier, c.signing_unit.name, c.amount, c.signed_on, _exempt(c.exemption))
             for c in project.contracts.all()
         ],
         money=["合同金额（元）"],
@@ -268,24 +292,35 @@ def project_workbook(project: Project) -> bytes:
     add_sheet(
         book,
         "支付",
-        ["编号", "合同编号", "支付金额（元）", "支付日期", "对应进度"],
-        [(p.pk, p.contract_id, p.amount, p.paid_on, p.milestone) for p in project.payments.all()],
+        ["编号", "合同编号", "支付金额（元）", "支付日期", "对应进度", EXEMPT],
+        [
+            (p.pk, p.contract_id, p.amount, p.paid_on, p.milestone, _exempt(p.exemption))
+            for p in project.payments.all()
+        ],
         money=["支付金额（元）"],
     )
     add_sheet(
         book,
         "督查",
-        ["检查单位", "检查日期", "结论", "检查情况"],
+        ["检查单位", "督查类型", "联合检查单位", "参加人员", "检查日期", "结论", "检查情况"],
         [
-            (i.unit.name, i.inspected_on, i.get_result_display(), i.findings)
+            (
+                i.unit.name,
+                i.kind_label,
+                i.partner_unit.name if i.partner_unit else "",
+                i.participants,
+                i.inspected_on,
+                i.get_result_display(),
+                i.findings,
+            )
             for i in project.inspections.all()
         ],
     )
     add_sheet(
         book,
         "中期监管",
-        ["监管日期", "结论", "问题与整改要求"],
-        [(m.reviewed_on, m.conclusion, m.issues) for m in project.midterm_reviews.all()],
+        ["监管日期", "参加单位和人员", "结论", "问题与整改要求"],
+        [(m.reviewed_on, m.participants, m.conclusion, m.issues) for m in project.midterm_reviews.all()],
     )
     add_sheet(
         book,
@@ -305,10 +340,19 @@ def project_workbook(project: Project) -> bytes:
     add_sheet(
         book,
         "终验",
-        ["申请日期", "结论", "决定日期", "终验组织单位", "意见"],
+        ["申请日期", "结论", "决定日期", "终验组织单位", "意见", "备案日期"],
         [
-            (f.applied_on, f.get_outcome_display(), f.decided_on, f.external_body, f.reason)
+            (f.applied_on, f.get_outcome_display(), f.decided_on, f.external_body, f.reason, f.filed_on)
             for f in project.final_acceptances.all()
+        ],
+    )
+    add_sheet(
+        book,
+        "特殊情况豁免",
+        ["豁免的规则", "适用起始日期", "适用截止日期", "特殊情况说明", "批准日期"],
+        [
+            (e.get_rule_display(), e.starts_on, e.ends_on, e.reason, e.granted_on)
+            for e in project.exemptions.all()
         ],
     )
     add_sheet(

@@ -21,6 +21,7 @@ WAITS_FOR = {
     "TIME-01": "issue_design_approval",  # ndrc: the design approval within 3 days of accepting
     "TIME-02": "apply_final_acceptance",  # owner: may apply for final acceptance from due_on
     "TIME-03": "record_post_evaluation",  # smart_office: post-evaluation after a year in operation
+    "SUPV-06": "record_midterm_review",  # smart_office: the mid-term review once half the period is past
 }
 
 

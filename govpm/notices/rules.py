@@ -387,11 +387,22 @@ RULES: dict[str, Callable[[Change], list[Draft]]] = {
     "issue_design_approval": _document("初步设计批复", "record_funding"),
     "issue_price_review": _document("价格评审意见书"),
     "record_funding": _record_funding,
-    "record_inspection": _tell_owner("已登记“1+1”督查情况"),
+    "record_inspection": lambda c: _tell_owner(  # IMPL-09: a one-unit inspection is not called "1+1"
+        "已登记“1+1”联合督查情况" if c.payload.get("joint") else "已登记督查情况"
+    )(c),
     "record_midterm_review": _tell_owner("已登记中期监管意见"),
     "apply_final_acceptance": _apply_final_acceptance,
     "decide_final_acceptance": _decide_final_acceptance,
-    "file_external_acceptance": _tell_owner("已完成国家/省级终验备案", K.DOCUMENT),
+    "file_external_acceptance": lambda c: [
+        Draft(
+            who_may("record_external_filing", c.project),
+            K.TODO,
+            f"「{c.project.name}」已报送国家/省级终验材料，请办理备案。",
+            project_link(c.project),
+        )
+    ],
+    "record_external_filing": _tell_owner("国家/省级终验已备案，进入运行阶段", K.DECISION),
+    "grant_exemption": _tell_owner("经领导小组批准适用特殊情况豁免"),
     "record_post_evaluation": _tell_owner("后评估已登记", K.DOCUMENT),
     "list_zombie": _tell_owner("已被列入僵尸系统，2年内不得申报新项目（TIME-04）"),
     "terminate": _tell_owner("已被终止"),

@@ -67,6 +67,8 @@ class SummaryCell(models.Model):
     invest_fen = models.BigIntegerField()  # the approved estimate, or the requested one before approval
     contracted_fen = models.BigIntegerField()
     paid_fen = models.BigIntegerField()
+    joint_inspections = models.PositiveIntegerField(default=0)  # IMPL-09: "1+1" (bdb and bizenv together)
+    single_inspections = models.PositiveIntegerField(default=0)  # IMPL-09: by one unit alone
 
     class Meta:
         verbose_name = verbose_name_plural = "统计汇总单元"

@@ -11,7 +11,7 @@ from django.db.models.functions import ExtractYear
 from govpm.core.errors import InvalidInput
 from govpm.core.money import MoneyField
 from govpm.core.parsers import parse_int, parse_year
-from govpm.projects.models import CATEGORY_LABELS, Contract, Level, Payment, Project
+from govpm.projects.models import CATEGORY_LABELS, Contract, Inspection, Level, Payment, Project
 from govpm.projects.stages import MAIN_PATH, Stage
 
 # A need "went on" once it passed the needs review into the pool. Rejected, returned, withdrawn and
@@ -91,7 +91,8 @@ def checked_dimension(params) -> tuple[str, str]:
 
 def statistics(projects: QuerySet[Project], params) -> dict:
     """Counts and amounts requested, approved, contracted and paid, by one dimension, over the
-    investment projects among `projects`. Three grouped queries, whatever the number of rows."""
+    investment projects among `projects`, with the "1+1" and one-unit inspections counted apart (IMPL-09).
+    Four grouped queries, whatever the number of rows."""
     dimension, label = checked_dimension(params)
     expression = DIMENSIONS[dimension][1]
     base = filtered(investment(projects), params)
@@ -111,6 +112,8 @@ def statistics(projects: QuerySet[Project], params) -> dict:
             "approved": _yuan(money, row["approved"]),
             "contracted": Decimal("0.00"),
             "paid": Decimal("0.00"),
+            "joint_inspections": 0,
+            "single_inspections": 0,
         }
     for model, column in ((Contract, "contracted"), (Payment, "paid")):
         prefix = "project__"
@@ -124,9 +127,26 @@ def statistics(projects: QuerySet[Project], params) -> dict:
         ):
             if total["key"] in rows:
                 rows[total["key"]][column] = _yuan(money, total["total"])
+    # IMPL-09: "1+1" inspections (bdb and bizenv together) apart from inspections by one unit alone.
+    for counted in (
+        Inspection.objects.filter(project__in=base.values("pk"))
+        .annotate(key=_prefixed(dimension, "project__"))
+        .values("key")
+        .annotate(
+            joint=Count("id", filter=Q(partner_unit__isnull=False)),
+            single=Count("id", filter=Q(partner_unit__isnull=True)),
+        )
+        .order_by("key")
+    ):
+        if counted["key"] in rows:
+            rows[counted["key"]].update(
+                joint_inspections=counted["joint"], single_inspections=counted["single"]
+            )
     table = list(rows.values())
     totals = {
         "count": sum(r["count"] for r in table),
+        "joint_inspections": sum(r["joint_inspections"] for r in table),
+        "single_inspections": sum(r["single_inspections"] for r in table),
         **{
             c: sum((r[c] for r in table), Decimal("0.00"))
             for c in ("requested", "approved", "contracted", "paid")
@@ -152,14 +172,21 @@ def _yuan(field: MoneyField, value) -> Decimal:
     return field.from_db_value(value, None, None)
 
 
-HEADERS = ["维度", "项目数", "申报估算（元）", "概算（元）", "合同金额（元）", "已支付（元）"]
+HEADERS = [
+    "维度",
+    "项目数",
+    "申报估算（元）",
+    "概算（元）",
+    "合同金额（元）",
+    "已支付（元）",
+    "“1+1”联合督查（次）",
+    "单一单位督查（次）",
+]
+COLUMNS = ["count", "requested", "approved", "contracted", "paid", "joint_inspections", "single_inspections"]
 
 
 def table(result: dict) -> list[list]:
-    rows = [
-        [r["label"], r["count"], r["requested"], r["approved"], r["contracted"], r["paid"]]
-        for r in result["rows"]
-    ]
+    rows = [[r["label"], *(r[c] for c in COLUMNS)] for r in result["rows"]]
     t = result["totals"]
-    rows.append(["合计", t["count"], t["requested"], t["approved"], t["contracted"], t["paid"]])
+    rows.append(["合计", *(t[c] for c in COLUMNS)])
     return rows

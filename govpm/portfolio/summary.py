@@ -25,7 +25,7 @@ from govpm.accounts.codes import REGIONS
 from govpm.core import access, clock
 from govpm.policy.models import Finding
 from govpm.projects.facts import ARCHITECTURE_LAYERS
-from govpm.projects.models import Contract, Deadline, Payment, Project
+from govpm.projects.models import Contract, Deadline, Inspection, Payment, Project
 from govpm.projects.selectors import visible_projects
 from govpm.projects.stages import Stage
 
@@ -104,6 +104,8 @@ def refresh() -> SummaryRefresh:
             "invest_fen": row["invest"] or 0,
             "contracted_fen": 0,
             "paid_fen": 0,
+            "joint_inspections": 0,
+            "single_inspections": 0,
         }
     project_keys = _keys("project__")
     for model, column in ((Contract, "contracted_fen"), (Payment, "paid_fen")):
@@ -117,6 +119,19 @@ def refresh() -> SummaryRefresh:
             key = tuple(row[f"k_{k}"] for k in KEYS)
             if key in cells:
                 cells[key][column] = row["total"] or 0
+    for row in (  # IMPL-09: "1+1" inspections apart from one unit's
+        Inspection.objects.exclude(project__stage=Stage.DRAFT)
+        .annotate(**{f"k_{k}": v for k, v in project_keys.items()})
+        .values(*(f"k_{k}" for k in KEYS))
+        .annotate(
+            joint=Count("id", filter=Q(partner_unit__isnull=False)),
+            single=Count("id", filter=Q(partner_unit__isnull=True)),
+        )
+        .order_by()
+    ):
+        key = tuple(row[f"k_{k}"] for k in KEYS)
+        if key in cells:
+            cells[key].update(joint_inspections=row["joint"], single_inspections=row["single"])
     tallies = _tallies(projects)
     with transaction.atomic():
         SummaryRefresh.objects.get_or_create(pk=1)
@@ -249,6 +264,8 @@ def statistics(params) -> dict:
             approved=Sum("approved_fen"),
             contracted=Sum("contracted_fen"),
             paid=Sum("paid_fen"),
+            joint=Sum("joint_inspections"),
+            single=Sum("single_inspections"),
         )
         .order_by(column)
     ):
@@ -262,10 +279,14 @@ def statistics(params) -> dict:
                 "approved": _yuan(row["approved"]),
                 "contracted": _yuan(row["contracted"]),
                 "paid": _yuan(row["paid"]),
+                "joint_inspections": row["joint"] or 0,
+                "single_inspections": row["single"] or 0,
             }
         )
     totals = {
         "count": sum(r["count"] for r in rows),
+        "joint_inspections": sum(r["joint_inspections"] for r in rows),
+        "single_inspections": sum(r["single_inspections"] for r in rows),
         **{
             c: sum((r[c] for r in rows), Decimal("0.00"))
             for c in ("requested", "approved", "contracted", "paid")

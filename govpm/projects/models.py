@@ -107,6 +107,9 @@ class Project(models.Model):
         "批复日期", null=True, blank=True, help_text="初步设计批复的成文日期（ORG-02 的基准）"
     )
     final_accepted_on = models.DateField("终验日期", null=True, blank=True)
+    # The planned implementation period (SUPV-06): past its half, a mid-term review is expected.
+    implementation_starts_on = models.DateField("计划实施开始", null=True, blank=True)
+    implementation_ends_on = models.DateField("计划实施结束", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "项目"
@@ -368,6 +371,14 @@ class Tender(models.Model):
     published_on = models.DateField("发布日期")
     # COORD-07: the firms that bid; their staff may not review the project.
     bidders = models.JSONField("投标人", default=list, blank=True)
+    exemption = models.ForeignKey(
+        "Exemption",
+        verbose_name="特殊情况豁免",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "招标"
@@ -386,6 +397,14 @@ class Contract(models.Model):
     )
     amount = MoneyField("合同金额（元）")
     signed_on = models.DateField("签订日期")
+    exemption = models.ForeignKey(
+        "Exemption",
+        verbose_name="特殊情况豁免",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "合同"
@@ -399,6 +418,14 @@ class Payment(models.Model):
     amount = MoneyField("支付金额（元）")
     paid_on = models.DateField("支付日期")
     milestone = models.CharField("对应进度", max_length=100, blank=True)
+    exemption = models.ForeignKey(
+        "Exemption",
+        verbose_name="特殊情况豁免",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "支付"
@@ -407,7 +434,9 @@ class Payment(models.Model):
 
 
 class Inspection(models.Model):
-    """A "1+1" unannounced inspection by bdb or bizenv (IMPL-02)."""
+    """An unannounced inspection of progress (IMPL-02). "1+1" means bdb and bizenv together (IMPL-09):
+    `partner_unit` is the other of the two when both took part; an inspection by one unit alone is
+    recorded as such and not counted as "1+1"."""
 
     class Result(models.TextChoices):
         ON_TRACK = "on_track", "进度正常"
@@ -416,6 +445,15 @@ class Inspection(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="inspections")
     unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+    partner_unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="联合检查单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    participants = models.TextField("参加人员", blank=True, help_text="各单位参加检查的人员")
     inspected_on = models.DateField("检查日期")
     result = models.CharField("结论", max_length=20, choices=Result.choices)
     findings = models.TextField("检查情况")
@@ -424,12 +462,22 @@ class Inspection(models.Model):
         verbose_name = verbose_name_plural = "督查"
         ordering = ["project_id", "id"]
 
+    @property
+    def is_joint(self) -> bool:
+        """“1+1”: the inspecting unit and a partner unit both took part (the lifecycle admits only bdb+bizenv)."""
+        return self.partner_unit_id is not None
+
+    @property
+    def kind_label(self) -> str:
+        return "“1+1”联合督查" if self.is_joint else "单一单位督查"
+
 
 class MidtermReview(models.Model):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="midterm_reviews")
     reviewed_on = models.DateField("监管日期")
     conclusion = models.TextField("结论")
     issues = models.TextField("问题与整改要求", blank=True)
+    participants = models.TextField("参加单位和人员", blank=True)  # SUPV-06
 
     class Meta:
         verbose_name = verbose_name_plural = "中期监管"
@@ -454,7 +502,7 @@ class FinalAcceptance(models.Model):
         PENDING = "pending", "待决定"
         PASSED = "passed", "通过"
         FAILED = "failed", "不通过"
-        EXTERNAL = "external", "国家/省级终验备案"
+        EXTERNAL = "external", "国家/省级组织终验（视为通过）"
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="final_acceptances")
     applied_on = models.DateField("申请日期")
@@ -462,10 +510,16 @@ class FinalAcceptance(models.Model):
     decided_on = models.DateField("决定日期", null=True, blank=True)
     external_body = models.CharField("终验组织单位", max_length=100, blank=True)
     reason = models.TextField("意见", blank=True)
+    # IMPL-10: an external acceptance the owner filed waits for smart_office's 备案 (filed_on).
+    filed_on = models.DateField("备案日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "终验"
         ordering = ["project_id", "id"]
+
+    @property
+    def awaiting_filing(self) -> bool:
+        return self.outcome == self.Outcome.EXTERNAL and self.filed_on is None
 
 
 class PostEvaluation(models.Model):
@@ -511,6 +565,7 @@ class Deadline(models.Model):
         TIME_02 = "TIME-02", "全部模块初验3个月后方可申请终验"
         TIME_03 = "TIME-03", "终验正式运行1年后进行后评估"
         TIME_04 = "TIME-04", "列入僵尸系统2年内不得申报"
+        SUPV_06 = "SUPV-06", "实施期过半须开展中期监管"
 
     class Kind(models.TextChoices):
         BY = "by", "期限"
@@ -537,6 +592,43 @@ class Deadline(models.Model):
         ordering = ["project_id", "due_on", "id"]
         indexes = [models.Index(fields=["status", "due_on"], name="deadline_status_due_idx")]
         constraints = [models.UniqueConstraint(fields=["project", "code"], name="deadline_once_per_project")]
+
+
+class Exemption(models.Model):
+    """A special case the leading group granted (ORG-04, "除特殊情况外"): within the dates, on this
+    project, records the rule would refuse are accepted, and each is marked as made under it."""
+
+    class Rule(models.TextChoices):
+        ORG_02 = "ORG-02", "不得“未批先建”“边批边建”"
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="exemptions")
+    rule = models.CharField("豁免的规则", max_length=10, choices=Rule.choices)
+    starts_on = models.DateField("适用起始日期")
+    ends_on = models.DateField("适用截止日期")
+    reason = models.TextField("特殊情况说明")
+    granted_on = models.DateField("批准日期")
+    granted_by = models.ForeignKey(User, verbose_name="批准人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "特殊情况豁免"
+        ordering = ["project_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="exemption_dates")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()}（{self.starts_on}至{self.ends_on}）"
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+# ORG-05: the unit that answers for each clock (by unit code); a clock not named here is the owner unit's.
+DEADLINE_RESPONSIBLE_UNIT: dict[str, str] = {
+    Deadline.Code.TIME_01: "ndrc",  # 市发改委 issues the design approval within 3 days
+    Deadline.Code.TIME_03: "smart_office",  # 市智慧办 has the post-evaluation made
+    Deadline.Code.SUPV_06: "smart_office",  # 市智慧办 holds the mid-term review
+}
 
 
 class Reminder(models.Model):

@@ -217,6 +217,18 @@ ONE_YEAR_IN_OPERATION = P(
     _time_03_due,
     lambda p: _clock(p, "TIME-03") is not None and clock.today() >= _clock(p, "TIME-03").due_on,
 )
+CITY_APPLICATION_PENDING = P(
+    "city_application_pending",
+    "IMPL-10",
+    "该项目由国家或省级单位组织终验，待市智慧办备案，不由本市决定终验",
+    lambda p: any(a.outcome == "pending" for a in p.final_acceptances.all()),
+)
+EXTERNAL_AWAITING_FILING = P(
+    "external_awaiting_filing",
+    "IMPL-10",
+    "没有待备案的国家/省级终验",
+    lambda p: any(a.awaiting_filing for a in p.final_acceptances.all()),
+)
 NOT_YET_ZOMBIE = P(
     "not_yet_listed", "REJ-09", "该系统已列入僵尸系统", lambda p: not p.zombie_listings.all(), True
 )
@@ -429,8 +441,22 @@ ACTIONS: dict[str, ActionSpec] = {
             ["IMPL-02"],
             pre=[CONTRACT_SIGNED],
         ),
-        _a("record_inspection", "登记“1+1”督查", ["bdb", "bizenv"], [S.IMPLEMENTATION], (), ["IMPL-02"]),
-        _a("record_midterm_review", "登记中期监管", ["smart_office"], [S.IMPLEMENTATION], (), ["SUPV-02"]),
+        _a(
+            "record_inspection",
+            "登记督查",
+            ["bdb", "bizenv"],
+            [S.IMPLEMENTATION],
+            (),
+            ["IMPL-02", "IMPL-09"],
+        ),
+        _a(
+            "record_midterm_review",
+            "登记中期监管",
+            ["smart_office"],
+            [S.IMPLEMENTATION],
+            (),
+            ["SUPV-02", "SUPV-06"],
+        ),
         _a(
             "record_payment",
             "登记支付",
@@ -466,15 +492,17 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.OPERATION, S.IMPLEMENTATION],
             ["IMPL-06", "TIME-03"],
             irreversible=True,
+            pre=[CITY_APPLICATION_PENDING],
         ),
-        _a(
+        _a(  # IMPL-10: by the owner, from implementation, without the city's 3-month wait
             "file_external_acceptance",
-            "国家/省级终验备案",
-            ["smart_office"],
+            "报送国家/省级终验",
+            ["owner"],
+            [S.IMPLEMENTATION],
             [S.FINAL_ACCEPTANCE],
-            [S.OPERATION],
-            ["IMPL-06", "TIME-03"],
+            ["IMPL-10", "IMPL-06", "IMPL-04"],
             irreversible=True,
+            pre=[MODULES_ACCEPTED, DATA_DICTIONARY_SUBMITTED],
         ),
         _a(
             "record_post_evaluation",
@@ -495,6 +523,33 @@ ACTIONS: dict[str, ActionSpec] = {
             ["REJ-09", "TIME-04"],
             irreversible=True,
             pre=[NOT_YET_ZOMBIE],
+        ),
+        _a(
+            "record_external_filing",
+            "国家/省级终验备案",
+            ["smart_office"],
+            [S.FINAL_ACCEPTANCE],
+            [S.OPERATION],
+            ["IMPL-10", "TIME-03"],
+            irreversible=True,
+            pre=[EXTERNAL_AWAITING_FILING],
+        ),
+        _a(
+            "plan_implementation",
+            "登记计划实施期",
+            ["owner"],
+            [S.PROCUREMENT, S.IMPLEMENTATION],
+            (),
+            ["SUPV-06"],
+        ),
+        _a(
+            "grant_exemption",
+            "批准特殊情况豁免",
+            ["leading_group"],
+            OPEN_STAGES,
+            (),
+            ["ORG-04", "ORG-02"],
+            irreversible=True,
         ),
         _a("withdraw", "撤回", ["owner"], WITHDRAWABLE, [S.WITHDRAWN], (), irreversible=True),
         _a(

@@ -9,12 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from govpm.core import access, clock
+from govpm.core.errors import InvalidInput
 from govpm.projects.api.inputs import parse
+from govpm.projects.selectors import visible_projects
 
 from . import services
 from .inputs import CaseIn, PublicityIn, ShowcaseIn
 from .models import CasePresentation, Publicity, Showcase
-from .performance import unit_performance
+from .performance import DRILLABLE, projects_behind, unit_performance
 
 
 def _year(request: Request) -> int:
@@ -104,3 +106,38 @@ class UnitPerformanceView(APIView):
     def get(self, request: Request) -> Response:
         _supervisor(request)
         return Response({"year": _year(request), "units": unit_performance(_year(request))})
+
+
+class UnitProjectsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses={200: dict},
+        summary="综合考核某单位某一栏对应的项目（ORG-05）",
+        tags=["promotion"],
+        operation_id="promotion_unit_projects",
+    )
+    def get(self, request: Request, unit_id: int, column: str) -> Response:
+        """ORG-05: the projects behind one number of the table, each lapse with what was missed and when."""
+        _supervisor(request)
+        if column not in DRILLABLE:
+            raise InvalidInput(f"栏目：应为 {'、'.join(DRILLABLE)} 之一", field="column")
+        year = _year(request)
+        visible = set(visible_projects(request.user).values_list("pk", flat=True))
+        rows = [row for row in projects_behind(year, unit_id, column) if row.project.pk in visible]
+        return Response(
+            {
+                "year": year,
+                "unit_id": unit_id,
+                "column": column,
+                "projects": [
+                    {
+                        "id": row.project.pk,
+                        "name": row.project.name,
+                        "owner_unit": row.project.owner_unit.name,
+                        "what": row.what,
+                        "due_on": row.due_on,
+                    }
+                    for row in rows
+                ],
+            }
+        )

@@ -3,17 +3,22 @@ assessment. Figures only; the assessment itself is the assessors' judgement."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import Count, Q
 
 from govpm.accounts.models import Unit
 from govpm.policy.models import Finding
-from govpm.projects.models import Deadline, Project, ZombieListing
+from govpm.projects.models import Project, ZombieListing
 from govpm.projects.stages import Stage
+
+from . import lapses
 
 
 def unit_performance(year: int) -> list[dict]:
-    """Per owner unit: needs submitted, rejected, in the pool or beyond, overdue and late clocks, zombie listings.
-    Four grouped queries, whatever the number of units."""
+    """Per unit: needs submitted, rejected, in the pool or beyond (as owner); overdue and late steps (as the
+    unit responsible for them, ORG-05); zombie listings. A handful of queries, whatever the number of units."""
     submitted = Q(submitted_at__year=year)
     projects = (
         Project.objects.filter(submitted)
@@ -24,14 +29,8 @@ def unit_performance(year: int) -> list[dict]:
             completed=Count("id", filter=Q(stage__in=[Stage.OPERATION, Stage.EVALUATED])),
         )
     )
-    late = (
-        Deadline.objects.filter(starts_on__year=year)
-        .values("project__owner_unit_id")
-        .annotate(
-            overdue=Count("id", filter=Q(status=Deadline.Status.OVERDUE)),
-            late=Count("id", filter=Q(status=Deadline.Status.DONE_LATE)),
-        )
-    )
+    # ORG-05: overdue and late counted against the unit that had to act (lapses.LAPSE_SOURCES).
+    late = lapses.counts(year)
     zombies = ZombieListing.objects.filter(listed_on__year=year).values("unit_id").annotate(count=Count("id"))
     hits = (
         Finding.objects.filter(created_at__year=year, outcome=Finding.Outcome.HIT)
@@ -59,8 +58,8 @@ def unit_performance(year: int) -> list[dict]:
         row(item["owner_unit_id"]).update(
             submitted=item["submitted"], rejected=item["rejected"], completed=item["completed"]
         )
-    for item in late:
-        row(item["project__owner_unit_id"]).update(overdue=item["overdue"], late=item["late"])
+    for unit_id, counted in late.items():
+        row(unit_id).update(overdue=counted[lapses.OVERDUE], late=counted[lapses.LATE])
     for item in zombies:
         row(item["unit_id"])["zombies"] = item["count"]
     for item in hits:
@@ -68,3 +67,43 @@ def unit_performance(year: int) -> list[dict]:
     names = dict(Unit.objects.filter(pk__in=rows).values_list("pk", "name"))
     result = [{**values, "unit": names[unit_id]} for unit_id, values in rows.items()]
     return sorted(result, key=lambda r: (-r["overdue"] - r["late"] - r["zombies"], r["unit"]))
+
+
+@dataclass(frozen=True)
+class Behind:
+    """One row behind a number of the table: the project, and for a lapse what was missed and when."""
+
+    project: Project
+    what: str = ""
+    due_on: dt.date | None = None
+
+
+DRILLABLE = ("submitted", "rejected", "completed", "overdue", "late", "zombies", "rule_hits")
+
+
+def projects_behind(year: int, unit_id: int, column: str) -> list[Behind]:
+    """ORG-05: the projects behind one number of unit_performance(year), as it counted them."""
+    if column in lapses.COLUMNS:
+        return [
+            Behind(row.project, f"{row.source_label}：{row.lapse.what}", row.lapse.due_on)
+            for row in lapses.drill_down(year, unit_id, column)
+        ]
+    projects = Project.objects.select_related("owner_unit")
+    if column in ("submitted", "rejected", "completed"):
+        chosen = projects.filter(submitted_at__year=year, owner_unit_id=unit_id)
+        if column == "rejected":
+            chosen = chosen.filter(stage=Stage.REJECTED)
+        elif column == "completed":
+            chosen = chosen.filter(stage__in=[Stage.OPERATION, Stage.EVALUATED])
+        return [Behind(project) for project in chosen.order_by("id")]
+    if column == "zombies":
+        listings = ZombieListing.objects.filter(listed_on__year=year, unit_id=unit_id, project__isnull=False)
+        chosen = projects.filter(pk__in=listings.values("project_id"))
+        return [Behind(project, "列入僵尸系统") for project in chosen.order_by("id")]
+    if column == "rule_hits":
+        hits = Finding.objects.filter(
+            created_at__year=year, outcome=Finding.Outcome.HIT, project__owner_unit_id=unit_id
+        )
+        chosen = projects.filter(pk__in=hits.values("project_id"))
+        return [Behind(project, "规则命中") for project in chosen.order_by("id")]
+    raise ValueError(column)

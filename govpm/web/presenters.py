@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from govpm.accounts.reference import AUTHORITIES
 from govpm.core import access, clock
 from govpm.core.errors import GovpmError
 from govpm.policy.catalog import RULES
@@ -20,7 +21,14 @@ from govpm.projects.facts import (
     PRIORITY_CLAIMS,
     SYSTEM_KINDS,
 )
-from govpm.projects.models import CATEGORY_LABELS, BuildType, Deadline, Level, Project
+from govpm.projects.models import (
+    CATEGORY_LABELS,
+    DEADLINE_RESPONSIBLE_UNIT,
+    BuildType,
+    Deadline,
+    Level,
+    Project,
+)
 from govpm.projects.stages import ACTIONS, MAIN_PATH, ActionSpec, Stage, actions_for
 from govpm.promotion.models import Publicity
 from govpm.promotion.services import PERIODS, Cadence
@@ -330,3 +338,30 @@ PERFORMANCE_COLUMNS = [
 
 def performance_rows(units: list[dict]) -> list[list]:
     return [[unit[key] for key, _label in PERFORMANCE_COLUMNS] for unit in units]
+
+
+RESPONSIBLE_NAMES = {code: name for code, name, *_ in AUTHORITIES}
+
+
+def supervision(project, extras: dict) -> dict:
+    """The project page's supervision panel (web/_supervision.html), from rows already read: "1+1"
+    inspections apart (IMPL-09), the mid-term review's clock (SUPV-06), external acceptances (IMPL-10)."""
+    inspections = extras["inspections"]
+    joint = sum(1 for inspection in inspections if inspection.is_joint)
+    midterm = next((d for d in project.deadlines.all() if d.code == "SUPV-06"), None)
+    return {
+        "inspection_counts": {"joint": joint, "single": len(inspections) - joint},
+        "midterm_overdue": midterm is not None and midterm.status == "overdue",
+        "external_acceptances": [fa for fa in extras["final_acceptances"] if fa.external_body],
+        # ORG-05: the unit that answers for each clock, named beside it.
+        "deadline_units": {
+            deadline.pk: RESPONSIBLE_NAMES.get(DEADLINE_RESPONSIBLE_UNIT.get(deadline.code, ""))
+            or project.owner_unit.name
+            for deadline in project.deadlines.all()
+        },
+        # Each rule shown with its citation, its words on hover (never a bare code).
+        "supervision_rules": {
+            code.replace("-", "_").lower(): {"citation": RULES[code].citation, "text": RULES[code].text}
+            for code in ("IMPL-09", "SUPV-06", "IMPL-10", "ORG-04")
+        },
+    }

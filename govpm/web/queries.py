@@ -95,10 +95,11 @@ def project_extras(project: Project) -> dict:
         "funding": funding,
         "shares": list(funding.shares.all()) if funding else [],
         "zombie_listings": list(project.zombie_listings.all()),
-        "inspections": list(project.inspections.select_related("unit")),
+        "inspections": list(project.inspections.select_related("unit", "partner_unit")),
         "midterm_reviews": list(project.midterm_reviews.all()),
         "final_acceptances": list(project.final_acceptances.all()),
         "dictionaries": list(project.data_dictionaries.all()),
+        "exemptions": list(project.exemptions.all()),
     }
 
 
@@ -242,3 +243,7 @@ def promotion_records(year: int) -> dict:
         "showcases": list(Showcase.objects.filter(held_on__year=year).order_by("held_on")),
         "cases": list(CasePresentation.objects.filter(presented_on__year=year)),
     }
+
+
+def unit(unit_id: int) -> Unit | None:
+    return Unit.objects.filter(pk=unit_id).first()

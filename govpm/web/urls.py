@@ -39,5 +39,10 @@ urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("promotion/", views.promotion_view, name="promotion"),
     path("promotion/units.xlsx", views.promotion_units_xlsx, name="promotion_units_xlsx"),
+    path(
+        "promotion/units/<int:unit_id>/<slug:column>/",
+        views.promotion_unit_projects,
+        name="promotion_unit_projects",
+    ),
     path("promotion/<str:kind>/", views.promotion_record, name="promotion_record"),
 ]

@@ -31,7 +31,7 @@ from govpm.projects.facts import ARCHITECTURE_LAYERS
 from govpm.projects.models import CATEGORY_LABELS, Level
 from govpm.projects.stages import ACTIONS, Stage
 from govpm.promotion import services as promotion
-from govpm.promotion.performance import unit_performance
+from govpm.promotion.performance import DRILLABLE, projects_behind, unit_performance
 from govpm.targets.exchange import to_xlsx
 
 from . import forms, policy_cases, presenters, queries, standing, workbench
@@ -174,6 +174,7 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
         **extras,
     }
     context |= policy_cases.project_context(project, request.user)  # DOC-01, COORD-08/10, PLAN-06/07
+    context |= presenters.supervision(project, extras)  # IMPL-09, SUPV-06, IMPL-10
     if access.can(request.user, "portfolio.read"):  # PORT-01..03: plan against actual, variance, risk
         variance = portfolio_variance.project_variance(project)
         context |= {
@@ -395,6 +396,34 @@ def promotion_record(request, kind):
         return _promotion_page(request, failed=form, status=error.status)
     messages.success(request, PROMOTION_DONE[kind])
     return redirect(f"{reverse('web:promotion')}?year={PROMOTION_YEAR[kind](item)}")
+
+
+@role_required("promotion")
+def promotion_unit_projects(request, unit_id, column):
+    """ORG-05: the projects behind one number of the year's 综合考核 table (a unit, a column)."""
+    columns = dict(presenters.PERFORMANCE_COLUMNS)
+    if column not in DRILLABLE:
+        raise Http404(_("没有这一栏"))
+    try:
+        year = _promotion_year(request)
+    except InvalidInput as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    unit = queries.unit(unit_id)
+    if unit is None:
+        raise Http404(_("单位不存在"))
+    visible = set(selectors.visible_projects(request.user).values_list("pk", flat=True))
+    rows = [row for row in projects_behind(year, unit.pk, column) if row.project.pk in visible]
+    return render(
+        request,
+        "web/promotion_unit_projects.html",
+        {
+            "year": year,
+            "unit": unit,
+            "column_label": columns[column],
+            "rows": rows,
+            "citation": citation("ORG-05"),
+        },
+    )
 
 
 @role_required("promotion")

@@ -26,6 +26,7 @@ SECTIONS = {
     "payment": "待支付",
     "acceptance": "验收",
     "evaluation": "后评估",
+    "supervision": "监管",
     "todo": "待办理",
 }
 WAITING: dict[str, str] = {
@@ -50,12 +51,15 @@ WAITING: dict[str, str] = {
     "apply_final_acceptance": "acceptance",
     "decide_final_acceptance": "decide",
     "record_post_evaluation": "evaluation",
+    "record_midterm_review": "supervision",  # SUPV-06: once the planned period is half gone
+    "record_external_filing": "acceptance",  # IMPL-10: the 备案 of an external acceptance
 }
 # The clock of the policy an action runs against.
 CLOCKS = {
     "issue_design_approval": "TIME-01",
     "apply_final_acceptance": "TIME-02",
     "record_post_evaluation": "TIME-03",
+    "record_midterm_review": "SUPV-06",
 }
 
 
@@ -120,6 +124,11 @@ def _pending(action: str, project: Project) -> tuple[bool, str]:
         return bool(project.tenders.all()) and not project.contracts.all(), ""
     if action == "submit_data_dictionary":
         return not project.data_dictionaries.all(), ""
+    if action == "record_midterm_review":  # SUPV-06: listed once half the planned period is gone
+        due = next((d for d in project.deadlines.all() if d.code == "SUPV-06"), None)
+        if due is None or due.done_on is not None or clock.today() <= due.due_on:
+            return False, ""
+        return True, f"计划实施期已过半（{due.due_on:%Y-%m-%d}），尚未开展中期监管"
     if action == "record_payment":
         contracted = sum((c.amount for c in project.contracts.all()), presenters.ZERO)
         paid = sum((p.amount for p in project.payments.all()), presenters.ZERO)
@@ -177,6 +186,7 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
             # Named in a blocked consultation's reason ("尚有评审方未出具意见：…"), so no query per task.
             Prefetch("review_tasks", queryset=ReviewTask.objects.select_related("unit", "expert")),
             "data_dictionaries",
+            "final_acceptances",
         )
         .order_by("id")
     )

@@ -279,13 +279,44 @@ class RecordContract(Strict):
 class RecordInspection(Strict):
     inspected_on = serializers.DateField(label="检查日期")
     result = serializers.ChoiceField(label="检查结论", choices=Inspection.Result.choices)
-    findings = serializers.CharField(label="检查情况")
+    findings = serializers.CharField(label="检查情况", max_length=5000)
+    joint_with = serializers.ChoiceField(
+        label="联合检查单位",
+        choices=[("bdb", "市大数据局"), ("bizenv", "市营商办")],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="“1+1”督查（IMPL-09）：另一家督查单位；单一单位检查留空",
+    )
+    participants = serializers.CharField(
+        label="参加人员",
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="“1+1”督查须写明两家单位的参加人员",
+    )
 
 
 class RecordMidtermReview(Strict):
     reviewed_on = serializers.DateField(label="监管日期")
-    conclusion = serializers.CharField(label="监管结论")
-    issues = serializers.CharField(label="问题与整改要求", required=False, allow_blank=True, default="")
+    conclusion = serializers.CharField(label="监管结论", max_length=5000)
+    participants = serializers.CharField(label="参加单位和人员", max_length=500)
+    issues = serializers.CharField(
+        label="问题与整改要求", max_length=5000, required=False, allow_blank=True, default=""
+    )
+
+
+class PlanImplementation(Strict):
+    starts_on = serializers.DateField(label="计划实施开始")
+    ends_on = serializers.DateField(label="计划实施结束")
+
+
+class GrantExemption(Strict):
+    rule = serializers.ChoiceField(label="豁免的规则", choices=[("ORG-02", "不得“未批先建”“边批边建”")])
+    starts_on = serializers.DateField(label="适用起始日期")
+    ends_on = serializers.DateField(label="适用截止日期")
+    reason = serializers.CharField(label="特殊情况说明", max_length=2000)
 
 
 class RecordPayment(Strict):
@@ -376,6 +407,9 @@ ACTION_INPUTS: dict[str, type[Strict]] = {
     "apply_final_acceptance": Empty,
     "decide_final_acceptance": DecideFinalAcceptance,
     "file_external_acceptance": FileExternalAcceptance,
+    "record_external_filing": Empty,
+    "plan_implementation": PlanImplementation,
+    "grant_exemption": GrantExemption,
     "record_post_evaluation": RecordPostEvaluation,
     "list_zombie": Reason,
     "withdraw": Reason,

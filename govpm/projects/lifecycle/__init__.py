@@ -3,7 +3,12 @@
 from collections.abc import Callable
 from typing import Any
 
-from .acceptance import apply_final_acceptance, decide_final_acceptance, file_external_acceptance
+from .acceptance import (
+    apply_final_acceptance,
+    decide_final_acceptance,
+    file_external_acceptance,
+    record_external_filing,
+)
 from .approval import (
     accept_application,
     issue_design_approval,
@@ -14,9 +19,11 @@ from .approval import (
 from .deadlines import process_deadlines, remind_stale_reviews
 from .estimates import record_estimate_review
 from .evaluation import list_zombie, record_post_evaluation
+from .exemptions import grant_exemption
 from .experts import add_expert, draw_experts
 from .implementation import (
     pass_module_acceptance,
+    plan_implementation,
     record_inspection,
     record_midterm_review,
     record_payment,
@@ -65,6 +72,9 @@ ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "apply_final_acceptance": apply_final_acceptance,
     "decide_final_acceptance": decide_final_acceptance,
     "file_external_acceptance": file_external_acceptance,
+    "record_external_filing": record_external_filing,
+    "plan_implementation": plan_implementation,
+    "grant_exemption": grant_exemption,
     "record_post_evaluation": record_post_evaluation,
     "list_zombie": list_zombie,
     "withdraw": withdraw,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Max
+
 from govpm.accounts.models import User
 from govpm.core import clock
+from govpm.core.clock import date_zh
 from govpm.core.errors import InvalidInput
 
 from ..models import Deadline, Decision, FinalAcceptance, IssuedDocument, Project
 from ..stages import Stage
-from .base import not_in_future, require_text, transition
+from .base import not_in_future, refuse, require_text, transition
 from .records import close_deadline, issue_document, open_deadline
 
 
@@ -75,22 +78,56 @@ def decide_final_acceptance(project_id: int, *, actor: User, decision: str, reas
 def file_external_acceptance(
     project_id: int, *, actor: User, body: str, accepted_on: dt.date, reference: str = ""
 ) -> Project:
-    """A national or provincial body organised final acceptance; it counts, filed (备案) with smart_office."""
+    """A national or provincial body organised the final acceptance (IMPL-10): the owner files it from
+    implementation once every module passed 初验, with the acceptance document (MAT-01) and the data
+    dictionary (IMPL-04). No city application and no 3-month wait (TIME-02 does not apply); smart_office
+    then records the 备案 (record_external_filing)."""
     body = require_text(body, "body", "终验组织单位")
     not_in_future(accepted_on, "accepted_on", "终验日期")
     with transition(project_id, actor=actor, action="file_external_acceptance") as step:
         project = step.project
-        application = project.final_acceptances.filter(outcome=FinalAcceptance.Outcome.PENDING).last()
-        assert application is not None  # the stage is final_acceptance only while one is pending
-        application.outcome, application.decided_on = FinalAcceptance.Outcome.EXTERNAL, accepted_on
-        application.external_body, application.reason = body, reference.strip()
-        application.save(update_fields=["outcome", "decided_on", "external_body", "reason"])
-        deadline = _enter_operation(project, accepted_on)
-        step.move(Stage.OPERATION)
+        last = project.modules.aggregate(last=Max("accepted_on"))["last"]
+        if last is not None and accepted_on < last:
+            raise refuse(
+                "IMPL-10", f"终验日期：不能早于最后一个模块的初验日期 {date_zh(last)}", field="accepted_on"
+            )
+        today = clock.today()
+        application = FinalAcceptance.objects.create(
+            project=project,
+            applied_on=today,
+            outcome=FinalAcceptance.Outcome.EXTERNAL,
+            decided_on=accepted_on,
+            external_body=body,
+            reason=reference.strip(),
+        )
+        # The city's 3-month wait is not this path's: the gate is closed, not waited for.
+        close_deadline(project, Deadline.Code.TIME_02, done_on=today)
+        step.move(Stage.FINAL_ACCEPTANCE)
         step.record(
+            final_acceptance_id=application.pk,
             body=body,
             accepted_on=accepted_on,
             reference=reference.strip(),
+        )
+    return step.project
+
+
+def record_external_filing(project_id: int, *, actor: User) -> Project:
+    """smart_office records the 备案 of an external acceptance (IMPL-10); the project is in operation from
+    the external acceptance date, and the post-evaluation falls due a year after it (TIME-03)."""
+    with transition(project_id, actor=actor, action="record_external_filing") as step:
+        project = step.project
+        application = next((a for a in project.final_acceptances.all() if a.awaiting_filing), None)
+        assert application is not None and application.decided_on is not None  # the table's precondition
+        application.filed_on = clock.today()
+        application.save(update_fields=["filed_on"])
+        deadline = _enter_operation(project, application.decided_on)
+        step.move(Stage.OPERATION)
+        step.record(
+            final_acceptance_id=application.pk,
+            body=application.external_body,
+            accepted_on=application.decided_on,
+            filed_on=application.filed_on,
             post_evaluation_from=deadline.due_on,
         )
     return step.project

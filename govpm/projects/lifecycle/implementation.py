@@ -7,45 +7,115 @@ from decimal import Decimal
 
 from django.db.models import Max, Sum
 
-from govpm.accounts.models import User
+from govpm.accounts.models import Unit, User
 from govpm.core import clock
 from govpm.core.errors import Conflict, InvalidInput
 
 from .. import datadict
 from ..models import Contract, DataDictionary, Deadline, Inspection, MidtermReview, Module, Payment
 from .base import not_in_future, refuse, require_text, transition
-from .records import open_deadline
+from .exemptions import exemption_for
+from .records import close_deadline, open_deadline
 
 ZERO = Decimal("0")
 
 
+# "1+1" (IMPL-09): the two inspecting units; each records with the other as its partner.
+JOINT_INSPECTORS = ("bdb", "bizenv")
+
+
 def record_inspection(
-    project_id: int, *, actor: User, inspected_on: dt.date, result: str, findings: str
+    project_id: int,
+    *,
+    actor: User,
+    inspected_on: dt.date,
+    result: str,
+    findings: str,
+    joint_with: str = "",
+    participants: str = "",
 ) -> Inspection:
-    """A "1+1" unannounced inspection of progress by bdb or bizenv (IMPL-02)."""
+    """An unannounced inspection of progress (IMPL-02). With `joint_with` (the other of bdb and bizenv) and
+    the participants of both named, it is a "1+1" inspection (IMPL-09); without, it is recorded as an
+    inspection by one unit alone, labelled so and not counted as "1+1"."""
     if result not in Inspection.Result.values:
         raise InvalidInput("检查结论：应为 on_track、issues 或 serious", field="result")
     findings = require_text(findings, "findings", "检查情况")
+    participants = (participants or "").strip()
     not_in_future(inspected_on, "inspected_on", "检查日期")
     with transition(project_id, actor=actor, action="record_inspection") as step:
         assert actor.unit is not None  # inspections are by bdb or bizenv, both units
+        partner = None
+        if joint_with:
+            if actor.unit.code not in JOINT_INSPECTORS or joint_with not in JOINT_INSPECTORS:
+                raise refuse(
+                    "IMPL-09", "联合检查单位：“1+1”督查由市大数据局和市营商办共同开展", field="joint_with"
+                )
+            if joint_with == actor.unit.code:
+                raise refuse("IMPL-09", "联合检查单位：应为另一家督查单位，不能是本单位", field="joint_with")
+            if not participants:
+                raise refuse("IMPL-09", "参加人员：“1+1”督查须写明两家单位的参加人员", field="participants")
+            partner = Unit.objects.get(code=joint_with)
         inspection = Inspection.objects.create(
-            project=step.project, unit=actor.unit, inspected_on=inspected_on, result=result, findings=findings
+            project=step.project,
+            unit=actor.unit,
+            partner_unit=partner,
+            participants=participants,
+            inspected_on=inspected_on,
+            result=result,
+            findings=findings,
         )
-        step.record(inspection_id=inspection.pk, result=result, inspected_on=inspected_on)
+        step.record(
+            inspection_id=inspection.pk,
+            result=result,
+            inspected_on=inspected_on,
+            joint=inspection.is_joint,
+            participants=participants,
+        )
     return inspection
 
 
+def plan_implementation(project_id: int, *, actor: User, starts_on: dt.date, ends_on: dt.date):
+    """The planned implementation period (SUPV-06); its half is when the mid-term review falls due."""
+    if ends_on <= starts_on:
+        raise InvalidInput("计划实施结束：须晚于计划实施开始", field="ends_on")
+    if (ends_on - starts_on).days > 366 * 10:
+        raise InvalidInput("计划实施结束：实施期不能超过10年", field="ends_on")
+    with transition(project_id, actor=actor, action="plan_implementation") as step:
+        project = step.project
+        project.implementation_starts_on, project.implementation_ends_on = starts_on, ends_on
+        deadline = open_deadline(project, Deadline.Code.SUPV_06, starts_on=starts_on, ends_on=ends_on)
+        first = project.midterm_reviews.order_by("reviewed_on").values_list("reviewed_on", flat=True).first()
+        if first is not None:
+            close_deadline(project, Deadline.Code.SUPV_06, done_on=first)
+        step.record(starts_on=starts_on, ends_on=ends_on, midterm_review_by=deadline.due_on)
+    return step.project
+
+
 def record_midterm_review(
-    project_id: int, *, actor: User, reviewed_on: dt.date, conclusion: str, issues: str = ""
+    project_id: int,
+    *,
+    actor: User,
+    reviewed_on: dt.date,
+    conclusion: str,
+    participants: str,
+    issues: str = "",
 ) -> MidtermReview:
+    """中期监管 (SUPV-02), with who took part (SUPV-06); the first one closes the SUPV-06 clock."""
     conclusion = require_text(conclusion, "conclusion", "监管结论")
+    participants = require_text(participants, "participants", "参加单位和人员")
     not_in_future(reviewed_on, "reviewed_on", "监管日期")
     with transition(project_id, actor=actor, action="record_midterm_review") as step:
         review = MidtermReview.objects.create(
-            project=step.project, reviewed_on=reviewed_on, conclusion=conclusion, issues=issues.strip()
+            project=step.project,
+            reviewed_on=reviewed_on,
+            conclusion=conclusion,
+            issues=issues.strip(),
+            participants=participants,
         )
-        step.record(review_id=review.pk, reviewed_on=reviewed_on)
+        clock_ = Deadline.objects.filter(project=step.project, code=Deadline.Code.SUPV_06).first()
+        if clock_ is not None and clock_.done_on is None:
+            close_deadline(step.project, Deadline.Code.SUPV_06, done_on=reviewed_on)
+        step.record(review_id=review.pk, reviewed_on=reviewed_on, participants=participants)
     return review
 
 
@@ -62,17 +132,26 @@ def record_payment(
         if contract is None:
             raise InvalidInput("合同：本项目没有该合同", field="contract_id")
         assert project.approved_on is not None  # set by the approval, before any payment
+        exemption = None
         if paid_on < project.approved_on:
-            raise refuse("ORG-02", "支付日期早于初步设计批复日期（不得未批先建）", field="paid_on")
+            exemption = exemption_for(project, "ORG-02", paid_on)
+            if exemption is None:
+                raise refuse("ORG-02", "支付日期早于初步设计批复日期（不得未批先建）", field="paid_on")
         paid = contract.payments.aggregate(total=Sum("amount"))["total"] or ZERO
         if paid + amount > contract.amount:
             raise refuse(
                 "IMPL-03", f"累计支付 {paid + amount} 元超过合同金额 {contract.amount} 元", field="amount"
             )
         payment = Payment.objects.create(
-            project=project, contract=contract, amount=amount, paid_on=paid_on, milestone=milestone.strip()
+            project=project,
+            contract=contract,
+            amount=amount,
+            paid_on=paid_on,
+            milestone=milestone.strip(),
+            exemption=exemption,
         )
         step.record(
+            exemption_id=exemption.pk if exemption else None,
             payment_id=payment.pk,
             contract_id=contract.pk,
             amount=amount,

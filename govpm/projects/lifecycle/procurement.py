@@ -13,6 +13,7 @@ from govpm.core.errors import InvalidInput
 from ..models import Contract, CostShare, Project, Tender
 from ..stages import Stage
 from .base import not_in_future, refuse, require_text, transition
+from .exemptions import exemption_for
 
 ZERO = Decimal("0")
 
@@ -45,8 +46,13 @@ def record_tender(
         project = step.project
         # The stage table lets these actions run only after the approval, which set both.
         assert project.approved_on is not None and project.approved_estimate is not None
+        exemption = None
         if published_on < project.approved_on:
-            raise refuse("ORG-02", "招标发布日期早于初步设计批复日期（不得未批先建）", field="published_on")
+            exemption = exemption_for(project, "ORG-02", published_on)
+            if exemption is None:
+                raise refuse(
+                    "ORG-02", "招标发布日期早于初步设计批复日期（不得未批先建）", field="published_on"
+                )
         earlier = project.tenders.aggregate(total=Sum("ceiling"))["total"] or ZERO
         if earlier + ceiling > project.approved_estimate:
             raise refuse(
@@ -61,8 +67,15 @@ def record_tender(
             published_on=published_on,
             method=method,
             bidders=names,
+            exemption=exemption,
         )
-        step.record(tender_id=tender.pk, ceiling=ceiling, published_on=published_on, bidders=names)
+        step.record(
+            tender_id=tender.pk,
+            ceiling=ceiling,
+            published_on=published_on,
+            bidders=names,
+            exemption_id=exemption.pk if exemption else None,
+        )
     return tender
 
 
@@ -103,7 +116,10 @@ def record_contract(
                     field="signing_unit_id",
                 )
         assert project.approved_on is not None  # set by the approval, before any contract
+        exemption = None
         if signed_on < project.approved_on:
+            exemption = exemption_for(project, "ORG-02", signed_on)
+        if signed_on < project.approved_on and exemption is None:
             raise refuse(
                 "ORG-02",
                 f"合同签订日期 {signed_on} 早于初步设计批复日期 {project.approved_on}（不得未批先建）",
@@ -123,8 +139,10 @@ def record_contract(
             amount=amount,
             signed_on=signed_on,
             signing_unit=signing_unit,
+            exemption=exemption,
         )
         step.record(
+            exemption_id=exemption.pk if exemption else None,
             contract_id=contract.pk,
             tender_id=tender.pk,
             amount=amount,

@@ -49,8 +49,11 @@ def issue_document(
     return document
 
 
-def open_deadline(project: Project, code: str, *, starts_on: dt.date) -> Deadline:
-    """Start a clock of the policy; its due date follows the rule's period."""
+def open_deadline(
+    project: Project, code: str, *, starts_on: dt.date, ends_on: dt.date | None = None
+) -> Deadline:
+    """Start a clock of the policy; its due date follows the rule's period (SUPV-06: the half of the
+    planned implementation period from starts_on to ends_on)."""
     counting = calendar.CALENDAR
     overdue_after = None
     if code == Deadline.Code.TIME_01:
@@ -65,6 +68,9 @@ def open_deadline(project: Project, code: str, *, starts_on: dt.date) -> Deadlin
         overdue_after = due_on + dt.timedelta(days=settings.GOVPM_POST_EVALUATION_GRACE_DAYS)
     elif code == Deadline.Code.TIME_04:
         due_on, kind = clock.add_years(starts_on, 2), Deadline.Kind.NOT_BEFORE
+    elif code == Deadline.Code.SUPV_06 and ends_on is not None:
+        due_on, kind = starts_on + dt.timedelta(days=(ends_on - starts_on).days // 2), Deadline.Kind.BY
+        overdue_after = due_on
     else:
         raise ValueError(code)
     deadline, _ = Deadline.objects.update_or_create(

@@ -328,8 +328,9 @@ def test_workbench_query_count_does_not_grow_with_projects(cast, clock, login, d
     _many_projects(cast, clock)
     for user in [cast.owner, cast.smart_office, cast.bdb, cast.experts[0]]:
         client = login(user)
-        # +1: the header's unread count (NOTE-01); +1: an owner unit's zombie bar (REJ-09)
-        with django_assert_max_num_queries(15):
+        # +1: the header's unread count (NOTE-01); +1: an owner unit's zombie bar (REJ-09); +1 final
+        # acceptances (IMPL-10)
+        with django_assert_max_num_queries(16):
             assert client.get("/").status_code == 200
 
 
@@ -371,8 +372,9 @@ def test_project_page_shows_money_totals_modules_documents_and_audit(
     """IMPL-01 IMPL-05 SUPV-03: running totals against the estimate and the ceiling, module 初验."""
     project = advance(draft(cast.owner), cast, to=Stage.FINAL_ACCEPTANCE, shift=clock.shift)
     client = login(cast.owner)
-    # header unread count (NOTE-01), materials (MAT-01); +2 cost-share holders and merged needs (COORD-10, PLAN-07)
-    with django_assert_max_num_queries(27):
+    # header unread count (NOTE-01), materials (MAT-01); +2 cost-share holders and merged needs (COORD-10,
+    # PLAN-07), +1 exemptions (ORG-04)
+    with django_assert_max_num_queries(28):
         response = client.get(f"/projects/{project.pk}/")
     page = text(response)
     contract = project.contracts.get()
@@ -397,8 +399,8 @@ def test_project_page_query_count_does_not_grow_with_rows(cast, clock, login, dj
         )
     client = login(cast.owner)
     # +2 plan and risk (PORT-01, PORT-03), +1 materials (MAT-01), +2 cost-share holders and merged needs
-    # (COORD-10, PLAN-07)
-    with django_assert_max_num_queries(28):
+    # (COORD-10, PLAN-07), +1 exemptions (ORG-04)
+    with django_assert_max_num_queries(29):
         assert client.get(f"/projects/{project.pk}/").status_code == 200
 
 

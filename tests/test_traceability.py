@@ -48,6 +48,8 @@ def _spec_tables():
 # actions whose targets it widens.
 ADDED_STAGES = {"out_of_scope", "merged"}  # SCOPE-05: 不属于受理范围; PLAN-07: 已合并
 ADDED_ACTIONS = {"draw_experts"}  # COORD-07
+ADDED_ACTIONS |= {"apply_estimate_change", "decide_estimate_change"}  # IMPL-08
+ADDED_ACTIONS |= {"set_payment_schedule", "record_settlement", "record_supervision"}  # SUPV-05, IMPL-07
 WIDENED_TARGETS = {
     "submit": {"out_of_scope"},  # SCOPE-05
     "reopen": {"rejected"},  # SCOPE-05: accepted into scope, a need still meets its 不予受理 findings

@@ -584,3 +584,7 @@ class ExpertDraw(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "round"], name="expert_draw_once_per_round")
         ]
+
+
+# IMPL-07, IMPL-08, SUPV-05: the money after the approval, in its own module.
+from .models_finance import EstimateChange, PaymentMilestone, Settlement, Supervision  # noqa: E402, F401

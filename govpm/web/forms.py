@@ -183,7 +183,21 @@ OVERRIDES: dict[str, Any] = {
         "descriptor": {"initial": json.dumps(DICTIONARY, ensure_ascii=False, indent=2)}
     },
     "file_external_acceptance": lambda p, u: {"reference": {"kind": "text"}},
+    "apply_estimate_change": lambda p, u: {"new_amount": {"initial": p.approved_estimate}},
+    "set_payment_schedule": lambda p, u: {"milestones": {"kind": "json", "initial": _schedule_example(p)}},
 }
+
+
+def _schedule_example(project: Project) -> str:
+    """SUPV-05: a starting schedule (30/60/10 by share) from the first contract's signing date."""
+    contract = next(iter(project.contracts.all()), None)
+    start = contract.signed_on if contract else clock.today()
+    rows = [
+        {"name": "预付款", "share": "30", "due_on": start.isoformat()},
+        {"name": "验收款", "share": "60", "due_on": clock.add_months(start, 6).isoformat()},
+        {"name": "质保金", "share": "10", "due_on": clock.add_years(start, 1).isoformat()},
+    ]
+    return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
 def action_controls(action: str, project: Project, user) -> list[Control]:

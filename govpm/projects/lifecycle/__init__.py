@@ -14,6 +14,13 @@ from .approval import (
 from .deadlines import process_deadlines, remind_stale_reviews
 from .evaluation import list_zombie, record_post_evaluation
 from .experts import add_expert, draw_experts
+from .finance import (
+    apply_estimate_change,
+    decide_estimate_change,
+    record_settlement,
+    record_supervision,
+    set_payment_schedule,
+)
 from .implementation import (
     pass_module_acceptance,
     record_inspection,
@@ -68,6 +75,11 @@ ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "list_zombie": list_zombie,
     "withdraw": withdraw,
     "terminate": terminate,
+    "apply_estimate_change": apply_estimate_change,
+    "decide_estimate_change": decide_estimate_change,
+    "set_payment_schedule": set_payment_schedule,
+    "record_settlement": record_settlement,
+    "record_supervision": record_supervision,
 }
 
 # What the API and the web UI call: a transaction PostgreSQL aborted on a lock cycle runs once more,

@@ -323,7 +323,7 @@ def test_workbench_query_count_does_not_grow_with_projects(cast, clock, login, d
     _many_projects(cast, clock)
     for user in [cast.owner, cast.smart_office, cast.bdb, cast.experts[0]]:
         client = login(user)
-        with django_assert_max_num_queries(14):  # +1: the header's unread count (NOTE-01)
+        with django_assert_max_num_queries(16):  # +1 unread count (NOTE-01), +2 SUPV-05 settlements, overdue
             assert client.get("/").status_code == 200
 
 
@@ -365,7 +365,7 @@ def test_project_page_shows_money_totals_modules_documents_and_audit(
     """IMPL-01 IMPL-05 SUPV-03: running totals against the estimate and the ceiling, module 初验."""
     project = advance(draft(cast.owner), cast, to=Stage.FINAL_ACCEPTANCE, shift=clock.shift)
     client = login(cast.owner)
-    with django_assert_max_num_queries(25):  # header unread count (NOTE-01), materials (MAT-01)
+    with django_assert_max_num_queries(29):  # NOTE-01, MAT-01, +4 IMPL-07/IMPL-08/SUPV-05 (finance)
         response = client.get(f"/projects/{project.pk}/")
     page = text(response)
     contract = project.contracts.get()
@@ -386,10 +386,10 @@ def test_project_page_query_count_does_not_grow_with_rows(cast, clock, login, dj
             actor=cast.owner,
             contract_id=contract.pk,
             amount=Decimal("1000.00"),
-            paid_on=dt.date(2026, 3, 3),
+            paid_on=contract.signed_on,  # SUPV-05: never before the contract
         )
     client = login(cast.owner)
-    with django_assert_max_num_queries(26):  # +2 plan and risk (PORT-01, PORT-03), +1 materials (MAT-01)
+    with django_assert_max_num_queries(30):  # +2 PORT-01/PORT-03, +1 MAT-01, +4 IMPL-07/IMPL-08/SUPV-05
         assert client.get(f"/projects/{project.pk}/").status_code == 200
 
 

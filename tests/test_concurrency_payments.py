@@ -39,13 +39,18 @@ def test_an_estimate_change_decided_while_payments_are_recorded_never_lets_payme
         url = f"/api/v1/projects/{project.pk}/actions/"
         applied = api_for(cast.owner).post(
             url + "apply_estimate_change/",
-            {"new_amount": str(LOWERED), "reason": "压减", "funding_source": "不涉及", "material": "调整方案"},
+            {
+                "new_amount": str(LOWERED),
+                "reason": "压减",
+                "funding_source": "不涉及",
+                "material": "调整方案",
+            },
             format="json",
         )
         assert applied.status_code == 200, applied.json()
         today = clock.today().isoformat()
 
-        def pay(url=url, contract=contract):
+        def pay(url=url, contract=contract, today=today):
             body = {"contract_id": contract.pk, "amount": str(EACH), "paid_on": today}
             return api_for(cast.owner).post(url + "record_payment/", body, format="json")
 

@@ -36,7 +36,9 @@ def test_owner_applies_for_an_estimate_change_ndrc_approves_and_the_history_show
 ):
     """IMPL-08: apply (owner) → pending flag → approve (ndrc, confirmed) → the new baseline in force and
     the one it replaced in the history, at 1280 and 390 px."""
-    project = advance(draft(cast.owner, name="智慧医保服务平台"), cast, to=Stage.PROCUREMENT, shift=travel.shift)
+    project = advance(
+        draft(cast.owner, name="智慧医保服务平台"), cast, to=Stage.PROCUREMENT, shift=travel.shift
+    )
     original = format_yuan(project.approved_estimate)
 
     def apply(form):
@@ -77,7 +79,9 @@ def test_owner_enters_a_payment_schedule_and_sees_an_overdue_milestone_flagged_S
 ):
     """SUPV-05: the schedule is entered in the form (a cent off is refused beside the field), then a
     milestone past due and unpaid is flagged on the project page and on the owner's workbench."""
-    project = advance(draft(cast.owner, name="城市大脑驾驶舱"), cast, to=Stage.IMPLEMENTATION, shift=travel.shift)
+    project = advance(
+        draft(cast.owner, name="城市大脑驾驶舱"), cast, to=Stage.IMPLEMENTATION, shift=travel.shift
+    )
     contract = Contract.objects.get(project=project)
     signed = contract.signed_on
 

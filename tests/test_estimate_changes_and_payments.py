@@ -167,6 +167,15 @@ def test_payments_and_contracts_are_checked_against_the_current_baseline_IMPL_08
     refused(act(cast.owner, pid, "record_payment", over), 400, rule="IMPL-08", field="amount")
     ok(act(cast.owner, pid, "record_payment", {**over, "amount": "200000.00"}))
     assert finance.current_baseline(Project.objects.get(pk=pid)) == Decimal("500000.00")
+    # a further contract under the same tender fits its ceiling but not the lowered baseline
+    more = {
+        "tender_id": contract.tender_id,
+        "supplier": "浙江另一信息技术有限公司",
+        "amount": "1.00",
+        "signed_on": today,
+    }
+    refused(act(cast.owner, pid, "record_contract", more), 400, rule="IMPL-08", field="amount")
+    assert Contract.objects.filter(project_id=pid).count() == 1
 
 
 # ---- SUPV-05 ---------------------------------------------------------------------------------------

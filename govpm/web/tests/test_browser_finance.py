@@ -3,7 +3,6 @@ baseline history shows both; an owner enters a contract's payment schedule and s
 flagged on the project and on the workbench. Screenshots at 1280 and 390 px in artifacts/screenshots/."""
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
@@ -86,18 +85,14 @@ def test_owner_enters_a_payment_schedule_and_sees_an_overdue_milestone_flagged_S
     signed = contract.signed_on
 
     def schedule(total_off):
-        rows = [
-            {"name": "预付款", "amount": "300000.00", "due_on": (signed + dt.timedelta(days=5)).isoformat()},
-            {
-                "name": "验收款",
-                "amount": str(contract.amount - 300000 + total_off),
-                "due_on": (signed + dt.timedelta(days=200)).isoformat(),
-            },
+        lines = [
+            f"预付款，300000.00，{(signed + dt.timedelta(days=5)).isoformat()}",
+            f"验收款，{contract.amount - 300000 + total_off}，{(signed + dt.timedelta(days=200)).isoformat()}",
         ]
 
         def fill(form):
             form.get_by_label("合同").select_option(str(contract.pk))
-            form.get_by_label("付款节点").fill(json.dumps(rows, ensure_ascii=False))
+            form.get_by_label("付款节点").fill("\n".join(lines))
 
         return fill
 
@@ -106,6 +101,7 @@ def test_owner_enters_a_payment_schedule_and_sees_an_overdue_milestone_flagged_S
     schedule(Decimal("0.01"))(form)
     form.locator("button[type=submit]").click()
     expect(page.locator("#action-set_payment_schedule")).to_contain_text("与合同金额")
+    shot_parts(ui, page, "payment-schedule-form", "#action-set_payment_schedule")
     page = ui.act(cast.owner, project.pk, "set_payment_schedule", schedule(Decimal(0)))
     rows = page.locator("#payment-schedule table tbody tr")
     expect(rows).to_have_count(2)

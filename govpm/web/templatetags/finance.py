@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import template
 
+from govpm.core import access
 from govpm.projects import finance
 
 register = template.Library()
@@ -26,7 +27,7 @@ def project_finance(project) -> dict:
 
 @register.simple_tag
 def overdue_payments_for(user) -> list:
-    """The scheduled payments the user's unit has let fall overdue (owners only)."""
-    if getattr(user, "role", None) != "owner" or not user.unit_id:
+    """The scheduled payments the user's unit has let fall overdue: for whoever pays (record_payment)."""
+    if not access.can_act(user, "record_payment") or not user.unit_id:
         return []
     return finance.overdue_scheduled_payments(unit_id=user.unit_id)

@@ -135,6 +135,49 @@ def _today():
     return govpm_clock.today().isoformat()
 
 
+def _funded(cast, clock):
+    return advance(draft(cast.owner), cast, to="funded", shift=clock.shift)
+
+
+def _change_pending(cast, clock):
+    """IMPL-08: the owner's 概算调整 waits for ndrc."""
+    project = _funded(cast, clock)
+    lifecycle.apply_estimate_change(
+        project.pk,
+        actor=cast.owner,
+        new_amount=Decimal("1300000.00"),
+        reason="新增模块",
+        funding_source="市级财政",
+        material="调整方案",
+    )
+    return project
+
+
+def _settled(cast, clock):
+    """SUPV-05: the only contract is settled."""
+    project = _implementing(cast, clock)
+    contract = project.contracts.get()
+    lifecycle.record_settlement(
+        project.pk, actor=cast.owner, contract_id=contract.pk, amount=contract.amount, settled_on=_day()
+    )
+    return project
+
+
+def _day():
+    return govpm_clock.today()
+
+
+def _schedule(p):
+    contract = p.contracts.first()
+    return {
+        "contract_id": contract.pk if contract else 1,
+        "milestones": [{"name": "全款", "amount": "1.00", "due_on": _today()}],
+    }
+
+
+CHANGE = {"new_amount": "1400000.00", "reason": "再调整", "funding_source": "市级财政", "material": "方案"}
+
+
 # (action, the precondition that must be the first to fail, the state, who acts, the API body)
 CASES = [
     ("accept_application", "application_not_accepted", _accepted, "ndrc", lambda p: {}),
@@ -221,6 +264,32 @@ CASES = [
         lambda p: {"decision": "pass"},
     ),
     ("record_external_filing", "external_awaiting_filing", _city_applied, "smart_office", lambda p: {}),
+    # IMPL-08: one pending change at a time; ndrc decides only a pending one
+    ("apply_estimate_change", "no_pending_estimate_change", _change_pending, "owner", lambda p: CHANGE),
+    (
+        "decide_estimate_change",
+        "estimate_change_pending",
+        _funded,
+        "ndrc",
+        lambda p: {"decision": "approve", "reason": "同意"},
+    ),
+    # SUPV-05: a schedule needs a contract; a settled contract takes no schedule, payment or settlement
+    ("set_payment_schedule", "contract_signed", _procuring, "owner", _schedule),
+    ("set_payment_schedule", "contract_unsettled", _settled, "owner", _schedule),
+    (
+        "record_settlement",
+        "contract_unsettled",
+        _settled,
+        "owner",
+        lambda p: {"contract_id": p.contracts.first().pk, "amount": "1.00", "settled_on": _today()},
+    ),
+    (
+        "record_payment",
+        "contract_unsettled",
+        _settled,
+        "owner",
+        lambda p: {"contract_id": p.contracts.first().pk, "amount": "1.00", "paid_on": _today()},
+    ),
 ]
 
 

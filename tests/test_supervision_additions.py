@@ -432,20 +432,25 @@ def test_each_lapse_is_charged_to_the_unit_that_had_to_act_ORG_05(cast, clock, s
     assert f"data-responsible>{ndrc}</td>" in page
 
 
-def test_a_scheduled_payment_source_when_present_charges_the_owner_ORG_05(cast, clock, monkeypatch):
-    """The registry takes SUPV-05's selector once it exists (projects.selectors.overdue_scheduled_payments)."""
-    from govpm.projects import selectors
-
+def test_an_overdue_scheduled_payment_is_charged_to_the_paying_unit_ORG_05_SUPV_05(cast, clock):
+    """ORG-05 with SUPV-05: a scheduled payment past due and unpaid is a lapse of the unit that pays
+    (the contract's signing unit, here the owner), in the year it fell due; paid, it is no lapse."""
     project = implementing(cast, clock)
+    contract = project.contracts.order_by("id")[0]
     due = govpm_clock.today() - dt.timedelta(days=3)
-    monkeypatch.setattr(
-        selectors,
-        "overdue_scheduled_payments",
-        lambda year=None: [{"project_id": project.pk, "unit_id": project.owner_unit_id, "due_on": due}],
-        raising=False,
+    paid = sum((p.amount for p in contract.payments.all()), Decimal(0))
+    lifecycle.set_payment_schedule(
+        project.pk,
+        actor=cast.owner,
+        contract_id=contract.pk,
+        milestones=[
+            *([{"name": "已付款", "amount": paid, "due_on": due}] if paid else []),
+            {"name": "进度款", "amount": contract.amount - paid, "due_on": due},
+        ],
     )
     found = [lapse for lapse in lapses.lapses(due.year) if lapse.source == "scheduled_payments"]
     assert [(f.unit_id, f.project_id, f.column) for f in found] == [
-        (project.owner_unit_id, project.pk, lapses.OVERDUE)
+        (contract.signing_unit_id or project.owner_unit_id, project.pk, lapses.OVERDUE)
     ]
+    assert not [lapse for lapse in lapses.lapses(due.year - 1) if lapse.source == "scheduled_payments"]
     assert set(lapses.LAPSE_SOURCES) >= {"deadlines", "review_tasks", "scheduled_payments"}

@@ -53,6 +53,11 @@ ADDED_ACTIONS = {
     "record_external_filing",  # IMPL-10: smart_office records the 备案 of an external acceptance
     "plan_implementation",  # SUPV-06: the planned implementation period
     "grant_exemption",  # ORG-04: the leading group's special case
+    "apply_estimate_change",  # IMPL-08
+    "decide_estimate_change",  # IMPL-08
+    "set_payment_schedule",  # SUPV-05
+    "record_settlement",  # SUPV-05
+    "record_supervision",  # IMPL-07
 }
 # IMPL-10 moves the external acceptance to the owner, from implementation to the 备案 smart_office records.
 CHANGED_TARGETS = {"file_external_acceptance": {"final_acceptance"}}

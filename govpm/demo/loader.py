@@ -15,7 +15,7 @@ from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
 from govpm.core import clock
 from govpm.core.models import Holiday
-from govpm.demo import supervision
+from govpm.demo import payments, supervision
 from govpm.materials import demo_files
 from govpm.projects import lifecycle
 from govpm.projects.lifecycle.deadlines import process_deadlines
@@ -355,6 +355,7 @@ def load() -> bool:
     for name, owner, facts, stage, days_ago, estimate in PROJECTS:
         made[name] = _walk(name, _cast(users, owner), facts, stage, days_ago, estimate)
     _extras(users, made)
+    payments.load(users, made)  # IMPL-07, IMPL-08, SUPV-05: estimate change, schedules, 质保金, supervision
     process_deadlines()
     from govpm.demo import (  # issue 16: inventory, use reports, plans (INV-01..04, PORT-01..03)
         policy_cases,

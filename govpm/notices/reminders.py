@@ -69,3 +69,19 @@ def for_stale_review(
     return outbox.write(
         project, "record_opinion", drafts, occasion=f"review:{project.pk}:r{project.review_round}"
     )
+
+
+def for_overdue_payment(project: Any, row: Any) -> list[Notice]:
+    """A scheduled payment past due (SUPV-05 按进度及时支付): the paying unit's owners and smart_office
+    are told once per milestone (`row` is a projects.finance.OverduePayment)."""
+    from .rules import active
+
+    payers = active().filter(unit_id=row.unit_id, role="owner")
+    text = (
+        f"【逾期未付】「{project.name}」合同（{row.supplier}）付款节点「{row.milestone}」应于"
+        f"{date_zh(row.due_on)}支付，尚有 {row.amount:,.2f} 元未付。请按合同约定及时支付，已同时报市智慧办督办。"
+    )
+    drafts = [
+        Draft(payers | with_role("smart_office"), K.ESCALATION, text, project_link(project), row.due_on)
+    ]
+    return outbox.write(project, "record_payment", drafts, occasion=f"payment:{row.milestone_id}:overdue")

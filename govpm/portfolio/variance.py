@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from govpm.core import clock
+from govpm.projects.finance import current_baseline
 from govpm.projects.models import Project
 
 from .models import Milestone, MilestonePlan, RiskRating
@@ -93,7 +94,7 @@ def project_variance(project: Project, *, today: dt.date | None = None) -> Varia
 
     # Cost: the current baseline (the approved estimate, with any change it had) against what was
     # committed — the larger of contracts signed and payments made.
-    baseline = project.approved_estimate
+    baseline = current_baseline(project)
     cost = max(sum((c.amount for c in contracts), Decimal(0)), sum((p.amount for p in payments), Decimal(0)))
     cost_percent = _percent(cost - baseline, baseline) if baseline and cost else None
 

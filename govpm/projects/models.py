@@ -777,3 +777,7 @@ class DesignTask(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# IMPL-07, IMPL-08, SUPV-05: the money after the approval, in its own module.
+from .models_finance import EstimateChange, PaymentMilestone, Settlement, Supervision  # noqa: E402, F401

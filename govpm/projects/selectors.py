@@ -150,6 +150,11 @@ def project_detail(user: User, project_id) -> Project:
             "tenders",
             Prefetch("contracts", queryset=Contract.objects.select_related("signing_unit")),
             "payments",
+            # IMPL-07, IMPL-08, SUPV-05 (finance.py)
+            "estimate_changes",
+            "payment_milestones",
+            "settlements",
+            "supervisions",
         )
         .filter(pk=pk)
         .first()

@@ -234,6 +234,38 @@ NOT_YET_ZOMBIE = P(
 )
 
 
+def _pending_estimate_changes(project) -> list:
+    return [c for c in project.estimate_changes.all() if c.status == "pending"]
+
+
+NO_PENDING_ESTIMATE_CHANGE = P(
+    "no_pending_estimate_change",
+    "IMPL-08",
+    "已有一份概算调整申请待市发改委审批，审批后方可再次申请",
+    lambda p: not _pending_estimate_changes(p),
+)
+ESTIMATE_CHANGE_PENDING = P(
+    "estimate_change_pending",
+    "IMPL-08",
+    "没有待审批的概算调整申请",
+    lambda p: bool(_pending_estimate_changes(p)),
+    True,
+)
+
+
+def _unsettled_contracts(project) -> list:
+    settled = {s.contract_id for s in project.settlements.all()}
+    return [c for c in project.contracts.all() if c.pk not in settled]
+
+
+CONTRACT_UNSETTLED = P(
+    "contract_unsettled",
+    "SUPV-05",
+    "没有未结算的合同：合同结算后不再登记支付或付款计划",
+    lambda p: bool(_unsettled_contracts(p)),
+)
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     code: str
@@ -461,9 +493,11 @@ ACTIONS: dict[str, ActionSpec] = {
             "record_payment",
             "登记支付",
             ["owner"],
-            [S.IMPLEMENTATION, S.FINAL_ACCEPTANCE],
+            # SUPV-05: until the contract is settled, after final acceptance too (验收款, 质保金).
+            [S.IMPLEMENTATION, S.FINAL_ACCEPTANCE, S.OPERATION, S.EVALUATED],
             (),
-            ["SUPV-03", "IMPL-03", "ORG-02"],
+            ["SUPV-03", "IMPL-03", "ORG-02", "SUPV-05", "IMPL-08"],
+            pre=[CONTRACT_UNSETTLED],
         ),
         _a("submit_data_dictionary", "提交数据字典", ["owner"], [S.IMPLEMENTATION], (), ["IMPL-04"]),
         _a(
@@ -559,6 +593,55 @@ ACTIONS: dict[str, ActionSpec] = {
             [S.JOINT_REVIEW],
             (),
             ["COORD-08"],
+        ),
+        # IMPL-08 概算调整: neither moves the stage, and a pending change blocks no other action.
+        _a(
+            "apply_estimate_change",
+            "申请概算调整",
+            ["owner"],
+            [S.FUNDED, S.PROCUREMENT, S.IMPLEMENTATION],
+            (),
+            ["IMPL-08"],
+            pre=[NO_PENDING_ESTIMATE_CHANGE],
+        ),
+        _a(
+            "decide_estimate_change",
+            "审批概算调整",
+            ["ndrc"],
+            [S.FUNDED, S.PROCUREMENT, S.IMPLEMENTATION, S.FINAL_ACCEPTANCE, S.OPERATION],
+            (),
+            ["IMPL-08"],
+            irreversible=True,
+            pre=[ESTIMATE_CHANGE_PENDING],
+        ),
+        # SUPV-05: a payment schedule per contract, and its settlement after which nothing is paid.
+        _a(
+            "set_payment_schedule",
+            "制定付款计划",
+            ["owner"],
+            [S.PROCUREMENT, S.IMPLEMENTATION, S.FINAL_ACCEPTANCE, S.OPERATION, S.EVALUATED],
+            (),
+            ["SUPV-05"],
+            pre=[CONTRACT_SIGNED, CONTRACT_UNSETTLED],
+        ),
+        _a(
+            "record_settlement",
+            "登记合同结算",
+            ["owner"],
+            [S.IMPLEMENTATION, S.FINAL_ACCEPTANCE, S.OPERATION, S.EVALUATED],
+            (),
+            ["SUPV-05"],
+            irreversible=True,
+            pre=[CONTRACT_UNSETTLED],
+        ),
+        # IMPL-07 信息工程监理: encouraged, optional; recorded and shown.
+        _a(
+            "record_supervision",
+            "登记信息工程监理",
+            ["owner"],
+            [S.PROCUREMENT, S.IMPLEMENTATION, S.FINAL_ACCEPTANCE],
+            (),
+            ["IMPL-07"],
         ),
         _a("terminate", "终止", ["smart_office"], OPEN_STAGES, [S.TERMINATED], (), irreversible=True),
     ]

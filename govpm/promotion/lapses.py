@@ -18,7 +18,7 @@ from django.utils import timezone
 from govpm.accounts.models import Unit
 from govpm.core import clock
 from govpm.core.calendar import WORKING, add_days
-from govpm.projects import selectors
+from govpm.projects import finance
 from govpm.projects.models import DEADLINE_RESPONSIBLE_UNIT, Deadline, Event, Project, ReviewTask
 
 OVERDUE = "overdue"  # still not done after its limit (逾期未办)
@@ -123,23 +123,15 @@ def review_task_lapses(year: int) -> Iterable[Lapse]:
         yield Lapse("review_tasks", column, responsible, project_id, due, f"第{round_no}轮并联审核意见")
 
 
-def _scheduled_payment_selector() -> Callable | None:
-    """SUPV-05's selector `overdue_scheduled_payments(year=None)` (scheduled payments past due, each with
-    project id, unit id, due date…); until it exists, this source finds nothing."""
-    return getattr(selectors, "overdue_scheduled_payments", None)
-
-
 def _field(row, name: str, default=None):
     return row.get(name, default) if isinstance(row, dict) else getattr(row, name, default)
 
 
-@lapse_source("scheduled_payments", "计划支付逾期", "SUPV-03")
+@lapse_source("scheduled_payments", "计划支付逾期", "SUPV-05")
 def scheduled_payment_lapses(year: int) -> Iterable[Lapse]:
-    """Scheduled payments past due, charged to the paying (owner) unit (SUPV-03 按进度及时支付)."""
-    select = _scheduled_payment_selector()
-    if select is None:
-        return
-    for row in select(year=year):
+    """Scheduled payments past due and unpaid, charged to the unit that pays (SUPV-05: the contract's
+    signing unit, the owner unless 统采分签)."""
+    for row in finance.overdue_scheduled_payments(year=year):
         due = _field(row, "due_on")
         project_id, unit_id = _field(row, "project_id"), _field(row, "unit_id")
         if project_id is None or unit_id is None or due is None:

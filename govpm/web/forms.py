@@ -50,6 +50,8 @@ class Control:
     initial: Any = None
     rows: int = 0
     refusal: str = ""  # a confirm control's own message when left unticked
+    # Turns the posted text into the API's value (a control whose text is not the API's shape).
+    parse: Any = None
 
 
 @dataclass
@@ -216,7 +218,57 @@ OVERRIDES: dict[str, Any] = {
         "descriptor": {"initial": json.dumps(DICTIONARY, ensure_ascii=False, indent=2)}
     },
     "file_external_acceptance": lambda p, u: {"reference": {"kind": "text"}},
+    "apply_estimate_change": lambda p, u: {"new_amount": {"initial": p.approved_estimate}},
+    "set_payment_schedule": lambda p, u: {
+        "milestones": {
+            "kind": "textarea",
+            "rows": 5,
+            "initial": _schedule_example(p),
+            "parse": _milestone_lines,
+            "help": "每行一个付款节点：名称，比例（如 30%）或金额（元），应付日期（年-月-日）；"
+            "合计须等于合同金额（SUPV-05）",
+        }
+    },
 }
+
+
+def _schedule_example(project: Project) -> str:
+    """SUPV-05: a starting schedule (30/60/10 by share) from the first contract's signing date."""
+    contract = next(iter(project.contracts.all()), None)
+    start = contract.signed_on if contract else clock.today()
+    return "\n".join(
+        [
+            f"预付款，30%，{start.isoformat()}",
+            f"验收款，60%，{clock.add_months(start, 6).isoformat()}",
+            f"质保金，10%，{clock.add_years(start, 1).isoformat()}",
+        ]
+    )
+
+
+MAX_LINES = 24
+
+
+def _milestone_lines(text: str, control: Control) -> list[dict]:
+    """SUPV-05: "名称，30%，2026-03-01" or "名称，300000.00，2026-03-01" per line → the API's milestones."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > MAX_LINES:
+        raise InvalidInput(f"{control.label}：最多 {MAX_LINES} 行", field=control.name)
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        parts = [part.strip() for part in line.replace("，", ",").replace("\t", ",").split(",")]
+        if len(parts) < 3:
+            raise InvalidInput(
+                f"{control.label}第{number}行：应为“名称，比例%或金额，应付日期”", field=control.name
+            )
+        # The amount may carry thousands separators: whatever lies between the name and the date.
+        name, money, due_on = parts[0], "".join(parts[1:-1]), parts[-1]
+        row = {"name": name, "due_on": due_on}
+        if money.endswith(("%", "％")):
+            row["share"] = money.rstrip("%％").strip()
+        else:
+            row["amount"] = _money(money)
+        rows.append(row)
+    return rows
 
 
 def action_controls(action: str, project: Project, user) -> list[Control]:
@@ -414,7 +466,10 @@ class Form:
             name, kind = control.name, control.kind
             if kind == "warning":
                 continue
-            if kind == "confirm":
+            if control.parse is not None:
+                if post.get(name, "").strip():
+                    _put(data, name, control.parse(post.get(name, ""), control))
+            elif kind == "confirm":
                 if post.get(name) != "yes":
                     raise InvalidInput(control.refusal or "请勾选确认：此操作不可撤销", field=name)
             elif kind == "verdict":

@@ -21,6 +21,7 @@ from govpm.projects.facts import (
     PRIORITY_CLAIMS,
     SYSTEM_KINDS,
 )
+from govpm.projects.finance import current_baseline
 from govpm.projects.models import (
     CATEGORY_LABELS,
     DEADLINE_RESPONSIBLE_UNIT,
@@ -137,7 +138,7 @@ def money_summary(project: Project) -> MoneySummary:
         list(project.contracts.all()),
         list(project.payments.all()),
     )
-    summary = MoneySummary(approved_estimate=project.approved_estimate)
+    summary = MoneySummary(approved_estimate=current_baseline(project))  # IMPL-08: the one in force
     for tender in tenders:
         contracted = sum((c.amount for c in contracts if c.tender_id == tender.pk), ZERO)
         summary.tenders.append((tender, contracted))

@@ -183,6 +183,7 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
             "tenders",
             "contracts",
             "payments",
+            "settlements",  # record_payment's contract_unsettled (SUPV-05)
             # Named in a blocked consultation's reason ("尚有评审方未出具意见：…"), so no query per task.
             Prefetch("review_tasks", queryset=ReviewTask.objects.select_related("unit", "expert")),
             "data_dictionaries",

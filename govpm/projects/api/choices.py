@@ -83,6 +83,12 @@ def contracts(project: Project, user: User) -> Choices:
     ]
 
 
+def unsettled_contracts(project: Project, user: User) -> Choices:
+    """SUPV-05: a settled contract takes no payment and no new schedule."""
+    settled = {s.contract_id for s in project.settlements.all()}
+    return [(pk, label) for pk, label in contracts(project, user) if pk not in settled]
+
+
 def open_modules(project: Project, user: User) -> Choices:
     return [(m.pk, m.name) for m in project.modules.all() if m.accepted_on is None]
 
@@ -94,7 +100,9 @@ ACTION_CHOICES: dict[str, dict[str, Provider]] = {
     "submit_scheme": {"experts": experts},
     "record_funding": {"shares.region_code": regions},
     "record_contract": {"tender_id": tenders, "signing_unit_id": signing_units},
-    "record_payment": {"contract_id": contracts},
+    "record_payment": {"contract_id": unsettled_contracts},
+    "set_payment_schedule": {"contract_id": unsettled_contracts},
+    "record_settlement": {"contract_id": unsettled_contracts},
     "pass_module_acceptance": {"module_id": open_modules},
 }
 

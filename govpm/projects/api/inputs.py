@@ -4,6 +4,8 @@ Unknown keys are refused (a typo must not be silently ignored), every error name
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from govpm.core.errors import InvalidInput
@@ -377,6 +379,68 @@ class RecordEstimateReview(Strict):
     )
 
 
+class ApplyEstimateChange(Strict):
+    """IMPL-08: the owner's application to ndrc."""
+
+    new_amount = Money("调整后概算价", positive=True, help_text="申请核定的新概算价（元）")
+    reason = serializers.CharField(label="调整理由", max_length=2000)
+    funding_source = serializers.CharField(label="资金来源", max_length=100, help_text="增加部分的资金来源")
+    material = serializers.CharField(
+        label="申请材料", max_length=200, help_text="调整方案（调整概算报告）的名称或文号"
+    )
+
+
+class DecideEstimateChange(Strict):
+    decision = serializers.ChoiceField(
+        label="审批结论", choices=[("approve", "批准"), ("refuse", "不予批准")]
+    )
+    reason = serializers.CharField(label="审批意见", max_length=2000)
+
+
+class Milestone(Strict):
+    name = serializers.CharField(label="付款节点名称", max_length=100)
+    share = serializers.DecimalField(
+        label="比例（%）",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        required=False,
+        allow_null=True,
+    )
+    amount = Money("金额", positive=True, required=False, allow_null=True)
+    due_on = serializers.DateField(label="应付日期")
+
+
+class SetPaymentSchedule(Strict):
+    """SUPV-05: the contract's schedule, replacing any before; it adds up to the contract exactly."""
+
+    contract_id = serializers.IntegerField(label="合同", min_value=1)
+    milestones = serializers.ListField(
+        label="付款节点",
+        child=Milestone(),
+        min_length=1,
+        max_length=24,
+        help_text='每个节点填名称、比例（%）或金额（二选一）与应付日期，如 [{"name": "预付款", "share": "30", '
+        '"due_on": "2026-03-01"}]；合计须等于合同金额',
+    )
+
+
+class RecordSettlement(Strict):
+    contract_id = serializers.IntegerField(label="合同", min_value=1)
+    amount = Money("结算金额", positive=True)
+    settled_on = serializers.DateField(label="结算日期")
+
+
+class RecordSupervision(Strict):
+    firm = serializers.CharField(label="监理单位", max_length=200)
+    amount = Money("监理合同金额", positive=True)
+    signed_on = serializers.DateField(label="监理合同签订日期")
+    scope = serializers.CharField(
+        label="监理范围", required=False, allow_blank=True, default="", max_length=2000
+    )
+
+
 ACTION_INPUTS: dict[str, type[Strict]] = {
     "update": UpdateDraft,
     "precheck": Empty,
@@ -415,4 +479,9 @@ ACTION_INPUTS: dict[str, type[Strict]] = {
     "withdraw": Reason,
     "terminate": Reason,
     "record_estimate_review": RecordEstimateReview,
+    "apply_estimate_change": ApplyEstimateChange,
+    "decide_estimate_change": DecideEstimateChange,
+    "set_payment_schedule": SetPaymentSchedule,
+    "record_settlement": RecordSettlement,
+    "record_supervision": RecordSupervision,
 }

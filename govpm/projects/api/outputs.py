@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from govpm.policy.catalog import RULES
 
+from .. import finance
 from ..models import Deadline, Event, IssuedDocument, Project, ReviewTask
 from ..stages import actions_for
 
@@ -113,6 +114,7 @@ class ProjectDetail(ProjectListItem):
     modules = serializers.SerializerMethodField()
     money = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
+    finance = serializers.SerializerMethodField()
 
     class Meta(ProjectListItem.Meta):
         fields = [
@@ -131,6 +133,7 @@ class ProjectDetail(ProjectListItem):
             "available_actions",
             "copied_from",
             "design_task",
+            "finance",
         ]
 
     def get_open_tasks(self, project) -> list[dict]:
@@ -170,11 +173,85 @@ class ProjectDetail(ProjectListItem):
             ],
         }
 
+    def get_finance(self, project) -> dict:
+        """IMPL-08 baselines and estimate changes, SUPV-05 schedules, settlements and what is overdue,
+        IMPL-07 supervision: from the prefetched rows (finance.py)."""
+        return finance_out(project)
+
     def get_available_actions(self, project) -> list[str]:
         user = self.context.get("user")
         if user is None:
             return []
         return [spec.code for spec in actions_for(project.stage, user)]
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def finance_out(project) -> dict:
+    history = finance.baseline_history(project)
+    baseline = finance.current_baseline(project)
+    contract_schedules = finance.schedules(project)
+    return {
+        "baseline": str(baseline) if baseline is not None else None,
+        "baselines": [
+            {"amount": str(b.amount), "since": _day(b.since), "source": b.source, "current": b.current}
+            for b in history
+        ],
+        "estimate_changes": [
+            {
+                "id": c.pk,
+                "previous_amount": str(c.previous_amount),
+                "new_amount": str(c.new_amount),
+                "reason": c.reason,
+                "funding_source": c.funding_source,
+                "material": c.material,
+                "applied_on": _day(c.applied_on),
+                "status": c.status,
+                "status_label": c.get_status_display(),
+                "decided_on": _day(c.decided_on),
+                "decision_reason": c.decision_reason,
+            }
+            for c in project.estimate_changes.all()
+        ],
+        "schedules": [
+            {
+                "contract_id": s.contract.pk,
+                "paid": str(s.paid),
+                "settlement": (
+                    {"amount": str(s.settlement.amount), "settled_on": _day(s.settlement.settled_on)}
+                    if s.settlement
+                    else None
+                ),
+                "milestones": [
+                    {
+                        "id": v.milestone.pk,
+                        "name": v.milestone.name,
+                        "share": str(v.milestone.share) if v.milestone.share is not None else None,
+                        "amount": str(v.milestone.amount),
+                        "due_on": _day(v.milestone.due_on),
+                        "paid": str(v.paid),
+                        "status": v.status,
+                        "overdue": v.overdue and not s.settlement,
+                    }
+                    for v in s.milestones
+                ],
+            }
+            for s in contract_schedules
+        ],
+        "overdue_payments": sum(len(s.overdue) for s in contract_schedules),
+        "supervisions": [
+            {
+                "id": v.pk,
+                "firm": v.firm,
+                "amount": str(v.amount),
+                "signed_on": _day(v.signed_on),
+                "scope": v.scope,
+            }
+            for v in project.supervisions.all()
+        ],
+    }
 
 
 class EventOut(serializers.ModelSerializer):

@@ -21,6 +21,13 @@ from .estimates import record_estimate_review
 from .evaluation import list_zombie, record_post_evaluation
 from .exemptions import grant_exemption
 from .experts import add_expert, draw_experts
+from .finance import (
+    apply_estimate_change,
+    decide_estimate_change,
+    record_settlement,
+    record_supervision,
+    set_payment_schedule,
+)
 from .implementation import (
     pass_module_acceptance,
     plan_implementation,
@@ -80,6 +87,11 @@ ACTION_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "withdraw": withdraw,
     "terminate": terminate,
     "record_estimate_review": record_estimate_review,
+    "apply_estimate_change": apply_estimate_change,
+    "decide_estimate_change": decide_estimate_change,
+    "set_payment_schedule": set_payment_schedule,
+    "record_settlement": record_settlement,
+    "record_supervision": record_supervision,
 }
 
 # What the API and the web UI call: a transaction PostgreSQL aborted on a lock cycle runs once more,

@@ -12,6 +12,7 @@ from govpm.accounts.models import Unit, User
 from govpm.core import clock
 from govpm.core.errors import InvalidInput
 
+from ..finance import current_baseline
 from ..models import CostShare, Deadline, Funding, IssuedDocument, Project
 from ..stages import Stage
 from .base import not_in_future, refuse, require_text, transition
@@ -144,11 +145,10 @@ def record_funding(
     not_in_future(decided_on, "decided_on", "落实日期")
     with transition(project_id, actor=actor, action="record_funding") as step:
         project = step.project  # both documents and the code are in: the table's preconditions
-        assert project.approved_estimate is not None  # set by the design approval, before any funding
-        if amount > project.approved_estimate:
-            raise refuse(
-                "IMPL-03", f"安排资金 {amount} 元超过概算价 {project.approved_estimate} 元", field="amount"
-            )
+        baseline = current_baseline(project)
+        assert baseline is not None  # set by the design approval, before any funding
+        if amount > baseline:
+            raise refuse("IMPL-03", f"安排资金 {amount} 元超过概算价 {baseline} 元", field="amount")
         if decided_on < project.approved_on:
             raise refuse("ORG-02", "资金落实日期早于初步设计批复日期", field="decided_on")
         if not shares:

@@ -15,6 +15,7 @@ from govpm.core.calendar import WORKING, add_days
 from govpm.core.clock import date_zh
 from govpm.notices import reminders
 
+from ..finance import overdue_scheduled_payments
 from ..models import Deadline, Project, Reminder
 from ..stages import Stage
 from .locks import lock_projects
@@ -25,6 +26,7 @@ class Report:
     overdue: int = 0
     reminders: int = 0
     lifted: int = 0
+    overdue_payments: int = 0  # SUPV-05: scheduled payments past due, reminded (once each)
 
 
 def _remind(deadline: Deadline, kind: str, day: dt.date, message: str, report: Report) -> None:
@@ -54,7 +56,24 @@ def process_deadlines(today: dt.date | None = None) -> Report:
             project = lock_projects([project_id]).get(project_id)
             if project is not None:
                 _process_project(project, today, report)
+    report.overdue_payments = remind_overdue_payments(today)
     return report
+
+
+def remind_overdue_payments(today: dt.date) -> int:
+    """SUPV-05: each scheduled payment past due and unpaid is escalated once to the paying unit and
+    smart_office. One short transaction per project, in id order, the project row locked first (0401)."""
+    found = 0
+    for project_id in sorted({row.project_id for row in overdue_scheduled_payments(today=today)}):
+        with transaction.atomic():
+            project = lock_projects([project_id]).get(project_id)
+            if project is None:
+                continue
+            # Re-read under the lock: a payment recorded meanwhile may have filled the milestone.
+            for row in overdue_scheduled_payments(today=today, project_id=project_id):
+                reminders.for_overdue_payment(project, row)
+                found += 1
+    return found
 
 
 def _process_project(project: Project, today: dt.date, report: Report) -> None:

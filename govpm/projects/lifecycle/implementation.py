@@ -12,7 +12,17 @@ from govpm.core import clock
 from govpm.core.errors import Conflict, InvalidInput
 
 from .. import datadict
-from ..models import Contract, DataDictionary, Deadline, Inspection, MidtermReview, Module, Payment
+from ..finance import current_baseline
+from ..models import (
+    Contract,
+    DataDictionary,
+    Deadline,
+    Inspection,
+    MidtermReview,
+    Module,
+    Payment,
+    Settlement,
+)
 from .base import not_in_future, refuse, require_text, transition
 from .exemptions import exemption_for
 from .records import close_deadline, open_deadline
@@ -122,7 +132,10 @@ def record_midterm_review(
 def record_payment(
     project_id: int, *, actor: User, contract_id: int, amount: Decimal, paid_on: dt.date, milestone: str = ""
 ) -> Payment:
-    """Paid by progress (SUPV-03); never more than the contract (IMPL-03); never before approval (ORG-02)."""
+    """Paid by progress (SUPV-03); never more than the contract (IMPL-03); never before approval (ORG-02).
+    SUPV-05: until the contract is settled, after final acceptance too (验收款, 质保金); never dated
+    before the contract's signing nor after today. IMPL-08: the project's payments never exceed the
+    baseline in force, read under the row lock that a 概算调整 decision also takes."""
     not_in_future(paid_on, "paid_on", "支付日期")
     if amount <= 0:
         raise InvalidInput("支付金额：须大于0", field="amount")
@@ -131,16 +144,31 @@ def record_payment(
         contract = Contract.objects.filter(project=project, pk=contract_id).first()
         if contract is None:
             raise InvalidInput("合同：本项目没有该合同", field="contract_id")
+        if Settlement.objects.filter(contract=contract).exists():
+            raise refuse("SUPV-05", f"合同「{contract.supplier}」已结算，不再登记支付", field="contract_id")
         assert project.approved_on is not None  # set by the approval, before any payment
         exemption = None
         if paid_on < project.approved_on:
             exemption = exemption_for(project, "ORG-02", paid_on)
             if exemption is None:
                 raise refuse("ORG-02", "支付日期早于初步设计批复日期（不得未批先建）", field="paid_on")
+        if paid_on < contract.signed_on:
+            raise refuse(
+                "SUPV-05", f"支付日期 {paid_on} 早于合同签订日期 {contract.signed_on}", field="paid_on"
+            )
         paid = contract.payments.aggregate(total=Sum("amount"))["total"] or ZERO
         if paid + amount > contract.amount:
             raise refuse(
                 "IMPL-03", f"累计支付 {paid + amount} 元超过合同金额 {contract.amount} 元", field="amount"
+            )
+        project_paid = project.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+        baseline = current_baseline(project)
+        assert baseline is not None
+        if project_paid + amount > baseline:
+            raise refuse(
+                "IMPL-08",
+                f"项目累计支付 {project_paid + amount} 元超过现行概算价 {baseline} 元",
+                field="amount",
             )
         payment = Payment.objects.create(
             project=project,
@@ -157,6 +185,7 @@ def record_payment(
             amount=amount,
             paid_on=paid_on,
             paid_total=paid + amount,
+            baseline=baseline,
         )
     return payment
 

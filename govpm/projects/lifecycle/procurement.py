@@ -10,6 +10,7 @@ from django.db.models import Sum
 from govpm.accounts.models import Unit, User
 from govpm.core.errors import InvalidInput
 
+from ..finance import current_baseline
 from ..models import Contract, CostShare, Project, Tender
 from ..stages import Stage
 from .base import not_in_future, refuse, require_text, transition
@@ -45,7 +46,8 @@ def record_tender(
     with transition(project_id, actor=actor, action="record_tender") as step:
         project = step.project
         # The stage table lets these actions run only after the approval, which set both.
-        assert project.approved_on is not None and project.approved_estimate is not None
+        baseline = current_baseline(project)  # after an approved 概算调整, the new one (IMPL-08)
+        assert project.approved_on is not None and baseline is not None
         exemption = None
         if published_on < project.approved_on:
             exemption = exemption_for(project, "ORG-02", published_on)
@@ -54,10 +56,10 @@ def record_tender(
                     "ORG-02", "招标发布日期早于初步设计批复日期（不得未批先建）", field="published_on"
                 )
         earlier = project.tenders.aggregate(total=Sum("ceiling"))["total"] or ZERO
-        if earlier + ceiling > project.approved_estimate:
+        if earlier + ceiling > baseline:
             raise refuse(
                 "IMPL-01",
-                f"招标最高限价合计 {earlier + ceiling} 元超过项目概算价 {project.approved_estimate} 元",
+                f"招标最高限价合计 {earlier + ceiling} 元超过项目概算价 {baseline} 元",
                 field="ceiling",
             )
         tender = Tender.objects.create(
@@ -130,6 +132,15 @@ def record_contract(
             raise refuse(
                 "IMPL-01",
                 f"合同金额合计 {signed + amount} 元超过招标最高限价 {tender.ceiling} 元",
+                field="amount",
+            )
+        committed = project.contracts.aggregate(total=Sum("amount"))["total"] or ZERO
+        baseline = current_baseline(project)
+        assert baseline is not None
+        if committed + amount > baseline:
+            raise refuse(
+                "IMPL-08",
+                f"项目合同金额合计 {committed + amount} 元超过现行概算价 {baseline} 元",
                 field="amount",
             )
         contract = Contract.objects.create(

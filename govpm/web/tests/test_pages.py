@@ -329,8 +329,8 @@ def test_workbench_query_count_does_not_grow_with_projects(cast, clock, login, d
     for user in [cast.owner, cast.smart_office, cast.bdb, cast.experts[0]]:
         client = login(user)
         # +1: the header's unread count (NOTE-01); +1: an owner unit's zombie bar (REJ-09); +1 final
-        # acceptances (IMPL-10)
-        with django_assert_max_num_queries(16):
+        # acceptances (IMPL-10); +2 SUPV-05 settlements and overdue payments
+        with django_assert_max_num_queries(18):
             assert client.get("/").status_code == 200
 
 
@@ -373,8 +373,8 @@ def test_project_page_shows_money_totals_modules_documents_and_audit(
     project = advance(draft(cast.owner), cast, to=Stage.FINAL_ACCEPTANCE, shift=clock.shift)
     client = login(cast.owner)
     # header unread count (NOTE-01), materials (MAT-01); +2 cost-share holders and merged needs (COORD-10,
-    # PLAN-07), +1 exemptions (ORG-04)
-    with django_assert_max_num_queries(28):
+    # PLAN-07), +1 exemptions (ORG-04), +4 IMPL-07/IMPL-08/SUPV-05 (finance)
+    with django_assert_max_num_queries(32):
         response = client.get(f"/projects/{project.pk}/")
     page = text(response)
     contract = project.contracts.get()
@@ -395,12 +395,12 @@ def test_project_page_query_count_does_not_grow_with_rows(cast, clock, login, dj
             actor=cast.owner,
             contract_id=contract.pk,
             amount=Decimal("1000.00"),
-            paid_on=dt.date(2026, 3, 3),
+            paid_on=contract.signed_on,  # SUPV-05: never before the contract
         )
     client = login(cast.owner)
     # +2 plan and risk (PORT-01, PORT-03), +1 materials (MAT-01), +2 cost-share holders and merged needs
-    # (COORD-10, PLAN-07), +1 exemptions (ORG-04)
-    with django_assert_max_num_queries(29):
+    # (COORD-10, PLAN-07), +1 exemptions (ORG-04), +4 IMPL-07/IMPL-08/SUPV-05 (finance)
+    with django_assert_max_num_queries(33):
         assert client.get(f"/projects/{project.pk}/").status_code == 200
 
 

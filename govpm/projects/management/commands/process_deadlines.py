@@ -10,5 +10,6 @@ class Command(BaseCommand):
         report = process_deadlines()
         stale = remind_stale_reviews()
         self.stdout.write(
-            f"逾期 {report.overdue} 项，新提醒 {report.reminders} 条，解除限制 {report.lifted} 项，评审超时督办 {stale} 条"
+            f"逾期 {report.overdue} 项，新提醒 {report.reminders} 条，解除限制 {report.lifted} 项，评审超时督办 {stale} 条，"
+            f"逾期未付款项 {report.overdue_payments} 项"
         )

@@ -90,6 +90,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "portfolio.read": SUPERVISORS | {"owner"},
     "portfolio.plan": frozenset({"owner", "smart_office"}),  # planned dates of modules and milestones
     "portfolio.rate_risk": frozenset({"smart_office"}),  # PORT-03
+    # 申报批次 and the 年度项目计划 (PLAN-05): smart_office opens and closes them; supervisors read.
+    "page.batches": SUPERVISORS,
+    "batches.read": SUPERVISORS,
+    "batches.manage": frozenset({"smart_office"}),
 }
 
 ACTION_PREFIX = "project.action."

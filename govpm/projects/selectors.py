@@ -126,6 +126,7 @@ def project_detail(user: User, project_id) -> Project:
             "tenders",
             Prefetch("contracts", queryset=Contract.objects.select_related("signing_unit")),
             "payments",
+            "performance_targets",  # PERF-01: shown, and the submit precondition reads them
         )
         .filter(pk=pk)
         .first()

@@ -217,6 +217,12 @@ ONE_YEAR_IN_OPERATION = P(
     _time_03_due,
     lambda p: _clock(p, "TIME-03") is not None and clock.today() >= _clock(p, "TIME-03").due_on,
 )
+PERFORMANCE_TARGETS_STATED = P(  # PERF-01: 二(二)第2项 不予受理 a need whose targets are unclear
+    "performance_targets_stated",
+    "PERF-01",
+    "尚未填写绩效目标（绩效指标、目标值、计量单位、完成时限，至少一项），不能提交需求",
+    lambda p: bool(p.performance_targets.all()),
+)
 NOT_YET_ZOMBIE = P(
     "not_yet_listed", "REJ-09", "该系统已列入僵尸系统", lambda p: not p.zombie_listings.all(), True
 )
@@ -299,7 +305,9 @@ ACTIONS: dict[str, ActionSpec] = {
                 "PRI-03",
                 "PRI-04",
                 "PLAN-01",
+                "PERF-01",
             ],
+            pre=[PERFORMANCE_TARGETS_STATED],
         ),
         _a(
             "review_needs",
@@ -307,7 +315,7 @@ ACTIONS: dict[str, ActionSpec] = {
             ["bdb"],
             [S.SUBMITTED],
             [S.POOLED, S.RETURNED, S.REJECTED],
-            ["REJ-02", "REJ-07", "REJ-08", "REJ-10", "PLAN-04"],
+            ["REJ-02", "REJ-07", "REJ-08", "REJ-10", "PLAN-04", "PERF-01", "PLAN-05"],
         ),
         _a(
             "reopen",

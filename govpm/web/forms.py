@@ -266,8 +266,46 @@ def need_controls(project: Project | None = None) -> list[Control]:
             choices=list(ARCHITECTURE_LAYERS.items()),
             initial=facts.get("architecture_layers", []),
         ),
+        target_control(project),
     ]
     return controls
+
+
+TARGET_FIELDS = ("indicator", "target_value", "unit", "due_by")
+
+
+def target_control(project: Project | None) -> Control:
+    """PERF-01: the need's 绩效目标, one row each (indicator, target value, unit, by when)."""
+    rows = [
+        {
+            "indicator": t.indicator,
+            "target_value": format(t.target_value.normalize(), "f"),
+            "unit": t.unit,
+            "due_by": t.due_by.isoformat(),
+        }
+        for t in (project.performance_targets.all() if project else [])
+    ]
+    return Control(
+        "performance_targets",
+        "绩效目标",
+        "targets",
+        required=True,
+        initial=rows,
+        help="至少一项，提交前须填写（PERF-01；二(二)第2项：绩效目标不明确的不予受理）",
+    )
+
+
+def _target_rows(post: QueryDict) -> list[dict]:
+    columns = [post.getlist(f"performance_targets.{name}") for name in TARGET_FIELDS]
+    rows = []
+    for index in range(max(len(column) for column in columns)):
+        row = {
+            name: (column[index] if index < len(column) else "").strip()
+            for name, column in zip(TARGET_FIELDS, columns, strict=True)
+        }
+        if any(row.values()):
+            rows.append(row)
+    return rows
 
 
 def _money(text: str) -> str:
@@ -324,6 +362,10 @@ class Form:
                     code: {"checked": code in initial, "evidence": initial.get(code, "")}
                     for code, _ in control.choices
                 }
+        elif control.kind == "targets":
+            rows = _target_rows(data) if data is not None else list(control.initial or [])
+            blank = dict.fromkeys(TARGET_FIELDS, "")
+            bound.extra = {"rows": rows + [blank] if len(rows) < 20 else rows}
         elif control.kind in {"checkboxes", "rows"}:
             values = data.getlist(control.name) if data is not None else (control.initial or [])
             bound.values = [str(v) for v in values]
@@ -368,6 +410,8 @@ class Form:
                         if code in chosen
                     ],
                 )
+            elif kind == "targets":
+                data[name] = _target_rows(post)
             elif kind == "checkboxes":
                 values = post.getlist(name)
                 if control.choices and isinstance(control.choices[0][0], int):

@@ -177,6 +177,7 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
             # Named in a blocked consultation's reason ("尚有评审方未出具意见：…"), so no query per task.
             Prefetch("review_tasks", queryset=ReviewTask.objects.select_related("unit", "expert")),
             "data_dictionaries",
+            "performance_targets",  # the submit precondition (PERF-01)
         )
         .order_by("id")
     )

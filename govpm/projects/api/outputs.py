@@ -113,6 +113,7 @@ class ProjectDetail(ProjectListItem):
     modules = serializers.SerializerMethodField()
     money = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
+    performance_targets = serializers.SerializerMethodField()
 
     class Meta(ProjectListItem.Meta):
         fields = [
@@ -129,6 +130,21 @@ class ProjectDetail(ProjectListItem):
             "modules",
             "money",
             "available_actions",
+            "performance_targets",
+            "batch",
+        ]
+
+    def get_performance_targets(self, project) -> list[dict]:
+        """PERF-01: the need's 绩效目标, in order."""
+        return [
+            {
+                "id": t.id,
+                "indicator": t.indicator,
+                "target_value": format(t.target_value.normalize(), "f"),
+                "unit": t.unit,
+                "due_by": t.due_by,
+            }
+            for t in project.performance_targets.all()
         ]
 
     def get_open_tasks(self, project) -> list[dict]:

@@ -43,6 +43,10 @@ def need_form(**overrides) -> dict:
         "facts.architecture_layers": ["business_app", "data_resource"],
         "facts.priority_claims": ["plan_task"],
         "facts.priority_claims.plan_task": "纳入全市数字化规划",
+        "performance_targets.indicator": "泊位接入率",  # PERF-01
+        "performance_targets.target_value": "80",
+        "performance_targets.unit": "%",
+        "performance_targets.due_by": "2027-12-31",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -323,7 +327,9 @@ def test_workbench_query_count_does_not_grow_with_projects(cast, clock, login, d
     _many_projects(cast, clock)
     for user in [cast.owner, cast.smart_office, cast.bdb, cast.experts[0]]:
         client = login(user)
-        with django_assert_max_num_queries(14):  # +1: the header's unread count (NOTE-01)
+        with django_assert_max_num_queries(
+            15
+        ):  # +1: the header's unread count (NOTE-01), +1 targets (PERF-01)
             assert client.get("/").status_code == 200
 
 
@@ -365,7 +371,9 @@ def test_project_page_shows_money_totals_modules_documents_and_audit(
     """IMPL-01 IMPL-05 SUPV-03: running totals against the estimate and the ceiling, module 初验."""
     project = advance(draft(cast.owner), cast, to=Stage.FINAL_ACCEPTANCE, shift=clock.shift)
     client = login(cast.owner)
-    with django_assert_max_num_queries(25):  # header unread count (NOTE-01), materials (MAT-01)
+    with django_assert_max_num_queries(
+        26
+    ):  # header unread count (NOTE-01), materials (MAT-01), targets (PERF-01)
         response = client.get(f"/projects/{project.pk}/")
     page = text(response)
     contract = project.contracts.get()
@@ -389,7 +397,9 @@ def test_project_page_query_count_does_not_grow_with_rows(cast, clock, login, dj
             paid_on=dt.date(2026, 3, 3),
         )
     client = login(cast.owner)
-    with django_assert_max_num_queries(26):  # +2 plan and risk (PORT-01, PORT-03), +1 materials (MAT-01)
+    with django_assert_max_num_queries(
+        27
+    ):  # +2 plan and risk (PORT-01, PORT-03), +1 materials (MAT-01), +1 PERF-01
         assert client.get(f"/projects/{project.pk}/").status_code == 200
 
 

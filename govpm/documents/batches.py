@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from openpyxl import Workbook
 
 from govpm.accounts.models import Unit, User
@@ -288,3 +289,64 @@ def summary_pdf(batch: Batch) -> Path:
 
 def current_batch() -> Batch | None:
     return Batch.objects.filter(status=Batch.Status.OPEN).first()
+
+
+# -- reads -------------------------------------------------------------------------------------------------
+
+DOWNLOADS = {
+    "summary.xlsx": (
+        BatchFile.Kind.SUMMARY_XLSX,
+        "需求汇总表",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "summary.docx": (
+        BatchFile.Kind.SUMMARY_DOCX,
+        "需求汇总表",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "plan.xlsx": (
+        BatchFile.Kind.PLAN_XLSX,
+        "年度项目计划",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+def batch_list(actor: User):
+    """Every batch, newest first, with its counts: one query."""
+    access.require(actor, "batches.read", "无权查看申报批次")
+    return (
+        Batch.objects.annotate(
+            need_count=Count("needs", distinct=True), plan_count=Count("plan_items", distinct=True)
+        )
+        .select_related("opened_by", "closed_by")
+        .order_by("-id")
+    )
+
+
+def batch_detail(batch_id, *, actor: User) -> dict:
+    """A batch with its needs (as the pool ranks them) and its 年度项目计划: four queries."""
+    access.require(actor, "batches.read", "无权查看申报批次")
+    try:
+        batch = Batch.objects.select_related("opened_by", "closed_by").get(pk=int(batch_id))
+    except (Batch.DoesNotExist, TypeError, ValueError):
+        raise NotFound("申报批次不存在") from None
+    items = list(
+        AnnualPlanItem.objects.filter(batch=batch).select_related("project__owner_unit").order_by("position")
+    )
+    files = dict(BatchFile.objects.filter(batch=batch).values_list("kind", "sha256"))
+    return {"batch": batch, "needs": _needs(batch), "plan_items": items, "files": files}
+
+
+def download(batch_id, name: str, *, actor: User) -> tuple[bytes, str, str]:
+    """(bytes, file name, content type) of a file the batch issued; `summary.pdf` converts the DOCX."""
+    detail = batch_detail(batch_id, actor=actor)
+    batch = detail["batch"]
+    if name == "summary.pdf":
+        return summary_pdf(batch).read_bytes(), f"{batch.name}需求汇总表.pdf", "application/pdf"
+    if name not in DOWNLOADS:
+        raise NotFound("没有该文件")
+    kind, label, content_type = DOWNLOADS[name]
+    suffix = name.rsplit(".", 1)[1]
+    title = f"{batch.budget_year}{label}" if kind == BatchFile.Kind.PLAN_XLSX else f"{batch.name}{label}"
+    return file_bytes(batch, kind), f"{title}.{suffix}", content_type

@@ -68,7 +68,7 @@ class Empty(Strict):
     pass
 
 
-class Target(Strict):
+class PerformanceTarget(Strict):
     """PERF-01: one 绩效目标 of a need."""
 
     indicator = serializers.CharField(label="绩效指标", max_length=200)
@@ -79,7 +79,11 @@ class Target(Strict):
 
 def Targets(**kwargs) -> serializers.ListField:  # noqa: N802 (a field factory)
     return serializers.ListField(
-        label="绩效目标", child=Target(), max_length=20, help_text="至少一项方可提交（PERF-01）", **kwargs
+        label="绩效目标",
+        child=PerformanceTarget(),
+        max_length=20,
+        help_text="至少一项方可提交（PERF-01）",
+        **kwargs,
     )
 
 
@@ -302,7 +306,7 @@ class FileExternalAcceptance(Strict):
     reference = serializers.CharField(label="文号或说明", required=False, allow_blank=True, default="")
 
 
-class TargetScoreInput(Strict):
+class TargetScoreEntry(Strict):
     """PERF-02: the post-evaluation's word on one performance target."""
 
     target_id = serializers.IntegerField(label="绩效目标", min_value=1)
@@ -323,7 +327,7 @@ class RecordPostEvaluation(Strict):
     security_findings = serializers.CharField(label="安全状况")
     target_scores = serializers.ListField(
         label="绩效目标评分",
-        child=TargetScoreInput(),
+        child=TargetScoreEntry(),
         max_length=20,
         required=False,
         default=list,

@@ -28,7 +28,7 @@ LANDED_ADDITIONS: frozenset[str] = frozenset(
     | {"NOTE-01", "NOTE-02", "NOTE-03"}
     | {"COORD-07", "SCOPE-05", "SCOPE-06", "PRI-05", "PRI-06", "COORD-09"}
     | {"MAT-01", "MAT-02", "MAT-03"}
-    | {"PERF-01", "PLAN-05"}
+    | {"PERF-01", "PLAN-05", "PERF-02"}
 )
 FAMILIES = "SCOPE|PRI|REJ|PLAN|COORD|IMPL|SUPV|PROMO|ORG|TIME|TGT|DOC|INV|MAT|NOTE|PERF|PORT"
 ID = re.compile(rf"\b({FAMILIES})-(\d{{2}})\b")

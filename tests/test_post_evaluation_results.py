@@ -172,3 +172,45 @@ def test_a_low_post_evaluation_lowers_the_units_org_03_standing_PERF_02(cast, cl
     client.force_login(cast.smart_office)
     page = unescape(client.get(f"/promotion/?year={year}").content.decode())
     assert "后评估结果偏低" in page and "后评估平均分" in page
+
+
+def test_smart_office_scores_each_target_on_the_project_page_PERF_02(cast, clock, client):
+    """PERF-02 in the web UI: one block per target on the post-evaluation form; a target left blank is
+    refused with PERF-02's reason; filled in, the scores are saved."""
+    project = _operating_a_year(cast, clock)
+    targets = list(project.performance_targets.all())
+    client.force_login(cast.smart_office)
+    page = unescape(client.get(f"/projects/{project.pk}/").content.decode())
+    assert (
+        f'name="target_scores.{targets[1].pk}.achieved_value"' in page and "接入部门数（目标值 12个" in page
+    )
+    form = {
+        "evaluator": "专家组",
+        "score": "80",
+        "use_findings": "良好",
+        "security_findings": "良好",
+        "_confirm": "yes",
+        f"target_scores.{targets[0].pk}.achieved_value": "96",
+        f"target_scores.{targets[0].pk}.result": "met",
+        f"target_scores.{targets[0].pk}.score": "95",
+        f"target_scores.{targets[0].pk}.note": "达标",
+    }
+
+    refused = client.post(f"/projects/{project.pk}/actions/record_post_evaluation/", form)
+
+    assert refused.status_code == 400 and "须对每项绩效目标评分，尚未评分：接入部门数" in unescape(
+        refused.content.decode()
+    )
+    assert not PostEvaluation.objects.filter(project=project).exists()
+    form |= {
+        f"target_scores.{targets[1].pk}.achieved_value": "10",
+        f"target_scores.{targets[1].pk}.result": "partly",
+        f"target_scores.{targets[1].pk}.score": "70",
+        f"target_scores.{targets[1].pk}.note": "接入10个部门",
+    }
+    assert client.post(f"/projects/{project.pk}/actions/record_post_evaluation/", form).status_code == 302
+    assert list(
+        TargetScore.objects.filter(evaluation__project=project)
+        .order_by("target__position")
+        .values_list("result", flat=True)
+    ) == ["met", "partly"]

@@ -362,6 +362,7 @@ def load() -> bool:
 
     portfolio.load(users, made)
     _targets(users["bdb"], assigner=users["smart_office"])
+    batches.load(users, made)  # PLAN-05, PERF-01, PERF-02: batches, the annual plan, a low post-evaluation
     return True
 
 

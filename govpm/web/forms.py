@@ -148,6 +148,24 @@ def _priority_verdicts(project: Project) -> list[Control]:
     ]
 
 
+SCORE_FIELDS = ("achieved_value", "result", "score", "note")
+
+
+def _target_scores(project: Project) -> list[Control]:
+    """PERF-02: one control per performance target of the need — value achieved, met or not, score,
+    evidence — named `target_scores.<target id>`."""
+    return [
+        Control(
+            f"target_scores.{target.pk}",
+            f"{target.indicator}（目标值 {target.value_text}，{target.due_by:%Y年%-m月%-d日}前）",
+            "target_score",
+            required=True,
+            choices=[("met", "达成"), ("partly", "部分达成"), ("not_met", "未达成")],
+        )
+        for target in project.performance_targets.all()
+    ]
+
+
 def _answers() -> list[Control]:
     """One control per rule the reviewer judges (二(二)), named `answers.<rule>` as the API's body."""
     return [
@@ -183,6 +201,7 @@ OVERRIDES: dict[str, Any] = {
         "descriptor": {"initial": json.dumps(DICTIONARY, ensure_ascii=False, indent=2)}
     },
     "file_external_acceptance": lambda p, u: {"reference": {"kind": "text"}},
+    "record_post_evaluation": lambda p, u: {"target_scores": _target_scores(p)},
 }
 
 
@@ -362,6 +381,11 @@ class Form:
                     code: {"checked": code in initial, "evidence": initial.get(code, "")}
                     for code, _ in control.choices
                 }
+        elif control.kind == "target_score":
+            bound.extra = {
+                key: (data.get(f"{control.name}.{key}", "") if data is not None else "")
+                for key in SCORE_FIELDS
+            }
         elif control.kind == "targets":
             rows = _target_rows(data) if data is not None else list(control.initial or [])
             blank = dict.fromkeys(TARGET_FIELDS, "")
@@ -412,6 +436,11 @@ class Form:
                 )
             elif kind == "targets":
                 data[name] = _target_rows(post)
+            elif kind == "target_score":
+                entered = {key: post.get(f"{name}.{key}", "").strip() for key in SCORE_FIELDS}
+                if any(entered.values()):
+                    target_id = int(name.removeprefix("target_scores."))
+                    data.setdefault("target_scores", []).append({"target_id": target_id, **entered})
             elif kind == "checkboxes":
                 values = post.getlist(name)
                 if control.choices and isinstance(control.choices[0][0], int):

@@ -31,6 +31,7 @@ LANDED_ADDITIONS: frozenset[str] = frozenset(
     | {"DOC-01", "COORD-08", "COORD-10", "PLAN-06", "PLAN-07"}
     | {"IMPL-09", "IMPL-10", "SUPV-06", "ORG-04", "ORG-05"}
     | {"IMPL-07", "IMPL-08", "SUPV-05"}
+    | {"PERF-01", "PLAN-05", "PERF-02"}
 )
 FAMILIES = "SCOPE|PRI|REJ|PLAN|COORD|IMPL|SUPV|PROMO|ORG|TIME|TGT|DOC|INV|MAT|NOTE|PERF|PORT"
 ID = re.compile(rf"\b({FAMILIES})-(\d{{2}})\b")

@@ -12,7 +12,7 @@ from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
 from govpm.projects import lifecycle
 from govpm.projects.models import Expert, Specialty
-from govpm.projects.scenarios import GOOD_FACTS, Cast
+from govpm.projects.scenarios import GOOD_FACTS, GOOD_TARGETS, Cast
 
 _serial = itertools.count(1)
 
@@ -82,14 +82,20 @@ def draft(
     facts: dict | None = None,
     estimate: str = "1200000.00",
     with_materials: bool = False,
+    targets: list | None = None,
 ):
-    """A draft; `with_materials` attaches its 需求申报书 (MAT-01) as the demo does."""
+    """A draft; `with_materials` attaches its 需求申报书 (MAT-01) as the demo does. It states one 绩效目标
+    (PERF-01) unless `targets` says otherwise."""
     from decimal import Decimal
 
     from govpm.materials import demo_files
 
     project = lifecycle.create_project(
-        actor=owner, name=name, facts={**GOOD_FACTS, **(facts or {})}, requested_estimate=Decimal(estimate)
+        actor=owner,
+        name=name,
+        facts={**GOOD_FACTS, **(facts or {})},
+        requested_estimate=Decimal(estimate),
+        performance_targets=GOOD_TARGETS if targets is None else targets,
     )
     if with_materials:
         demo_files.attach_for(project.pk, "submit", owner)

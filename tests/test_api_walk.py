@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from govpm.projects.models import Event, ReviewTask
-from govpm.projects.scenarios import ALL_CLEAR, DICTIONARY, GOOD_FACTS
+from govpm.projects.scenarios import ALL_CLEAR, DICTIONARY, GOOD_FACTS, GOOD_TARGETS
 
 from .factories import api_for
 
@@ -34,6 +34,7 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
             "summary": "医保经办一件事",
             "facts": GOOD_FACTS,
             "requested_estimate": "2000000.00",
+            "performance_targets": GOOD_TARGETS,
         },
         format="json",
     )
@@ -141,7 +142,22 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
     act(
         cast.smart_office,
         "record_post_evaluation",
-        {"evaluator": "专家组", "score": "88.5", "use_findings": "使用良好", "security_findings": "安全"},
+        {
+            "evaluator": "专家组",
+            "score": "88.5",
+            "use_findings": "使用良好",
+            "security_findings": "安全",
+            "target_scores": [
+                {
+                    "target_id": target["id"],
+                    "achieved_value": "96",
+                    "result": "met",
+                    "score": "95",
+                    "note": "达标",
+                }
+                for target in created.json()["performance_targets"]
+            ],
+        },
         expect_stage="evaluated",
     )
 

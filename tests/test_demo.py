@@ -31,7 +31,7 @@ def test_demo_data_covers_every_role_and_stage_and_loads_once():
     assert {"REJ-03", "REJ-06", "REJ-09"} <= rejected_rules
     assert Project.objects.filter(is_overdue=True).exists()
     assert "county_owner" in out.getvalue() and "govpm-demo" in out.getvalue()
-    assert Event.objects.filter(action="record_post_evaluation").count() == 2
+    assert Event.objects.filter(action="record_post_evaluation").count() == 3  # one low (PERF-02)
 
     again = StringIO()
     call_command("load_demo", stdout=again)

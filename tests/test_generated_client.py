@@ -16,7 +16,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from govpm.core.clock import today
-from govpm.projects.scenarios import ALL_CLEAR, GOOD_FACTS, advance
+from govpm.projects.scenarios import ALL_CLEAR, GOOD_FACTS, GOOD_TARGETS, advance
 
 from .factories import draft
 
@@ -77,6 +77,7 @@ def test_a_generated_client_alone_walks_a_need_to_the_pool_lists_downloads_and_i
         CreateProjectRequest,
         CreateProjectRequestFacts,
         Error,
+        PerformanceTargetRequest,
         PrecheckRequest,
         ProjectsListOrdering,
         RecordTenderRequest,
@@ -114,6 +115,7 @@ def test_a_generated_client_alone_walks_a_need_to_the_pool_lists_downloads_and_i
             summary="医保经办一件事",
             facts=CreateProjectRequestFacts.from_dict(GOOD_FACTS),
             requested_estimate="2000000.00",
+            performance_targets=[PerformanceTargetRequest.from_dict(t) for t in GOOD_TARGETS],
         ),
     )
     assert created.stage.value == "draft"

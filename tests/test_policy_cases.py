@@ -121,7 +121,7 @@ def test_a_return_issues_a_return_notice_with_bdbs_reasons_DOC_01(cast):
     assert notice.number in told.text and "退回修改通知" in told.text
 
 
-def test_an_owner_starts_a_new_need_from_a_rejected_one_facts_copied_not_the_decision_DOC_01(cast):
+def test_an_owner_starts_a_new_need_from_a_rejected_one_facts_copied_not_the_decision_DOC_01_PERF_01(cast):
     """DOC-01: 以此为基础新建需求 — a new draft with the facts copied, linked to the old need; no finding,
     decision or document comes along. Only a rejected need of one's own unit can be copied."""
     project = draft(cast.owner, facts={"new_server_room": True})
@@ -135,6 +135,12 @@ def test_an_owner_starts_a_new_need_from_a_rejected_one_facts_copied_not_the_dec
     assert copy.copied_from_id == project.pk and response.json()["copied_from"] == project.pk
     assert copy.stage == Stage.DRAFT and copy.facts["new_server_room"] is True
     assert copy.name == project.name and copy.requested_estimate == project.requested_estimate
+    # PERF-01: the performance targets come along, as facts of the need
+    assert (
+        [(t.indicator, t.target_value) for t in copy.performance_targets.all()]
+        == [(t.indicator, t.target_value) for t in project.performance_targets.all()]
+        != []
+    )
     assert not copy.findings.exists() and not copy.decisions.exists() and not copy.documents.exists()
     # corrected, it is submitted again
     lifecycle.update_draft(copy.pk, actor=cast.owner, facts={"new_server_room": False})

@@ -131,6 +131,11 @@ def _zombie(cast, clock):
     return project
 
 
+def _without_targets(cast, clock):
+    """PERF-01: a draft stating no 绩效目标, its 需求申报书 attached (MAT-01 holds)."""
+    return draft(cast.owner, targets=[], with_materials=True)
+
+
 def _today():
     return govpm_clock.today().isoformat()
 
@@ -180,6 +185,7 @@ CHANGE = {"new_amount": "1400000.00", "reason": "再调整", "funding_source": "
 
 # (action, the precondition that must be the first to fail, the state, who acts, the API body)
 CASES = [
+    ("submit", "performance_targets_stated", _without_targets, "owner", lambda p: {}),
     ("accept_application", "application_not_accepted", _accepted, "ndrc", lambda p: {}),
     ("issue_design_approval", "application_accepted", _approval, "ndrc", lambda p: {"approval_text": "同意"}),
     (

@@ -9,7 +9,7 @@ from govpm.policy.models import Finding
 from govpm.projects import lifecycle
 from govpm.projects.models import Project
 from govpm.projects.rules import prescreen
-from govpm.projects.scenarios import GOOD_FACTS
+from govpm.projects.scenarios import GOOD_FACTS, GOOD_TARGETS
 
 from .factories import api_for, draft
 
@@ -105,7 +105,9 @@ def test_precheck_reports_hits_without_changing_anything(cast):
 
 
 def test_submission_requires_every_fact_the_rules_read(cast):
-    project = lifecycle.create_project(actor=cast.owner, name="缺项需求", facts={"level": "city"})
+    project = lifecycle.create_project(
+        actor=cast.owner, name="缺项需求", facts={"level": "city"}, performance_targets=GOOD_TARGETS
+    )
 
     response = api_for(cast.owner).post(f"/api/v1/projects/{project.pk}/actions/submit/", {}, format="json")
 

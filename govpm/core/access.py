@@ -97,6 +97,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "designs.keep": frozenset({"bdb", "bizenv"}),
     # 第三方概算评审 (COORD-08): smart_office reads it when fixing the 概算价; supervisors read it too.
     "estimate_reviews.read": SUPERVISORS | {"review_center"},
+    # 申报批次 and the 年度项目计划 (PLAN-05): smart_office opens and closes them; supervisors read.
+    "page.batches": SUPERVISORS,
+    "batches.read": SUPERVISORS,
+    "batches.manage": frozenset({"smart_office"}),
 }
 
 ACTION_PREFIX = "project.action."

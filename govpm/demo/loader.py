@@ -15,7 +15,7 @@ from govpm.accounts.models import Unit, User
 from govpm.accounts.reference import ensure_reference_units
 from govpm.core import clock
 from govpm.core.models import Holiday
-from govpm.demo import payments, supervision
+from govpm.demo import batches, payments, supervision
 from govpm.materials import demo_files
 from govpm.projects import lifecycle
 from govpm.projects.lifecycle.deadlines import process_deadlines
@@ -297,6 +297,7 @@ def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimat
             summary=f"{name}：建设需求说明（演示）",
             facts={**GOOD_FACTS, **facts},
             requested_estimate=Decimal(estimate),
+            performance_targets=batches.targets_for(name),
         )
         if stage == "draft":
             return project
@@ -323,6 +324,7 @@ def _walk(name: str, cast: Cast, facts: dict, stage: str, days_ago: int, estimat
                 summary="合并谋划的大型数字化项目（演示）",
                 facts={**GOOD_FACTS, **facts},
                 requested_estimate=Decimal(estimate) * 3,
+                performance_targets=batches.targets_for(name),
             )
             advance(host, cast, to="pooled", shift=traveller.shift)
             lifecycle.open_scheme(
@@ -366,6 +368,7 @@ def load() -> bool:
     policy_cases.load(users, made)  # DOC-01, COORD-07/08/10, PLAN-06/07
     supervision.load(users, made)  # IMPL-09, SUPV-06, IMPL-10, ORG-04 (after the inventory's enrolment)
     _targets(users["bdb"], assigner=users["smart_office"])
+    batches.load(users, made)  # PLAN-05, PERF-01, PERF-02: batches, the annual plan, a low post-evaluation
     return True
 
 
@@ -446,6 +449,7 @@ def _extras(users: dict[str, User], made: dict[str, Project]) -> None:
             name="教育资源公共服务平台",
             facts=GOOD_FACTS,
             requested_estimate=Decimal("680000.00"),
+            performance_targets=batches.targets_for("教育资源公共服务平台"),
         )
         demo_files.attach_for(barred.pk, "submit", cast.owner)
         lifecycle.submit(barred.pk, actor=cast.owner)  # REJ-09: the unit is barred for 2 years

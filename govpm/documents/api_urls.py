@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, batches_api
 
 urlpatterns = [
     path(
@@ -21,4 +21,8 @@ urlpatterns = [
     path("projects/<int:project_id>/oc4ids/", api.ProjectOc4ids.as_view(), name="api-project-oc4ids"),
     path("ocds/", api.PublishedOcds.as_view(), name="api-ocds"),
     path("oc4ids/", api.PublishedOc4ids.as_view(), name="api-oc4ids"),
+    path("batches/", batches_api.BatchList.as_view(), name="api-batches"),
+    path("batches/<int:pk>/", batches_api.BatchDetail.as_view(), name="api-batch"),
+    path("batches/<int:pk>/close/", batches_api.BatchClose.as_view(), name="api-batch-close"),
+    path("batches/<int:pk>/files/<str:name>", batches_api.BatchFileDownload.as_view(), name="api-batch-file"),
 ]

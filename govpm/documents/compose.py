@@ -126,6 +126,23 @@ def _post_evaluation(outline: Outline, document: IssuedDocument, project: Projec
     if evaluation is not None:
         outline.heading(1, "评估结论")
         outline.text(f"评估机构或专家：{evaluation.evaluator}。综合评分：{evaluation.score}分。")
+        scores = list(evaluation.target_scores.select_related("target").order_by("target__position"))
+        if scores:  # PERF-02: each performance target of the need, scored
+            outline.heading(2, "绩效目标评价")
+            outline.table(
+                ["绩效指标", "目标值", "实际值", "达成情况", "得分"],
+                [
+                    [
+                        s.target.indicator,
+                        s.target.value_text,
+                        s.achieved_text,
+                        s.get_result_display(),
+                        s.score,
+                    ]
+                    for s in scores
+                ],
+                widths=(2.6, 1.2, 1.2, 1, 0.8),
+            )
     outline.text("评估结果作为项目监督检查、绩效考核、整改完善和后续资金安排的重要依据。")
 
 

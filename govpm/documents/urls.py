@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import batch_views, views
 
 app_name = "documents"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("projects/<int:project_id>/oc4ids.json", views.oc4ids, name="oc4ids"),
     path("ocds.json", views.ocds_published, name="ocds_published"),
     path("oc4ids.json", views.oc4ids_published, name="oc4ids_published"),
+    path("batches/", batch_views.batch_list, name="batches"),
+    path("batches/<int:pk>/", batch_views.batch_detail, name="batch"),
+    path("batches/<int:pk>/close/", batch_views.batch_close, name="batch_close"),
+    path("batches/<int:pk>/files/<str:name>", batch_views.batch_file, name="batch_file"),
 ]

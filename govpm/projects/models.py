@@ -110,6 +110,15 @@ class Project(models.Model):
     # The planned implementation period (SUPV-06): past its half, a mid-term review is expected.
     implementation_starts_on = models.DateField("计划实施开始", null=True, blank=True)
     implementation_ends_on = models.DateField("计划实施结束", null=True, blank=True)
+    # PLAN-05: the 申报批次 open when the need entered the pool.
+    batch = models.ForeignKey(
+        "projects.Batch",
+        verbose_name="申报批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="needs",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "项目"
@@ -781,3 +790,105 @@ class DesignTask(models.Model):
 
 # IMPL-07, IMPL-08, SUPV-05: the money after the approval, in its own module.
 from .models_finance import EstimateChange, PaymentMilestone, Settlement, Supervision  # noqa: E402, F401
+
+
+class PerformanceTarget(models.Model):
+    """A 绩效目标 of a need (PERF-01): what the project is to achieve, measurable, by when. A need states
+    at least one before it is submitted (二(二)不予受理情形第2项: 需求或绩效目标不明确); REJ-02 is answered
+    against them and the post-evaluation scores each (PERF-02)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="performance_targets")
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    indicator = models.CharField("绩效指标", max_length=200)
+    target_value = models.DecimalField("目标值", max_digits=18, decimal_places=4)
+    unit = models.CharField("计量单位", max_length=20)
+    due_by = models.DateField("完成时限")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "绩效目标"
+        ordering = ["project_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.indicator
+
+    @property
+    def value_text(self) -> str:
+        return f"{self.target_value.normalize():f}{self.unit}"
+
+
+class Batch(models.Model):
+    """A 申报批次 (PLAN-05, 三(一)1 实时征集、定期汇总): opened by smart_office with a closing date; needs
+    entering the pool while it is open belong to it; closing it issues the 需求汇总表 and fixes the
+    年度项目计划 (AnnualPlanItem). One batch is open at a time (the database holds to it)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "征集中"
+        CLOSED = "closed", "已截止"
+
+    year = models.PositiveSmallIntegerField("年度")
+    name = models.CharField("批次名称", max_length=100)
+    closes_on = models.DateField("截止日期")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_by = models.ForeignKey(User, verbose_name="开启人", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("开启时间")
+    closed_by = models.ForeignKey(
+        User, verbose_name="截止操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField("截止时间", null=True, blank=True)
+    budget_year = models.PositiveSmallIntegerField("预算年度", null=True, blank=True)
+    summary_number = models.CharField("汇总表发文字号", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申报批次"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["status"], condition=Q(status="open"), name="batch_one_open")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnualPlanItem(models.Model):
+    """One line of the 年度项目计划 fixed when a batch closed (PLAN-05): a need of the batch that went on
+    the plan, with its requested amount and budget year as they stood at closing."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="plan_items")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="plan_items")
+    position = models.PositiveSmallIntegerField("序号")
+    requested_estimate = MoneyField("申报估算（元）", null=True, blank=True)
+    budget_year = models.PositiveSmallIntegerField("预算年度")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度项目计划"
+        ordering = ["batch_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "project"], name="plan_item_once_per_batch")]
+
+
+class TargetScore(models.Model):
+    """The post-evaluation's word on one performance target (PERF-02): the value achieved, met or not,
+    a score and the evidence."""
+
+    class Result(models.TextChoices):
+        MET = "met", "达成"
+        PARTLY = "partly", "部分达成"
+        NOT_MET = "not_met", "未达成"
+
+    evaluation = models.ForeignKey(PostEvaluation, on_delete=models.PROTECT, related_name="target_scores")
+    target = models.ForeignKey(PerformanceTarget, on_delete=models.PROTECT, related_name="scores")
+    achieved_value = models.DecimalField("实际值", max_digits=18, decimal_places=4)
+    result = models.CharField("达成情况", max_length=10, choices=Result.choices)
+    score = models.DecimalField("得分", max_digits=5, decimal_places=2)
+    note = models.TextField("说明与佐证")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "绩效目标评分"
+        ordering = ["evaluation_id", "target__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "target"], name="target_score_once"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="target_score_range"),
+        ]
+
+    @property
+    def achieved_text(self) -> str:
+        return f"{self.achieved_value.normalize():f}{self.target.unit}"

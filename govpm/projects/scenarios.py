@@ -30,6 +30,8 @@ GOOD_FACTS = {
     "priority_claims": [],
     "architecture_layers": ["business_app", "data_resource"],
 }
+# PERF-01: the 绩效目标 a walked need states, one at least.
+GOOD_TARGETS = [{"indicator": "事项网上可办率", "target_value": "95", "unit": "%", "due_by": "2027-12-31"}]
 ALL_CLEAR = {
     rule: {"hit": False, "reason": "经审核，不存在该情形"}
     for rule in ["REJ-02", "REJ-07", "REJ-08", "REJ-10"]
@@ -254,6 +256,16 @@ def _evaluate(project: Project, cast: Cast, shift: Shift) -> None:
         score=Decimal("86.50"),
         use_findings="系统运行稳定，使用率较高",
         security_findings="未发现重大安全隐患",
+        target_scores=[  # PERF-02: each target met as stated
+            {
+                "target_id": target.pk,
+                "achieved_value": target.target_value,
+                "result": "met",
+                "score": Decimal("90.00"),
+                "note": "经核验，达到目标值",
+            }
+            for target in project.performance_targets.all()
+        ],
     )
 
 

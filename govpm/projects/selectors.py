@@ -155,6 +155,7 @@ def project_detail(user: User, project_id) -> Project:
             "payment_milestones",
             "settlements",
             "supervisions",
+            "performance_targets",  # PERF-01: shown, and the submit precondition reads them
         )
         .filter(pk=pk)
         .first()

@@ -229,6 +229,12 @@ EXTERNAL_AWAITING_FILING = P(
     "没有待备案的国家/省级终验",
     lambda p: any(a.awaiting_filing for a in p.final_acceptances.all()),
 )
+PERFORMANCE_TARGETS_STATED = P(  # PERF-01: 二(二)第2项 不予受理 a need whose targets are unclear
+    "performance_targets_stated",
+    "PERF-01",
+    "尚未填写绩效目标（绩效指标、目标值、计量单位、完成时限，至少一项），不能提交需求",
+    lambda p: bool(p.performance_targets.all()),
+)
 NOT_YET_ZOMBIE = P(
     "not_yet_listed", "REJ-09", "该系统已列入僵尸系统", lambda p: not p.zombie_listings.all(), True
 )
@@ -343,7 +349,9 @@ ACTIONS: dict[str, ActionSpec] = {
                 "PRI-03",
                 "PRI-04",
                 "PLAN-01",
+                "PERF-01",
             ],
+            pre=[PERFORMANCE_TARGETS_STATED],
         ),
         _a(
             "review_needs",
@@ -351,7 +359,7 @@ ACTIONS: dict[str, ActionSpec] = {
             ["bdb"],
             [S.SUBMITTED],
             [S.POOLED, S.RETURNED, S.REJECTED],
-            ["REJ-02", "REJ-07", "REJ-08", "REJ-10", "PLAN-04"],
+            ["REJ-02", "REJ-07", "REJ-08", "REJ-10", "PLAN-04", "PERF-01", "PLAN-05"],
         ),
         _a(
             "reopen",

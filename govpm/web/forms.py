@@ -183,6 +183,24 @@ def _priority_verdicts(project: Project) -> list[Control]:
     ]
 
 
+SCORE_FIELDS = ("achieved_value", "result", "score", "note")
+
+
+def _target_scores(project: Project) -> list[Control]:
+    """PERF-02: one control per performance target of the need — value achieved, met or not, score,
+    evidence — named `target_scores.<target id>`."""
+    return [
+        Control(
+            f"target_scores.{target.pk}",
+            f"{target.indicator}（目标值 {target.value_text}，{target.due_by:%Y年%-m月%-d日}前）",
+            "target_score",
+            required=True,
+            choices=[("met", "达成"), ("partly", "部分达成"), ("not_met", "未达成")],
+        )
+        for target in project.performance_targets.all()
+    ]
+
+
 def _answers() -> list[Control]:
     """One control per rule the reviewer judges (二(二)), named `answers.<rule>` as the API's body."""
     return [
@@ -229,6 +247,7 @@ OVERRIDES: dict[str, Any] = {
             "合计须等于合同金额（SUPV-05）",
         }
     },
+    "record_post_evaluation": lambda p, u: {"target_scores": _target_scores(p)},
 }
 
 
@@ -391,8 +410,46 @@ def need_controls(project: Project | None = None) -> list[Control]:
             choices=list(ARCHITECTURE_LAYERS.items()),
             initial=facts.get("architecture_layers", []),
         ),
+        target_control(project),
     ]
     return controls
+
+
+TARGET_FIELDS = ("indicator", "target_value", "unit", "due_by")
+
+
+def target_control(project: Project | None) -> Control:
+    """PERF-01: the need's 绩效目标, one row each (indicator, target value, unit, by when)."""
+    rows = [
+        {
+            "indicator": t.indicator,
+            "target_value": format(t.target_value.normalize(), "f"),
+            "unit": t.unit,
+            "due_by": t.due_by.isoformat(),
+        }
+        for t in (project.performance_targets.all() if project else [])
+    ]
+    return Control(
+        "performance_targets",
+        "绩效目标",
+        "targets",
+        required=True,
+        initial=rows,
+        help="至少一项，提交前须填写（PERF-01；二(二)第2项：绩效目标不明确的不予受理）",
+    )
+
+
+def _target_rows(post: QueryDict) -> list[dict]:
+    columns = [post.getlist(f"performance_targets.{name}") for name in TARGET_FIELDS]
+    rows = []
+    for index in range(max(len(column) for column in columns)):
+        row = {
+            name: (column[index] if index < len(column) else "").strip()
+            for name, column in zip(TARGET_FIELDS, columns, strict=True)
+        }
+        if any(row.values()):
+            rows.append(row)
+    return rows
 
 
 def _money(text: str) -> str:
@@ -449,6 +506,15 @@ class Form:
                     code: {"checked": code in initial, "evidence": initial.get(code, "")}
                     for code, _ in control.choices
                 }
+        elif control.kind == "target_score":
+            bound.extra = {
+                key: (data.get(f"{control.name}.{key}", "") if data is not None else "")
+                for key in SCORE_FIELDS
+            }
+        elif control.kind == "targets":
+            rows = _target_rows(data) if data is not None else list(control.initial or [])
+            blank = dict.fromkeys(TARGET_FIELDS, "")
+            bound.extra = {"rows": rows + [blank] if len(rows) < 20 else rows}
         elif control.kind in {"checkboxes", "rows"}:
             values = data.getlist(control.name) if data is not None else (control.initial or [])
             bound.values = [str(v) for v in values]
@@ -500,6 +566,13 @@ class Form:
                         if code in chosen
                     ],
                 )
+            elif kind == "targets":
+                data[name] = _target_rows(post)
+            elif kind == "target_score":
+                entered = {key: post.get(f"{name}.{key}", "").strip() for key in SCORE_FIELDS}
+                if any(entered.values()):
+                    target_id = int(name.removeprefix("target_scores."))
+                    data.setdefault("target_scores", []).append({"target_id": target_id, **entered})
             elif kind == "checkboxes":
                 values = post.getlist(name)
                 if control.choices and isinstance(control.choices[0][0], int):

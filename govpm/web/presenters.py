@@ -333,6 +333,9 @@ PERFORMANCE_COLUMNS = [
     ("overdue", "逾期未办"),
     ("late", "逾期办结"),
     ("zombies", "列入僵尸系统"),
+    ("evaluated", "完成后评估"),
+    ("evaluation_mean", "后评估平均分"),
+    ("low_evaluations", "后评估结果偏低"),
     ("rule_hits", "规则命中"),
 ]
 

@@ -25,7 +25,7 @@ from govpm.inventory import selectors as inventory
 from govpm.materials import selectors as materials
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES, citation
 from govpm.portfolio import variance as portfolio_variance
-from govpm.projects import lifecycle, selectors
+from govpm.projects import evaluations, lifecycle, selectors
 from govpm.projects.api import inputs
 from govpm.projects.facts import ARCHITECTURE_LAYERS
 from govpm.projects.models import CATEGORY_LABELS, Level
@@ -175,6 +175,8 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
     }
     context |= policy_cases.project_context(project, request.user)  # DOC-01, COORD-08/10, PLAN-06/07
     context |= presenters.supervision(project, extras)  # IMPL-09, SUPV-06, IMPL-10
+    if access.can_act(request.user, "record_funding"):  # PERF-02: 财政资金再投入的参考依据, for finance
+        context |= past_evaluations(project)
     if access.can(request.user, "portfolio.read"):  # PORT-01..03: plan against actual, variance, risk
         variance = portfolio_variance.project_variance(project)
         context |= {
@@ -252,6 +254,15 @@ def joint_review_view(request, pk):
     )
 
 
+def past_evaluations(project) -> dict:
+    """PERF-02: the owner unit's earlier post-evaluation results, each marked low or not."""
+    found = [
+        {"evaluation": evaluation, "low": evaluations.is_low(evaluation)}
+        for evaluation in evaluations.unit_evaluations(project.owner_unit_id, exclude_project=project.pk)
+    ]
+    return {"past_evaluations": found, "perf02_citation": citation("PERF-02")}
+
+
 @role_required("needs_review")
 def needs_review_view(request, pk):
     project = _project(request, pk)
@@ -273,6 +284,7 @@ def needs_review_view(request, pk):
             "action_forms": review_forms,
             "duplicates": inventory.duplicate_evidence(project),  # INV-03, REJ-07
             "resources": inventory.resources_for(project),  # INV-04, REJ-08
+            **past_evaluations(project),  # PERF-02
         },
     )
 
@@ -367,6 +379,7 @@ def _promotion_page(request, failed: forms.Form | None = None, status: int = 200
             "showcases": records["showcases"],
             "cases": records["cases"],
             "columns": presenters.PERFORMANCE_COLUMNS,
+            "drillable": DRILLABLE,
             "units": unit_performance(year),
             "record_forms": record_forms,
             "can_record_publicity": access.can(request.user, "promotion.record_publicity"),

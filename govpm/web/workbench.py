@@ -188,6 +188,7 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
             Prefetch("review_tasks", queryset=ReviewTask.objects.select_related("unit", "expert")),
             "data_dictionaries",
             "final_acceptances",
+            "performance_targets",  # the submit precondition (PERF-01)
         )
         .order_by("id")
     )

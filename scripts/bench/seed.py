@@ -54,7 +54,7 @@ from govpm.projects.models import (  # noqa: E402
     Project,
     Tender,
 )
-from govpm.projects.scenarios import GOOD_FACTS, Cast, advance, enrol_experts  # noqa: E402
+from govpm.projects.scenarios import GOOD_FACTS, GOOD_TARGETS, Cast, advance, enrol_experts  # noqa: E402
 from govpm.projects.stages import MAIN_PATH, Stage  # noqa: E402
 
 SIZE = int(os.environ.get("BENCH_PROJECTS", "100000"))
@@ -431,6 +431,7 @@ def real_projects(cast: Cast) -> None:
             name=f"基准测试实施项目{n:03d}",
             facts=dict(GOOD_FACTS),
             requested_estimate=Decimal("1200000.00"),
+            performance_targets=GOOD_TARGETS,
         )
         advance(project, cast, to=Stage.IMPLEMENTATION)
     log(f"{ACTION_PROJECTS} projects driven to implementation by the lifecycle")

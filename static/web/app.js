@@ -64,5 +64,34 @@
     if (summary) { summary.scrollIntoView({ block: "start" }); summary.focus({ preventScroll: true }); }
   }
 
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(); addRows(); errorLinks(); });
+  // PERF-01: the need form's performance targets, one row each; a row added is a blank copy of the first.
+  function targetRows() {
+    function wire(row) {
+      var remove = row.querySelector("[data-remove-target]");
+      if (!remove) return;
+      remove.hidden = false;
+      remove.addEventListener("click", function () {
+        var box = row.parentNode;
+        if (box.querySelectorAll("[data-target-row]").length > 1) {
+          box.removeChild(row);
+        } else {
+          row.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+        }
+      });
+    }
+    document.querySelectorAll("[data-target-row]").forEach(wire);
+    document.querySelectorAll("[data-add-target]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var box = document.getElementById(button.dataset.addTarget);
+        var copy = box.querySelector("[data-target-row]").cloneNode(true);
+        copy.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+        box.appendChild(copy);
+        wire(copy);
+        copy.querySelector("input").focus();
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(); addRows(); errorLinks(); targetRows(); });
 })();

@@ -71,6 +71,25 @@ class Empty(Strict):
     pass
 
 
+class PerformanceTarget(Strict):
+    """PERF-01: one 绩效目标 of a need."""
+
+    indicator = serializers.CharField(label="绩效指标", max_length=200)
+    target_value = serializers.DecimalField(label="目标值", max_digits=18, decimal_places=4)
+    unit = serializers.CharField(label="计量单位", max_length=20)
+    due_by = serializers.DateField(label="完成时限", help_text="YYYY-MM-DD")
+
+
+def Targets(**kwargs) -> serializers.ListField:  # noqa: N802 (a field factory)
+    return serializers.ListField(
+        label="绩效目标",
+        child=PerformanceTarget(),
+        max_length=20,
+        help_text="至少一项方可提交（PERF-01）",
+        **kwargs,
+    )
+
+
 class CreateProject(Strict):
     name = serializers.CharField(label="项目名称", max_length=200)
     summary = serializers.CharField(label="需求概述", required=False, allow_blank=True, default="")
@@ -79,6 +98,7 @@ class CreateProject(Strict):
     design_task_id = serializers.IntegerField(
         label="服务的顶层设计任务", min_value=1, required=False, allow_null=True, help_text="PLAN-06"
     )
+    performance_targets = Targets(required=False, default=list)
 
 
 class UpdateDraft(Strict):
@@ -89,6 +109,7 @@ class UpdateDraft(Strict):
     design_task_id = serializers.IntegerField(
         label="服务的顶层设计任务", min_value=1, required=False, allow_null=True, help_text="PLAN-06"
     )
+    performance_targets = Targets(required=False)
 
 
 class Answer(Strict):
@@ -353,6 +374,18 @@ class FileExternalAcceptance(Strict):
     reference = serializers.CharField(label="文号或说明", required=False, allow_blank=True, default="")
 
 
+class TargetScoreEntry(Strict):
+    """PERF-02: the post-evaluation's word on one performance target."""
+
+    target_id = serializers.IntegerField(label="绩效目标", min_value=1)
+    achieved_value = serializers.DecimalField(label="实际值", max_digits=18, decimal_places=4)
+    result = serializers.ChoiceField(
+        label="达成情况", choices=[("met", "达成"), ("partly", "部分达成"), ("not_met", "未达成")]
+    )
+    score = serializers.DecimalField(label="得分", max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    note = serializers.CharField(label="说明与佐证", max_length=2000)
+
+
 class RecordPostEvaluation(Strict):
     evaluator = serializers.CharField(label="评估机构或专家", max_length=200)
     score = serializers.DecimalField(
@@ -360,6 +393,14 @@ class RecordPostEvaluation(Strict):
     )
     use_findings = serializers.CharField(label="应用情况")
     security_findings = serializers.CharField(label="安全状况")
+    target_scores = serializers.ListField(
+        label="绩效目标评分",
+        child=TargetScoreEntry(),
+        max_length=20,
+        required=False,
+        default=list,
+        help_text="每项绩效目标一条（PERF-02）",
+    )
 
 
 class Reason(Strict):

@@ -115,6 +115,7 @@ class ProjectDetail(ProjectListItem):
     money = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
     finance = serializers.SerializerMethodField()
+    performance_targets = serializers.SerializerMethodField()
 
     class Meta(ProjectListItem.Meta):
         fields = [
@@ -134,6 +135,21 @@ class ProjectDetail(ProjectListItem):
             "copied_from",
             "design_task",
             "finance",
+            "performance_targets",
+            "batch",
+        ]
+
+    def get_performance_targets(self, project) -> list[dict]:
+        """PERF-01: the need's 绩效目标, in order."""
+        return [
+            {
+                "id": t.id,
+                "indicator": t.indicator,
+                "target_value": format(t.target_value.normalize(), "f"),
+                "unit": t.unit,
+                "due_by": t.due_by,
+            }
+            for t in project.performance_targets.all()
         ]
 
     def get_open_tasks(self, project) -> list[dict]:

@@ -11,13 +11,22 @@ from govpm.core.errors import InvalidInput
 from ..models import Deadline, IssuedDocument, PostEvaluation, ZombieListing
 from ..stages import Stage
 from .base import require_text, transition
+from .performance import clean_scores, save_scores
 from .records import close_deadline, issue_document, open_deadline
 
 
 def record_post_evaluation(
-    project_id: int, *, actor: User, evaluator: str, score: Decimal, use_findings: str, security_findings: str
+    project_id: int,
+    *,
+    actor: User,
+    evaluator: str,
+    score: Decimal,
+    use_findings: str,
+    security_findings: str,
+    target_scores: list | None = None,
 ) -> PostEvaluation:
-    """在项目终验完成正式运行1年后 … 进行评估 (SUPV-04): not before the year is out (TIME-03)."""
+    """在项目终验完成正式运行1年后 … 进行评估 (SUPV-04): not before the year is out (TIME-03). Each
+    performance target of the need is scored (PERF-02): the value achieved, met or not, a score, evidence."""
     evaluator = require_text(evaluator, "evaluator", "评估机构或专家")
     use_findings = require_text(use_findings, "use_findings", "应用情况")
     security_findings = require_text(security_findings, "security_findings", "安全状况")
@@ -26,6 +35,7 @@ def record_post_evaluation(
     with transition(project_id, actor=actor, action="record_post_evaluation") as step:
         project = step.project  # a year in operation: the table's precondition
         today = clock.today()
+        scores = clean_scores(project, target_scores)
         evaluation = PostEvaluation.objects.create(
             project=project,
             evaluated_on=today,
@@ -34,6 +44,7 @@ def record_post_evaluation(
             use_findings=use_findings,
             security_findings=security_findings,
         )
+        save_scores(evaluation, scores)
         report = issue_document(
             project,
             kind=IssuedDocument.Kind.POST_EVALUATION_REPORT,
@@ -42,7 +53,14 @@ def record_post_evaluation(
         )
         close_deadline(project, Deadline.Code.TIME_03, done_on=today)
         step.move(Stage.EVALUATED)
-        step.record(score=score, evaluator=evaluator, document=report.number)
+        step.record(
+            score=score,
+            evaluator=evaluator,
+            document=report.number,
+            target_scores=[
+                {"target_id": s["target"].pk, **{k: v for k, v in s.items() if k != "target"}} for s in scores
+            ],
+        )
     return evaluation
 
 

@@ -15,10 +15,11 @@ from govpm.policy.catalog import JUDGEMENT_REJECTIONS, PRIORITY_RULES, RULES
 from govpm.policy.models import Finding
 
 from ..facts import PRIORITY_CLAIMS, clean_facts
-from ..models import Decision, DesignTask, IssuedDocument, Level, Project, ZombieListing
+from ..models import Batch, Decision, DesignTask, IssuedDocument, Level, Project, ZombieListing
 from ..rules import prescreen
 from ..stages import Stage
 from .base import refuse, require_text, transition, write_event
+from .performance import as_payload, clean_targets, replace_targets, target_lines
 from .records import issue_document
 
 
@@ -53,12 +54,14 @@ def create_project(
     facts: dict | None = None,
     requested_estimate: Decimal | None = None,
     design_task_id: int | None = None,
+    performance_targets: list | None = None,
 ) -> Project:
-    """A unit's new need, as a draft only its own unit can see (PLAN-01)."""
+    """A unit's new need, as a draft only its own unit can see (PLAN-01), with its 绩效目标 (PERF-01)."""
     if not access.can(actor, "project.create") or actor.unit_id is None:
         raise Forbidden("只有业主单位可以填报项目需求")
     name = require_text(name, "name", "项目名称")
     cleaned = clean_facts(facts or {}, partial=True)
+    targets = clean_targets(performance_targets or [])
     with transaction.atomic():
         project = Project(
             name=name,
@@ -70,6 +73,7 @@ def create_project(
         )
         _apply_facts(project, cleaned)
         project.save()
+        replace_targets(project, targets)
         write_event(
             project,
             actor=actor,
@@ -80,6 +84,7 @@ def create_project(
                 "facts": cleaned,
                 "requested_estimate": str(requested_estimate) if requested_estimate else None,
                 "design_task": design_task_id,
+                "performance_targets": as_payload(targets),
             },
         )
     return project
@@ -104,8 +109,11 @@ def update_draft(
     facts: dict | None = None,
     requested_estimate: Decimal | None = None,
     design_task_id: int | None = None,
+    performance_targets: list | None = None,
 ) -> Project:
-    """The owner amends a draft, or a need bdb returned, before (re)submitting it."""
+    """The owner amends a draft, or a need bdb returned, before (re)submitting it. Targets given
+    replace the need's targets (PERF-01)."""
+    targets = clean_targets(performance_targets) if performance_targets is not None else None
     with transition(project_id, actor=actor, action="update") as step:
         project = step.project
         if design_task_id is not None:
@@ -123,6 +131,9 @@ def update_draft(
         if facts is not None:
             _apply_facts(project, clean_facts({**project.facts, **facts}, partial=True))
             step.record(facts=facts)
+        if targets is not None:
+            replace_targets(project, targets)
+            step.record(performance_targets=as_payload(targets))
     return step.project
 
 
@@ -255,6 +266,8 @@ def review_needs(
     if unknown:
         raise InvalidInput(f"研判意见：不识别的规则 {unknown[0]}", field=f"answers.{unknown[0]}")
     with transition(project_id, actor=actor, action="review_needs") as step:
+        # PERF-01: REJ-02 (需求或绩效目标不明确) is answered against the targets the need states.
+        against = {"REJ-02": {"performance_targets": target_lines(step.project)}}
         hits: list[str] = []
         findings = []
         for rule_id in JUDGEMENT_REJECTIONS:
@@ -279,7 +292,7 @@ def review_needs(
                     message=RULES[rule_id].text,
                     reason=reason.strip(),
                     decided_by=actor,
-                    facts={"answer": answer["hit"]},
+                    facts={"answer": answer["hit"], **against.get(rule_id, {})},
                 )
             )
         if decision == "accept" and hits:
@@ -313,6 +326,8 @@ def review_needs(
                 comment.strip(),
             )
             step.record(document=notice.number)
+        if decision == "accept":  # PLAN-05: the need belongs to the batch open as it enters the pool
+            step.project.batch = Batch.objects.select_for_update().filter(status=Batch.Status.OPEN).first()
         step.record(
             decision=decision,
             hits=hits,
@@ -357,12 +372,22 @@ def copy_need(project_id: int, *, actor: User) -> Project:
         )
         _apply_facts(project, clean_facts(facts, partial=True))
         project.save()
+        targets = [  # PERF-01: the performance targets are facts of the need too
+            {"indicator": t.indicator, "target_value": t.target_value, "unit": t.unit, "due_by": t.due_by}
+            for t in source.performance_targets.order_by("position", "id")
+        ]
+        replace_targets(project, targets)
         write_event(
             project,
             actor=actor,
             action="create",
             from_stage=Stage.DRAFT,
-            payload={"name": project.name, "facts": project.facts, "copied_from": source.pk},
+            payload={
+                "name": project.name,
+                "facts": project.facts,
+                "performance_targets": as_payload(targets),
+                "copied_from": source.pk,
+            },
         )
     return project
 

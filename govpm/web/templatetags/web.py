@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
 from govpm.core.money import format_wan, format_yuan
+from govpm.policy.catalog import citation as cite
 
 from .. import permissions, presenters
 
@@ -66,3 +67,9 @@ def may_open(user, page: str) -> bool:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def citation(rule_id: str) -> str:
+    """A rule's ID with its clause (PERF-01 · 衢政办发〔2020〕8号 二(二)…): never a bare code on a page."""
+    return cite(rule_id)

@@ -122,6 +122,11 @@ def _need(page: Page) -> None:
     layers = page.locator('[data-control="facts.architecture_layers"]')
     layers.get_by_label("业务应用").check()
     layers.get_by_label("数据资源").check()
+    row = page.locator("[data-target-row]").first  # PERF-01: one 绩效目标 at least
+    row.get_by_label("绩效指标").fill("医保事项网上可办率")
+    row.get_by_label("目标值").fill("95")
+    row.get_by_label("计量单位").fill("%")
+    row.get_by_label("完成时限").fill("2027-12-31")
 
 
 def test_a_project_goes_from_draft_to_operation_entirely_through_the_ui(ui, cast, travel):

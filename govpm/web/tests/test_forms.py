@@ -77,7 +77,11 @@ def test_every_action_form_is_its_serializer_field_for_field_issue_8(cast, clock
             continue
         fields = inputs.ACTION_INPUTS[code]().fields
         names = [c.name for c in forms.action_controls(code, project, cast.owner)]
-        expected: list[str] = [str(name) for name in fields if name not in {"task_id", "answers", "priority"}]
+        expected: list[str] = [
+            str(name) for name in fields if name not in {"task_id", "answers", "priority", "target_scores"}
+        ]
+        if "target_scores" in fields:  # one block per performance target of the need (PERF-02)
+            expected += [f"target_scores.{t.pk}" for t in project.performance_targets.all()]
         if "answers" in fields:
             expected += [f"answers.{rule}" for rule in JUDGEMENT_REJECTIONS]
         if "priority" in fields:  # one verdict per claimed ground (PRI-06)

@@ -43,6 +43,10 @@ def need_form(**overrides) -> dict:
         "facts.architecture_layers": ["business_app", "data_resource"],
         "facts.priority_claims": ["plan_task"],
         "facts.priority_claims.plan_task": "纳入全市数字化规划",
+        "performance_targets.indicator": "泊位接入率",  # PERF-01
+        "performance_targets.target_value": "80",
+        "performance_targets.unit": "%",
+        "performance_targets.due_by": "2027-12-31",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -329,8 +333,8 @@ def test_workbench_query_count_does_not_grow_with_projects(cast, clock, login, d
     for user in [cast.owner, cast.smart_office, cast.bdb, cast.experts[0]]:
         client = login(user)
         # +1: the header's unread count (NOTE-01); +1: an owner unit's zombie bar (REJ-09); +1 final
-        # acceptances (IMPL-10); +2 SUPV-05 settlements and overdue payments
-        with django_assert_max_num_queries(18):
+        # acceptances (IMPL-10); +2 SUPV-05 settlements and overdue payments; +1 targets (PERF-01)
+        with django_assert_max_num_queries(19):
             assert client.get("/").status_code == 200
 
 
@@ -373,8 +377,8 @@ def test_project_page_shows_money_totals_modules_documents_and_audit(
     project = advance(draft(cast.owner), cast, to=Stage.FINAL_ACCEPTANCE, shift=clock.shift)
     client = login(cast.owner)
     # header unread count (NOTE-01), materials (MAT-01); +2 cost-share holders and merged needs (COORD-10,
-    # PLAN-07), +1 exemptions (ORG-04), +4 IMPL-07/IMPL-08/SUPV-05 (finance)
-    with django_assert_max_num_queries(32):
+    # PLAN-07), +1 exemptions (ORG-04), +4 IMPL-07/IMPL-08/SUPV-05 (finance), +1 targets (PERF-01)
+    with django_assert_max_num_queries(33):
         response = client.get(f"/projects/{project.pk}/")
     page = text(response)
     contract = project.contracts.get()
@@ -399,8 +403,8 @@ def test_project_page_query_count_does_not_grow_with_rows(cast, clock, login, dj
         )
     client = login(cast.owner)
     # +2 plan and risk (PORT-01, PORT-03), +1 materials (MAT-01), +2 cost-share holders and merged needs
-    # (COORD-10, PLAN-07), +1 exemptions (ORG-04), +4 IMPL-07/IMPL-08/SUPV-05 (finance)
-    with django_assert_max_num_queries(33):
+    # (COORD-10, PLAN-07), +1 exemptions (ORG-04), +4 IMPL-07/IMPL-08/SUPV-05 (finance), +1 PERF-01
+    with django_assert_max_num_queries(34):
         assert client.get(f"/projects/{project.pk}/").status_code == 200
 
 

@@ -202,6 +202,12 @@ GOVPM_MATERIALS_REQUIRED = env_bool("GOVPM_MATERIALS_REQUIRED", True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # Files per request: a material form carries a handful; 100 (Django's default) refuses floods with 400.
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
+# The material views refuse past 20 files naming the material (govpm/materials/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "govpm.materials.uploads.MaterialFileCount",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGIN_URL = "/accounts/login/"
 

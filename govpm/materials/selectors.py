@@ -29,6 +29,7 @@ class ChecklistRow:
     kind: catalog.MaterialKind
     material: Material | None  # the newest version, or None: missing
     versions: int
+    required: bool  # for this project (a claim's evidence is required once the claim is made)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Checklist:
 
     @property
     def missing(self) -> list[catalog.MaterialKind]:
-        return [row.kind for row in self.rows if row.kind.required and row.material is None]
+        return [row.kind for row in self.rows if row.required and row.material is None]
 
 
 def checklists(project: Project, *, actions: list[str] | None = None) -> list[Checklist]:
@@ -56,8 +57,14 @@ def checklists(project: Project, *, actions: list[str] | None = None) -> list[Ch
             action,
             ACTIONS[action].label,
             [
-                ChecklistRow(kind, latest.get(kind.code), counts.get(kind.code, 0))
+                ChecklistRow(
+                    kind,
+                    latest.get(kind.code),
+                    counts.get(kind.code, 0),
+                    catalog.is_required(kind, project),
+                )
                 for kind in catalog.kinds_for(action)
+                if catalog.applies(kind, project) or kind.code in latest
             ],
         )
         for action in sorted(wanted, key=list(ACTIONS).index)

@@ -20,7 +20,8 @@ from govpm.materials.models import Material
 from govpm.projects import lifecycle, scenarios
 from govpm.projects.stages import Stage
 
-from .factories import UserFactory, api_for, draft
+from . import factories
+from .factories import UserFactory, api_for
 
 PDF = demo_files.pdf_bytes("scheme")
 
@@ -44,9 +45,9 @@ def zip_bytes() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def materials_required(settings):
-    settings.GOVPM_MATERIALS_REQUIRED = True
+def draft(owner, **kwargs):
+    """A draft without any material: these tests upload (or leave missing) what they test."""
+    return factories.draft(owner, with_materials=False, **kwargs)
 
 
 def stored_files(project_id: int) -> set[str]:

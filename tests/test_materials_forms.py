@@ -17,7 +17,8 @@ from govpm.projects import lifecycle, scenarios
 from govpm.projects.models import Project
 from govpm.projects.stages import Stage
 
-from .factories import api_for, draft
+from . import factories
+from .factories import api_for
 
 PDF = demo_files.pdf_bytes("estimate")
 DOCX = demo_files.docx_bytes("合并方案", ["建设内容"])
@@ -42,9 +43,9 @@ def scheme_materials(project):
     return Material.objects.filter(project=project, kind__in=SCHEME_KINDS)
 
 
-@pytest.fixture(autouse=True)
-def materials_required(settings):
-    settings.GOVPM_MATERIALS_REQUIRED = True
+def draft(owner, **kwargs):
+    """A draft without any material: these tests upload (or leave missing) what they test."""
+    return factories.draft(owner, with_materials=False, **kwargs)
 
 
 @pytest.fixture

@@ -13,6 +13,3 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 GOVPM_DEMO = True
-# MAT-01 gating is off for the suite written before materials existed (those tests take actions without
-# uploads); tests/test_materials.py and the browser test switch it on. Open in issue 11: those tests are to upload first.
-GOVPM_MATERIALS_REQUIRED = False

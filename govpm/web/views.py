@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -148,7 +147,7 @@ def project_edit(request, pk):
 def _project_page(request, project, failed: forms.Form | None = None, status: int = 200):
     # One query for the materials that the checklists, the MAT-01 preconditions and the forms' file
     # controls all read
-    prefetch_related_objects([project], "materials")
+    materials.prefetch(project)
     action_forms = [
         failed
         if failed and failed.action == spec.code

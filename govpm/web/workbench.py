@@ -12,6 +12,7 @@ from django.db.models import F, Prefetch, Q
 
 from govpm.accounts.models import User
 from govpm.core import access, clock
+from govpm.materials.models import Material
 from govpm.projects import selectors
 from govpm.projects.models import Deadline, IssuedDocument, Project, ReviewTask
 from govpm.projects.stages import ACTIONS, Stage
@@ -177,6 +178,8 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
             # Named in a blocked consultation's reason ("尚有评审方未出具意见：…"), so no query per task.
             Prefetch("review_tasks", queryset=ReviewTask.objects.select_related("unit", "expert")),
             "data_dictionaries",
+            # MAT-01: the required materials are preconditions of the steps (kinds only, no query per row)
+            Prefetch("materials", queryset=Material.objects.only("id", "project_id", "kind", "version")),
         )
         .order_by("id")
     )

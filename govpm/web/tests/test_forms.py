@@ -16,7 +16,7 @@ from govpm.projects.api.choices import ACTION_CHOICES
 from govpm.projects.scenarios import advance
 from govpm.projects.stages import ACTIONS
 from govpm.web import forms
-from tests.factories import api_for, draft
+from tests.factories import api_for, attach, draft
 
 
 class Simple(inputs.Strict):
@@ -96,6 +96,7 @@ def test_every_action_form_is_its_serializer_field_for_field_issue_8(cast, clock
 
 def test_the_form_offers_the_choices_the_api_publishes_issue_8(cast, clock):
     project = advance(draft(cast.owner), cast, to="procurement", shift=clock.shift)
+    attach(project, "record_tender", cast.owner)  # MAT-01
     tender = api_for(cast.owner).post(
         f"/api/v1/projects/{project.pk}/actions/record_tender/",
         {"title": "建设", "ceiling": "1000000.00", "published_on": today().isoformat()},

@@ -33,10 +33,8 @@ def test_owner_uploads_scheme_materials_and_reviewer_previews_them_MAT_01_MAT_02
     ui,
     cast,
     travel,
-    settings,
     tmp_path,
 ):
-    settings.GOVPM_MATERIALS_REQUIRED = True
     project = advance(draft(cast.owner), cast, to=Stage.SCHEME)
     pid = project.pk
 

@@ -192,7 +192,7 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
             pending, note = _pending(code, project)
             if not pending:
                 continue
-            blocked = spec.failing(project) is not None
+            blocked = spec.failing(project, met_by_form=presenters.FORM_MEETS) is not None
             deadline = clocks.get(CLOCKS.get(code, ""))
             result.append(
                 Item(

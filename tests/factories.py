@@ -81,11 +81,12 @@ def draft(
     name: str = "城市大脑数字驾驶舱",
     facts: dict | None = None,
     estimate: str = "1200000.00",
-    with_materials: bool = False,
+    with_materials: bool = True,
     targets: list | None = None,
 ):
-    """A draft; `with_materials` attaches its 需求申报书 (MAT-01) as the demo does. It states one 绩效目标
-    (PERF-01) unless `targets` says otherwise."""
+    """A draft, with its 需求申报书 (and a claimed priority's 证明材料) uploaded as the demo does, so it
+    can be submitted (MAT-01); `with_materials=False` for a test of what is missing. It states one
+    绩效目标 (PERF-01) unless `targets` says otherwise."""
     from decimal import Decimal
 
     from govpm.materials import demo_files
@@ -127,3 +128,55 @@ def needs_that_did_not_go_on(cast: Cast, into, *, shift, estimate: str) -> dict[
     for need in made.values():
         need.refresh_from_db()
     return made
+
+
+def attach(project, action: str, actor: User) -> None:
+    """MAT-01: upload, through the service, the materials `action` takes that the project lacks, before
+    a test takes the action directly (the scenarios do the same in `advance`)."""
+    from govpm.materials import demo_files
+
+    demo_files.attach_for(getattr(project, "pk", project), action, actor)
+
+
+def attach_via_api(user: User, project_id: int, action: str) -> None:
+    """MAT-01 through the REST API, as a client walking the lifecycle does: each required material the
+    project lacks, uploaded to /api/v1/projects/{id}/materials/ before the action is posted."""
+    from govpm.materials import catalog, demo_files
+    from govpm.projects.models import Project
+
+    project = Project.objects.get(pk=project_id)
+    have = set(project.materials.values_list("kind", flat=True))
+    client = api_for(user)
+    for kind in catalog.required_of(action, project):
+        if kind.code in have:
+            continue
+        answer = client.post(
+            f"/api/v1/projects/{project_id}/materials/",
+            {"kind": kind.code, "file": demo_files.file_for(kind, project.name)},
+            format="multipart",
+        )
+        assert answer.status_code == 201, answer.content
+
+
+def attach_all(project, cast: Cast, *actions: str) -> None:
+    """MAT-01 for several actions at once, each uploaded by the cast member whose role takes it."""
+    from govpm.projects.stages import ACTIONS
+
+    for action in actions:
+        role = sorted(ACTIONS[action].roles)[0]
+        attach(project, action, getattr(cast, role))
+
+
+def material_files(project, action: str) -> dict:
+    """MAT-01 through an action's web form: {control name: file} for each material the project still
+    needs for `action`, to post with the form's fields (multipart)."""
+    from govpm.materials import catalog, demo_files
+    from govpm.projects.models import Project
+
+    project = Project.objects.get(pk=getattr(project, "pk", project))
+    have = set(project.materials.values_list("kind", flat=True))
+    return {
+        f"material.{kind.code}": demo_files.file_for(kind, project.name)
+        for kind in catalog.required_of(action, project)
+        if kind.code not in have
+    }

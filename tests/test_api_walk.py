@@ -7,7 +7,7 @@ import pytest
 from govpm.projects.models import Event, ReviewTask
 from govpm.projects.scenarios import ALL_CLEAR, DICTIONARY, GOOD_FACTS, GOOD_TARGETS
 
-from .factories import api_for
+from .factories import api_for, attach_via_api
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,7 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
     done: list[str] = []
 
     def act(user, action, body=None, *, expect_stage=None):
+        attach_via_api(user, pid, action)  # MAT-01: the action's required materials first
         response = api_for(user).post(f"/api/v1/projects/{pid}/actions/{action}/", body or {}, format="json")
         assert response.status_code == 200, (action, response.json())
         done.append(action)

@@ -21,7 +21,7 @@ from govpm.projects.models import Event, Funding, Project, Tender
 from govpm.projects.scenarios import advance
 from govpm.targets.models import Indicator
 
-from .factories import api_for, draft
+from .factories import api_for, attach, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -369,6 +369,7 @@ def test_funding_decided_tomorrow_is_refused_issue13(cast, clock):
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
     lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
+    attach(project, "issue_price_review", cast.review_center)  # MAT-01
     lifecycle.issue_price_review(project.pk, actor=cast.review_center)
     tomorrow = govpm_clock.today() + dt.timedelta(days=1)
 

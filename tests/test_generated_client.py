@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from govpm.core.clock import today
+from govpm.materials import demo_files
 from govpm.projects.scenarios import ALL_CLEAR, GOOD_FACTS, GOOD_TARGETS, advance
 
-from .factories import draft
+from .factories import attach, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +74,14 @@ def test_a_generated_client_alone_walks_a_need_to_the_pool_lists_downloads_and_i
         projects_documents_list,
         projects_events_list,
         projects_list,
+        projects_materials_upload,
     )
     from govpm_client.models import (
         CreateProjectRequest,
         CreateProjectRequestFacts,
         Error,
+        MaterialUploadKindEnum,
+        MaterialUploadRequest,
         PerformanceTargetRequest,
         PrecheckRequest,
         ProjectsListOrdering,
@@ -87,6 +92,7 @@ def test_a_generated_client_alone_walks_a_need_to_the_pool_lists_downloads_and_i
         SubmitRequest,
         TokenInputRequest,
     )
+    from govpm_client.types import File
 
     transport = {"transport": httpx.WSGITransport(app=wsgi_app)}
     base = "http://testserver"
@@ -126,6 +132,20 @@ def test_a_generated_client_alone_walks_a_need_to_the_pool_lists_downloads_and_i
         projects_action_precheck.sync(pid, client=owner, body=PrecheckRequest()).project.stage.value
         == "draft"
     )
+    # MAT-01: the 需求申报书 goes first, multipart through the same client
+    application = demo_files.pdf_bytes("needs application")
+    uploaded = projects_materials_upload.sync(
+        pid,
+        client=owner,
+        body=MaterialUploadRequest(
+            kind=MaterialUploadKindEnum.NEEDS_APPLICATION,
+            file=File(
+                payload=io.BytesIO(application), file_name="需求申报书.pdf", mime_type="application/pdf"
+            ),
+        ),
+    )
+    assert not isinstance(uploaded, Error), uploaded
+    assert uploaded.sha256 == hashlib.sha256(application).hexdigest() and uploaded.version == 1
     submitted = projects_action_submit.sync(pid, client=owner, body=SubmitRequest())
     assert submitted.project.stage.value == "submitted"
     pooled = projects_action_review_needs.sync(
@@ -160,6 +180,7 @@ def test_a_generated_client_alone_walks_a_need_to_the_pool_lists_downloads_and_i
 
     # an issued document downloads as the bytes it was issued with
     procured = advance(draft(cast.owner, name="采购中项目"), cast, to="procurement", shift=clock.shift)
+    attach(procured, "record_tender", cast.owner)  # MAT-01: the 招标文件 is there; the ceiling is not
     owner = login(cast.owner)  # months have passed on the clock: the 8-hour token has expired (ADR 0010)
     documents = projects_documents_list.sync(procured.pk, client=owner)
     assert documents, "a project in procurement holds its approval documents"

@@ -20,7 +20,8 @@ from govpm.materials.models import Material
 from govpm.projects import lifecycle, scenarios
 from govpm.projects.stages import Stage
 
-from .factories import UserFactory, api_for, draft
+from . import factories
+from .factories import UserFactory, api_for
 
 PDF = demo_files.pdf_bytes("scheme")
 
@@ -44,9 +45,9 @@ def zip_bytes() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def materials_required(settings):
-    settings.GOVPM_MATERIALS_REQUIRED = True
+def draft(owner, **kwargs):
+    """A draft without any material: these tests upload (or leave missing) what they test."""
+    return factories.draft(owner, with_materials=False, **kwargs)
 
 
 def stored_files(project_id: int) -> set[str]:
@@ -107,7 +108,9 @@ def test_project_page_shows_checklist_and_missing_material_MAT_01(cast, clock, c
     project = draft(cast.owner)
     client.force_login(cast.owner)
     page = client.get(f"/projects/{project.pk}/").content.decode()
-    assert "缺少材料：需求申报书" in page
+    # MAT-01: the submit form asks for the missing material (a required file control) rather than
+    # showing the action disabled; the checklist marks it missing
+    assert 'name="material.needs_application"' in page and "缺少" in page
     materials_page = client.get(f"/materials/projects/{project.pk}/").content.decode()
     assert "需求申报书" in materials_page and "缺少" in materials_page
 
@@ -321,7 +324,10 @@ def test_500_files_in_one_request_refused_MAT_02(cast, clock, client):
     files = {f"file{i}": upload(f"{i}.pdf", PDF) for i in range(500)}
     answer = client.post(f"/api/v1/projects/{project.pk}/materials/", {"kind": "needs_application", **files})
     assert answer.status_code == 400
-    assert answer.json()["error"]["message"] == "一次上传的文件过多：每次请求不超过 100 个文件"
+    assert (
+        answer.json()["error"]["message"]
+        == "需求申报书：一次上传的文件过多，每次请求不超过 20 个文件（每种材料一个）"
+    )
     assert not Material.objects.exists()
     assert stored_files(project.pk) == stored_before
 

@@ -13,7 +13,7 @@ from govpm.projects.models import Event, Project
 from govpm.projects.scenarios import DICTIONARY, advance, record_code
 from govpm.projects.stages import ACTIONS
 
-from .factories import api_for, draft
+from .factories import api_for, attach_all, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,7 @@ def _designed(cast, clock):
 
 def _priced(cast, clock):
     project = _designed(cast, clock)
+    attach_all(project, cast, "issue_price_review")  # MAT-01
     lifecycle.issue_price_review(project.pk, actor=cast.review_center, review_text="按概算价出具")
     return project
 
@@ -53,6 +54,7 @@ def _joint_review(cast, clock):
 def _undrawn(cast, clock):
     """The scheme is in joint review; smart_office has not drawn the experts yet (COORD-07)."""
     project = advance(draft(cast.owner), cast, to="scheme", shift=clock.shift)
+    attach_all(project, cast, "submit_scheme")  # MAT-01
     lifecycle.submit_scheme(
         project.pk,
         actor=cast.owner,
@@ -81,6 +83,7 @@ def _implementing(cast, clock):
 
 def _modules_accepted(cast, clock):
     project = _implementing(cast, clock)
+    attach_all(project, cast, "pass_module_acceptance", "apply_final_acceptance")  # MAT-01
     clock.shift(dt.timedelta(days=30))
     for module in project.modules.all():
         lifecycle.pass_module_acceptance(

@@ -11,7 +11,7 @@ from govpm.projects.models import Project
 from govpm.projects.rules import prescreen
 from govpm.projects.scenarios import GOOD_FACTS, GOOD_TARGETS
 
-from .factories import api_for, draft
+from .factories import api_for, attach, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,7 @@ def test_submission_requires_every_fact_the_rules_read(cast):
     project = lifecycle.create_project(
         actor=cast.owner, name="缺项需求", facts={"level": "city"}, performance_targets=GOOD_TARGETS
     )
+    attach(project, "submit", cast.owner)  # MAT-01
 
     response = api_for(cast.owner).post(f"/api/v1/projects/{project.pk}/actions/submit/", {}, format="json")
 

@@ -11,7 +11,7 @@ from govpm.projects import lifecycle
 from govpm.projects.models import Contract, CostShare, Event, Payment, Project, ReviewTask, Tender
 from govpm.projects.scenarios import ALL_CLEAR, advance, record_code
 
-from .factories import UserFactory, api_for, draft
+from .factories import UserFactory, api_for, attach_all, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +36,15 @@ def assert_refused(response, status, rule=None, field=None):
 def in_procurement(cast, clock):
     project = advance(draft(cast.owner), cast, to="procurement", shift=clock.shift)
     assert project.approved_estimate == Decimal("1080000.00")
+    attach_all(project, cast, "record_tender", "record_contract")  # MAT-01
     return project
 
 
 @pytest.fixture
 def in_implementation(cast, clock):
-    return advance(draft(cast.owner), cast, to="implementation", shift=clock.shift)
+    project = advance(draft(cast.owner), cast, to="implementation", shift=clock.shift)
+    attach_all(project, cast, "pass_module_acceptance", "apply_final_acceptance")  # MAT-01
+    return project
 
 
 @pytest.mark.parametrize("rule", ["REJ-02", "REJ-07", "REJ-08", "REJ-10"])
@@ -415,6 +418,7 @@ def test_funding_shares_must_add_up_and_stay_within_the_estimate_COORD_06(cast, 
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
     lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
+    attach_all(project, cast, "issue_price_review")  # MAT-01
     lifecycle.issue_price_review(project.pk, actor=cast.review_center)
     shares = [
         {"region_code": "330800", "amount": "500000.00"},
@@ -458,6 +462,7 @@ def test_approval_documents_refused_without_the_project_code_unless_classified_C
     )
     for project in (open_project, secret):
         lifecycle.accept_application(project.pk, actor=cast.ndrc)
+        attach_all(project, cast, "issue_price_review")  # MAT-01
 
     assert_refused(
         post(cast.ndrc, open_project, "issue_design_approval", {"approval_text": "同意"}), 400, "COORD-09"
@@ -475,6 +480,7 @@ def test_price_review_must_state_the_approved_estimate_COORD_04(cast, clock):
     """COORD-04: 按项目概算价出具价格评审意见书."""
     project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
     record_code(project, cast)  # COORD-09
+    attach_all(project, cast, "issue_price_review")  # MAT-01
 
     assert_refused(
         post(cast.review_center, project, "issue_price_review", {"amount": "1.00"}), 400, "COORD-04", "amount"

@@ -9,7 +9,7 @@ from govpm.projects import lifecycle
 from govpm.projects.models import Event
 from govpm.projects.scenarios import advance
 
-from .factories import UserFactory, api_for, draft
+from .factories import UserFactory, api_for, attach, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,7 @@ def test_merging_a_need_not_in_the_pool_is_refused_and_nothing_moves_PLAN_02(cas
 def test_scheme_must_follow_the_four_horizontal_three_vertical_architecture_PLAN_03(cast):
     """PLAN-03: 所有方案需按照“四横三纵”要求进行设计."""
     project = advance(draft(cast.owner, facts={"architecture_layers": []}), cast, to="scheme")
+    attach(project, "submit_scheme", cast.owner)  # MAT-01
 
     response = api_for(cast.owner).post(
         f"/api/v1/projects/{project.pk}/actions/submit_scheme/",

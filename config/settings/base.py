@@ -174,34 +174,49 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
+
 # Uploaded materials (govpm.materials) go through Django's storage API. The default is the file system
 # under MEDIA_ROOT (one server, or a shared volume). Several app servers share an S3-compatible object
 # store instead (django-storages, README "Materials storage"): set GOVPM_S3_BUCKET and the AWS_* below.
-STORAGES: dict[str, dict] = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-if os.environ.get("GOVPM_S3_BUCKET"):
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["GOVPM_S3_BUCKET"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
+def storages_from_env(environ) -> dict[str, dict]:
+    """The file system by default; with GOVPM_S3_BUCKET set, django-storages' S3Storage (the optional
+    extra `s3` of pyproject.toml) on that bucket, at AWS_S3_ENDPOINT_URL for a non-AWS store."""
+    storages: dict[str, dict] = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-# MAT-01: a required material missing refuses its action. On everywhere but in the older tests, which
-# still take actions without uploading (config/settings/test.py; the MAT-01 tests switch it on).
+    if environ.get("GOVPM_S3_BUCKET"):
+        storages["default"] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": environ["GOVPM_S3_BUCKET"],
+                "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+                "access_key": environ.get("AWS_ACCESS_KEY_ID") or None,
+                "secret_key": environ.get("AWS_SECRET_ACCESS_KEY") or None,
+                "addressing_style": environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+                "default_acl": None,  # private objects: every read goes through the app's access check
+                "querystring_auth": True,
+                "file_overwrite": False,  # a material is never overwritten (MAT-02)
+            },
+        }
+    return storages
+
+
+STORAGES = storages_from_env(os.environ)
+# MAT-01: a required material missing refuses its action (the test suite uploads first, as the demo does).
+# Off only for a data migration or an import of historic projects that predate materials.
 GOVPM_MATERIALS_REQUIRED = env_bool("GOVPM_MATERIALS_REQUIRED", True)
 # An upload larger than this is spooled to a temporary file, never held whole in memory (MAT-02).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # Files per request: a material form carries a handful; 100 (Django's default) refuses floods with 400.
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
+# The material views refuse past 20 files naming the material (govpm/materials/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "govpm.materials.uploads.MaterialFileCount",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGIN_URL = "/accounts/login/"
 

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from govpm.core.errors import InvalidInput
 from govpm.core.schema import ERRORS
 
-from . import catalog, selectors, services
+from . import catalog, selectors, services, uploads
 from .models import Material
 
 MATERIAL_FIELDS: dict[str, serializers.Field] = {
@@ -65,18 +65,21 @@ def out(material: Material) -> dict:
     }
 
 
-def single_upload(data, files) -> tuple[str, UploadedFile]:
+def single_upload(data, files, request=None) -> tuple[str, UploadedFile]:
     """One material per request: the kind named, one file; anything else is refused before storing."""
     kind = data.get("kind")
+    if request is not None and uploads.overflowed(request):
+        known = catalog.KINDS.get(kind) if isinstance(kind, str) else None
+        raise InvalidInput(uploads.too_many_message(known.name if known else "材料"), field="file")
     entry = services.kind_or_refuse(kind if isinstance(kind, str) else None)
     if len(data.getlist("kind")) != 1:
         raise InvalidInput("kind：每次只能上传一种材料", field="kind")
-    uploads = [f for key in files for f in files.getlist(key)]
-    if not uploads:
+    given = [f for key in files for f in files.getlist(key)]
+    if not given:
         raise InvalidInput(f"{entry.name}：未选择文件", field="file")
-    if len(uploads) > 1 or list(files) != ["file"]:
+    if len(given) > 1 or list(files) != ["file"]:
         raise InvalidInput(f"{entry.name}：每次只能上传一个文件（字段 file）", field="file")
-    return entry.code, uploads[0]
+    return entry.code, given[0]
 
 
 class ProjectMaterials(APIView):
@@ -98,6 +101,6 @@ class ProjectMaterials(APIView):
         summary="上传项目材料（按内容识别类型；同种材料再次上传为新版本）",
     )
     def post(self, request: Request, project_id: int) -> Response:
-        kind, file = single_upload(request.data, request.FILES)
+        kind, file = single_upload(request.data, request.FILES, request._request)
         material = services.upload_material(project_id, actor=request.user, kind=kind, file=file)  # type: ignore[arg-type]
         return Response(out(material), status=201)

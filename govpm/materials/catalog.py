@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from govpm.projects.facts import PRIORITY_CLAIMS
+
 VERSION = 1
 MB = 1024 * 1024
 
@@ -35,6 +37,9 @@ class MaterialKind:
     formats: tuple[str, ...]
     max_bytes: int
     public: bool  # published with the open data once the project is approved
+    # A priority claim's 证明材料 (PRI-05/PRI-06): taken, and required, only when the project makes
+    # that claim (facts.priority_claims); None for every other kind.
+    claim: str | None = None
 
     @property
     def capability(self) -> str:
@@ -76,7 +81,42 @@ KINDS: dict[str, MaterialKind] = {
         K("external_acceptance", "外部验收文件", "file_external_acceptance", True, SCANS, 20 * MB, True),
         K("post_evaluation_report", "后评估报告", "record_post_evaluation", True, DOCUMENTS, 20 * MB, True),
     ]
+    + [
+        # PRI-06: every priority claim carries evidence, in words and, since materials exist, a file.
+        K(f"priority_evidence_{code}", f"证明材料（{label}）", "submit", False, SCANS, 20 * MB, False, code)
+        for code, label in PRIORITY_CLAIMS.items()
+    ]
 }
+
+
+def claimed(project) -> set[str]:
+    return {claim.get("code") for claim in (project.facts or {}).get("priority_claims", []) or []}
+
+
+def applies(kind: MaterialKind, project) -> bool:
+    """Whether this project takes this kind at all: a claim's evidence only when the claim is made."""
+    return kind.claim is None or kind.claim in claimed(project)
+
+
+def is_required(kind: MaterialKind, project) -> bool:
+    return kind.required or (kind.claim is not None and kind.claim in claimed(project))
+
+
+def latest_kinds(project) -> dict[str, int]:
+    """{kind: newest version} of the project's materials (reads `project.materials.all()`)."""
+    latest: dict[str, int] = {}
+    for material in project.materials.all():
+        latest[material.kind] = max(latest.get(material.kind, 0), material.version)
+    return latest
+
+
+def kinds_of(action: str, project) -> list[MaterialKind]:
+    """The kinds this project's action takes (kinds_for, less the evidence of claims not made)."""
+    return [kind for kind in kinds_for(action) if applies(kind, project)]
+
+
+def required_of(action: str, project) -> list[MaterialKind]:
+    return [kind for kind in kinds_for(action) if is_required(kind, project)]
 
 
 def kinds_for(action: str) -> list[MaterialKind]:

@@ -20,7 +20,7 @@ def missing_for(action: str, project) -> list[catalog.MaterialKind]:
     if not settings.GOVPM_MATERIALS_REQUIRED:
         return []
     have = present_kinds(project)
-    return [kind for kind in catalog.required_for(action) if kind.code not in have]
+    return [kind for kind in catalog.required_of(action, project) if kind.code not in have]
 
 
 def precondition_for(action: str) -> Precondition:

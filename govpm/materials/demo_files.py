@@ -65,7 +65,7 @@ def attach_for(project_id: int, action: str, actor: User) -> None:
 
     project = Project.objects.get(pk=project_id)
     have = set(project.materials.values_list("kind", flat=True))
-    for kind in catalog.kinds_for(action):
+    for kind in catalog.kinds_of(action, project):
         if kind.code not in have:
             services.upload_material(
                 project_id, actor=actor, kind=kind.code, file=file_for(kind, project.name)

@@ -76,6 +76,25 @@ def detect(stream: IO[bytes]) -> str | None:
     return found
 
 
+OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # the Compound File Binary container of .doc/.xls/.wps/.et
+WPS_EXTENSIONS = (".wps", ".et", ".dps")
+
+
+def unaccepted_reason(stream: IO[bytes], name: str) -> str | None:
+    """Why a file the platform does not take is refused, when that can be said more precisely than
+    "unrecognised": WPS Office's own formats (.wps/.et/.dps) and the old binary Office formats share
+    one container (OLE2/CFB) whose streams no maintained library tells apart reliably; they are refused
+    with the way out (WPS and Office both save as PDF, DOCX and XLSX)."""
+    stream.seek(0)
+    head = stream.read(len(OLE2))
+    stream.seek(0)
+    if head != OLE2:
+        return None
+    if name.lower().endswith(WPS_EXTENSIONS):
+        return "WPS 文字/表格格式（.wps/.et）不接受，请在 WPS 中另存为 PDF、DOCX 或 XLSX 后上传"
+    return "旧版 Office 二进制格式（.doc/.xls 等）不接受，请另存为 PDF、DOCX 或 XLSX 后上传"
+
+
 def extension_agrees(name: str, detected: str) -> bool:
     lowered = name.lower()
     return any(lowered.endswith(ext) for ext in EXTENSIONS[detected])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 
 from govpm.core.errors import NotFound
 from govpm.projects.models import Project
@@ -13,6 +13,12 @@ from govpm.projects.stages import ACTIONS
 
 from . import catalog
 from .models import Material
+
+
+def prefetch(project: Project) -> Project:
+    """Load the project's materials once, for the checklists, the MAT-01 preconditions and the forms."""
+    prefetch_related_objects([project], "materials")
+    return project
 
 
 def latest_by_kind(materials) -> dict[str, Material]:
@@ -29,6 +35,7 @@ class ChecklistRow:
     kind: catalog.MaterialKind
     material: Material | None  # the newest version, or None: missing
     versions: int
+    required: bool  # for this project (a claim's evidence is required once the claim is made)
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,15 @@ class Checklist:
     action: str
     label: str  # the action's name in the stage table
     rows: list[ChecklistRow]
+    current: bool = False  # the action can be taken at the project's stage now
+
+    @property
+    def uploaded(self) -> int:
+        return sum(1 for row in self.rows if row.material is not None)
 
     @property
     def missing(self) -> list[catalog.MaterialKind]:
-        return [row.kind for row in self.rows if row.kind.required and row.material is None]
+        return [row.kind for row in self.rows if row.required and row.material is None]
 
 
 def checklists(project: Project, *, actions: list[str] | None = None) -> list[Checklist]:
@@ -56,9 +68,16 @@ def checklists(project: Project, *, actions: list[str] | None = None) -> list[Ch
             action,
             ACTIONS[action].label,
             [
-                ChecklistRow(kind, latest.get(kind.code), counts.get(kind.code, 0))
+                ChecklistRow(
+                    kind,
+                    latest.get(kind.code),
+                    counts.get(kind.code, 0),
+                    catalog.is_required(kind, project),
+                )
                 for kind in catalog.kinds_for(action)
+                if catalog.applies(kind, project) or kind.code in latest
             ],
+            project.stage in ACTIONS[action].sources,
         )
         for action in sorted(wanted, key=list(ACTIONS).index)
     ]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +20,7 @@ from django.db import transaction
 
 from govpm.accounts.models import User
 from govpm.core import access, audit, clock
-from govpm.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from govpm.core.errors import Conflict, Forbidden, GovpmError, InvalidInput, NotFound
 from govpm.core.spreadsheets import FileTooLarge
 from govpm.projects.models import Project
 from govpm.projects.selectors import visible_projects
@@ -27,6 +29,7 @@ from govpm.projects.stages import ACTIONS
 from . import catalog, detect
 from .models import Material
 
+T = TypeVar("T")
 CHUNK = 64 * 1024
 MAX_NAME = 200
 
@@ -57,6 +60,8 @@ def check_file(entry: catalog.MaterialKind, file: UploadedFile) -> tuple[str, st
     if file.size > entry.max_bytes:
         raise FileTooLarge(f"{entry.name}：文件过大，不能超过 {entry.limit_label}", field=entry.code)
     detected = detect.detect(file)
+    if detected is None and (reason := detect.unaccepted_reason(file, name)) is not None:
+        raise InvalidInput(f"{entry.name}：{reason}", field=entry.code)
     if detected is None:
         raise InvalidInput(
             f"{entry.name}：无法识别的文件类型，仅接受 {entry.formats_label}", field=entry.code
@@ -158,3 +163,34 @@ def discard_files(materials: list[Material]) -> None:
     for material in materials:
         if material.file.name:
             default_storage.delete(material.file.name)
+
+
+def act_with_materials(
+    project_id: int,
+    *,
+    actor: User,
+    uploads: list[tuple[str, UploadedFile]],
+    act: Callable[[], T],
+    field_prefix: str = "",
+) -> T:
+    """An action form's files and its action, all or nothing (docs/adr/0501-uploads-with-the-action.md):
+    every file is checked first; then, in one transaction, each is stored as the next version of its
+    kind and the action is taken. If any upload or the action is refused, the transaction rolls back
+    (no material row, no audit event) and the bytes already copied are removed: nothing partial is
+    kept. A refused upload names its material, its `field` prefixed for the form's control."""
+    stored: list[Material] = []
+    try:
+        for kind, file in uploads:
+            check_file(kind_or_refuse(kind), file)
+        with transaction.atomic():
+            for kind, file in uploads:
+                stored.append(upload_material(project_id, actor=actor, kind=kind, file=file))
+            return act()
+    except GovpmError as error:
+        discard_files(stored)
+        if error.field in {kind for kind, _ in uploads}:
+            error.field = field_prefix + error.field
+        raise
+    except BaseException:
+        discard_files(stored)
+        raise

@@ -82,7 +82,7 @@ def project_materials(request, project_id: int):
     status = 200
     if request.method == "POST":
         try:
-            kind, file = single_upload(request.POST, request.FILES)
+            kind, file = single_upload(request.POST, request.FILES, request)
             material = services.upload_material(project_id, actor=request.user, kind=kind, file=file)
         except NotFound as exc:
             raise Http404(exc.message) from None

@@ -283,11 +283,13 @@ class ActionSpec:
     irreversible: bool = False
     preconditions: tuple[Precondition, ...] = ()  # checked in this order; the first failure refuses
 
-    def failing(self, project) -> Precondition | None:
+    def failing(self, project, *, met_by_form: tuple[str, ...] = ()) -> Precondition | None:
         """The first precondition that does not hold of this project, or None (the registered ones,
-        e.g. the required materials of MAT-01, after the table's own)."""
+        e.g. the required materials of MAT-01, after the table's own). `met_by_form` names rules the
+        action's form itself can satisfy (MAT-01: its file controls), which a page does not hold
+        against offering the form."""
         checks = self.preconditions + REGISTERED_PRECONDITIONS.get(self.code, ())
-        return next((pre for pre in checks if not pre.holds(project)), None)
+        return next((pre for pre in checks if pre.rule not in met_by_form and not pre.holds(project)), None)
 
 
 # Preconditions that apps above projects add to an action (govpm.materials: MAT-01 required materials);

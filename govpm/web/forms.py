@@ -16,6 +16,9 @@ from rest_framework import serializers
 from govpm.core import clock
 from govpm.core.errors import GovpmError, InvalidInput
 from govpm.core.parsers import json_depth_exceeds, parse_int
+from govpm.materials import catalog as material_catalog
+from govpm.materials import uploads as material_files
+from govpm.materials.detect import EXTENSIONS
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, PRIORITY_RULES, RULES
 from govpm.projects import selectors
 from govpm.projects.api import inputs
@@ -298,6 +301,7 @@ def action_controls(action: str, project: Project, user) -> list[Control]:
     if "shares.region_code" in options:
         options["shares"] = options.pop("shares.region_code")
     controls = derive(inputs.ACTION_INPUTS[action], overrides, options)
+    controls += material_controls(action, project)
     if action == "submit":
         controls += submit_warning(project)
     if ACTIONS[action].irreversible:
@@ -340,6 +344,34 @@ def _design_task(serializer: type[inputs.Strict], project: Project | None) -> li
     return [
         _c(serializer, "design_task_id", "select", choices=tasks, initial=initial, help="PLAN-06，可不选")
     ]
+
+
+MATERIAL_PREFIX = "material."
+
+
+def material_controls(action: str, project: Project) -> list[Control]:
+    """MAT-01/MAT-02: one file control per material the catalogue names for this action, so the owner
+    uploads while filling the form. Required while the project has no version of a required kind; with
+    a version there, choosing a file uploads the next version. Reads `project.materials.all()`
+    (prefetched by the pages)."""
+    latest = material_catalog.latest_kinds(project)
+    controls = []
+    for kind in material_catalog.kinds_of(action, project):
+        present = latest.get(kind.code)
+        note = f"{kind.formats_label}，不超过 {kind.limit_label}"
+        if present is not None:
+            note += f"；已上传第 {present} 版「{kind.name}」，再选择文件即上传新版本"
+        controls.append(
+            Control(
+                MATERIAL_PREFIX + kind.code,
+                kind.name,
+                "file",
+                required=material_catalog.is_required(kind, project) and present is None,
+                help=note,
+                choices=[(ext, ext) for fmt in kind.formats for ext in sorted(EXTENSIONS[fmt])],
+            )
+        )
+    return controls
 
 
 def need_controls(project: Project | None = None) -> list[Control]:
@@ -532,6 +564,8 @@ class Form:
             name, kind = control.name, control.kind
             if kind == "warning":
                 continue
+            if kind == "file":
+                continue  # the files go through govpm.materials (material_uploads), not the JSON body
             if control.parse is not None:
                 if post.get(name, "").strip():
                     _put(data, name, control.parse(post.get(name, ""), control))
@@ -630,6 +664,28 @@ class Form:
     @property
     def asks_confirmation(self) -> bool:
         return any(control.kind == "confirm" for control in self.controls)
+
+        def has_files(self) -> bool:
+        return any(control.kind == "file" for control in self.controls)
+
+    def material_uploads(self, files, request=None) -> list[tuple[str, Any]]:
+        """(material kind, file) for each file control that was given a file; a file under any other
+        name, two files for one material, or a flood of files (govpm.materials.uploads) is refused
+        naming the material."""
+        controls = {c.name: c for c in self.controls if c.kind == "file"}
+        if request is not None and (field := material_files.overflowed(request)):
+            label = controls[field].label if field in controls else "材料"
+            raise InvalidInput(material_files.too_many_message(label), field=field)
+        uploads = []
+        for key in files:
+            control = controls.get(key)
+            if control is None:
+                raise InvalidInput("此操作不接受该文件（未知的材料）", field=key)
+            given = files.getlist(key)
+            if len(given) > 1:
+                raise InvalidInput(f"{control.label}：每种材料一次只能选择一个文件", field=key)
+            uploads.append((key.removeprefix(MATERIAL_PREFIX), given[0]))
+        return uploads
 
     @property
     def has_errors(self) -> bool:

@@ -23,6 +23,7 @@ from govpm.core.errors import GovpmError, InvalidInput, NotFound
 from govpm.core.http import content_disposition
 from govpm.inventory import selectors as inventory
 from govpm.materials import selectors as materials
+from govpm.materials import services as material_services
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES, citation
 from govpm.portfolio import variance as portfolio_variance
 from govpm.projects import evaluations, lifecycle, selectors
@@ -152,6 +153,9 @@ def project_edit(request, pk):
 
 
 def _project_page(request, project, failed: forms.Form | None = None, status: int = 200):
+    # One query for the materials that the checklists, the MAT-01 preconditions and the forms' file
+    # controls all read
+    materials.prefetch(project)
     action_forms = [
         failed
         if failed and failed.action == spec.code
@@ -177,6 +181,10 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
     context |= presenters.supervision(project, extras)  # IMPL-09, SUPV-06, IMPL-10
     if access.can_act(request.user, "record_funding"):  # PERF-02: 财政资金再投入的参考依据, for finance
         context |= past_evaluations(project)
+    if project.stage in ACTIONS["leading_group_decide"].sources and access.can_act(
+        request.user, "leading_group_decide"
+    ):  # MAT-02: the leading group decides with the materials of the stage being judged before it
+        context["decision_materials"] = materials.stage_materials(project, "leading_group")
     if access.can(request.user, "portfolio.read"):  # PORT-01..03: plan against actual, variance, risk
         variance = portfolio_variance.project_variance(project)
         context |= {
@@ -202,7 +210,14 @@ def project_action(request, pk, action):
     form = forms.action_form(action, project, request.user, request.POST)
     try:
         data = inputs.parse(inputs.ACTION_INPUTS[action], form.payload())
-        result = lifecycle.ACTION_FUNCTIONS[action](project.pk, actor=request.user, **data)
+        # MAT-02: the files chosen in the form are stored with the action, all or nothing
+        result = material_services.act_with_materials(
+            project.pk,
+            actor=request.user,
+            uploads=form.material_uploads(request.FILES, request),
+            act=lambda: lifecycle.ACTION_FUNCTIONS[action](project.pk, actor=request.user, **data),
+            field_prefix=forms.MATERIAL_PREFIX,
+        )
     except NotFound:
         raise Http404(_("项目不存在或无权查看")) from None
     except GovpmError as error:

@@ -12,6 +12,7 @@ from django.db.models import F, Prefetch, Q
 
 from govpm.accounts.models import User
 from govpm.core import access, clock
+from govpm.materials.models import Material
 from govpm.projects import selectors
 from govpm.projects.models import Deadline, IssuedDocument, Project, ReviewTask
 from govpm.projects.stages import ACTIONS, Stage
@@ -189,6 +190,8 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
             "data_dictionaries",
             "final_acceptances",
             "performance_targets",  # the submit precondition (PERF-01)
+            # MAT-01: the required materials are preconditions of the steps (kinds only, no query per row)
+            Prefetch("materials", queryset=Material.objects.only("id", "project_id", "kind", "version")),
         )
         .order_by("id")
     )
@@ -201,7 +204,7 @@ def items(user: User, q: str = "", section: str = "") -> list[Item]:
             pending, note = _pending(code, project)
             if not pending:
                 continue
-            blocked = spec.failing(project) is not None
+            blocked = spec.failing(project, met_by_form=presenters.FORM_MEETS) is not None
             deadline = clocks.get(CLOCKS.get(code, ""))
             result.append(
                 Item(

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from govpm.core.clock import today
 from govpm.core.errors import InvalidInput
+from govpm.materials import catalog as material_catalog
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS
 from govpm.projects import selectors
 from govpm.projects.api import inputs
@@ -15,7 +16,7 @@ from govpm.projects.api.choices import ACTION_CHOICES
 from govpm.projects.scenarios import advance
 from govpm.projects.stages import ACTIONS
 from govpm.web import forms
-from tests.factories import api_for, draft
+from tests.factories import api_for, attach, draft
 
 
 class Simple(inputs.Strict):
@@ -86,6 +87,8 @@ def test_every_action_form_is_its_serializer_field_for_field_issue_8(cast, clock
             expected += [f"answers.{rule}" for rule in JUDGEMENT_REJECTIONS]
         if "priority" in fields:  # one verdict per claimed ground (PRI-06)
             expected += [f"priority.{claim['code']}" for claim in project.facts.get("priority_claims", [])]
+        # MAT-01/MAT-02: one file control per material the catalogue names for the action
+        expected += [forms.MATERIAL_PREFIX + kind.code for kind in material_catalog.kinds_of(code, project)]
         if ACTIONS[code].irreversible:
             expected.append(forms.CONFIRM)
         assert sorted(names) == sorted(expected), code
@@ -97,6 +100,7 @@ def test_every_action_form_is_its_serializer_field_for_field_issue_8(cast, clock
 
 def test_the_form_offers_the_choices_the_api_publishes_issue_8(cast, clock):
     project = advance(draft(cast.owner), cast, to="procurement", shift=clock.shift)
+    attach(project, "record_tender", cast.owner)  # MAT-01
     tender = api_for(cast.owner).post(
         f"/api/v1/projects/{project.pk}/actions/record_tender/",
         {"title": "建设", "ceiling": "1000000.00", "published_on": today().isoformat()},

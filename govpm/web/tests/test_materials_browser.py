@@ -1,6 +1,6 @@
-"""MAT-01..03 in Debian's chromium: the owner uploads the scheme text and the estimate on the materials
-page, the scheme can then be submitted (before, the action shows 缺少材料), and a reviewer opens the
-preview from the joint-review page. Screenshots at 1280 and 390 px into artifacts/screenshots/."""
+"""MAT-01..03 in Debian's chromium: the owner uploads the scheme text and the estimate while submitting
+the scheme, in the action's own form (without the estimate it is refused with 缺少材料 and nothing is
+kept), and a reviewer opens the preview from the joint-review page. Screenshots at 1280 and 390 px into artifacts/screenshots/."""
 
 import re
 
@@ -33,38 +33,45 @@ def test_owner_uploads_scheme_materials_and_reviewer_previews_them_MAT_01_MAT_02
     ui,
     cast,
     travel,
-    settings,
     tmp_path,
 ):
-    settings.GOVPM_MATERIALS_REQUIRED = True
     project = advance(draft(cast.owner), cast, to=Stage.SCHEME)
     pid = project.pk
 
-    # the scheme cannot be submitted yet: the project page names what is missing
+    # the scheme form asks for its materials: one required file control each, the missing ones
+    # marked in the checklist (MAT-01)
     page = ui.open(cast.owner, f"/projects/{pid}/")
-    expect(page.get_by_text("缺少材料：合并方案文本、概算书").first).to_be_visible()
+    form = ui.form(page, "submit_scheme")
+    expect(form.locator('input[type="file"][name="material.scheme_text"]')).to_be_visible()
+    expect(form.locator('input[type="file"][name="material.estimate"]')).to_be_visible()
 
-    # the owner uploads the scheme text (DOCX) and the estimate (PDF) on the materials page
+    # the owner chooses the scheme text (DOCX) and the estimate (PDF) while filling the form, submits
     scheme = tmp_path / "合并方案文本.docx"
     scheme.write_bytes(demo_files.docx_bytes("合并方案", ["项目建设内容"]))
     estimate = tmp_path / "概算书.pdf"
     estimate.write_bytes(demo_files.pdf_bytes("estimate"))
-    page = ui.open(cast.owner, f"/materials/projects/{pid}/")
-    for kind, path in [("scheme_text", scheme), ("estimate", estimate)]:
-        form = page.locator(f'form:has(input[name="kind"][value="{kind}"])')
-        form.locator('input[type="file"]').set_input_files(str(path))
-        form.locator("button[type=submit]").click()
-        expect(page.locator(".messages")).to_contain_text("已上传")
-    ui.shot(page, "materials")
-    assert Material.objects.filter(project_id=pid, kind__in=["scheme_text", "estimate"]).count() == 2
 
-    # now the scheme is submitted through its form
+    # first without the estimate: refused with MAT-01 naming it, nothing kept
+    form.get_by_label("合并方案文本").set_input_files(str(scheme))
+    form.locator('[data-control="modules"] input').nth(0).fill("统一门户")
+    form.get_by_label("方案概要").fill("合并方案")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#action-submit_scheme")).to_contain_text("缺少材料：概算书")
+    assert not Material.objects.filter(project_id=pid, kind__in=["scheme_text", "estimate"]).exists()
+    ui.shot(page, "scheme-form-materials-refused")
+
     def fill(form):
-        rows = form.locator('[data-control="modules"] input')
-        rows.nth(0).fill("统一门户")  # experts are drawn by smart_office afterwards (COORD-07)
+        form.get_by_label("合并方案文本").set_input_files(str(scheme))
+        form.get_by_label("概算书").set_input_files(str(estimate))
+        form.locator('[data-control="modules"] input').nth(0).fill("统一门户")
         form.get_by_label("方案概要").fill("合并方案")
 
     ui.act(cast.owner, pid, "submit_scheme", fill)
+    kept = Material.objects.filter(project_id=pid, kind__in=["scheme_text", "estimate"])
+    assert sorted(kept.values_list("name", flat=True)) == ["合并方案文本.docx", "概算书.pdf"]
+    page = ui.open(cast.owner, f"/materials/projects/{pid}/")
+    expect(page.get_by_text("合并方案文本.docx").first).to_be_visible()
+    ui.shot(page, "materials")
 
     # a reviewer sees the stage's materials on the joint-review page and opens the estimate's preview
     task = project.review_tasks.filter(unit=cast.bdb.unit).first()

@@ -14,7 +14,7 @@ from govpm.projects.models import Event, Funding, Project, Tender
 from govpm.projects.scenarios import advance, record_code
 from govpm.projects.stages import Stage
 from govpm.web.templatetags.web import wan, yuan
-from tests.factories import UserFactory, draft
+from tests.factories import UserFactory, attach, draft, material_files
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +148,10 @@ def test_need_created_through_the_form_then_submitted_with_priority_recorded(cas
     assert project.requested_estimate == Decimal("1500000.00") and project.priority_score == 0
     assert [claim["code"] for claim in project.facts["priority_claims"]] == ["plan_task"]
     assert project.facts["deploys_on_city_cloud"] is True and project.facts["system_kinds"] == []
-    client.post(f"/projects/{project.pk}/actions/submit/")
+    # MAT-01: the 需求申报书 and the claim's 证明材料 chosen in the submit form
+    files = material_files(project, "submit")
+    assert set(files) == {"material.needs_application", "material.priority_evidence_plan_task"}
+    client.post(f"/projects/{project.pk}/actions/submit/", files)
     assert Project.objects.get(pk=project.pk).stage == Stage.SUBMITTED
     assert [e.action for e in Event.objects.filter(project=project)] == ["create", "submit"]
 
@@ -157,7 +160,7 @@ def test_submitting_an_incomplete_need_shows_which_fact_is_missing(cast, login):
     client = login(cast.owner)
     client.post("/projects/new/", need_form(**{"facts.video_conference": None}))
     project = Project.objects.get()
-    response = client.post(f"/projects/{project.pk}/actions/submit/")
+    response = client.post(f"/projects/{project.pk}/actions/submit/", material_files(project, "submit"))
     assert response.status_code == 400 and "是否建设视频会议系统：提交前须填写此项" in text(response)
     assert Project.objects.get(pk=project.pk).stage == Stage.DRAFT
 
@@ -168,10 +171,12 @@ def test_automatic_rule_hit_rejects_with_the_rule_cited(cast, login):
     client = login(cast.owner)
     client.post("/projects/new/", need_form(**{"facts.new_server_room": "yes"}))
     project = Project.objects.get()
-    refused = client.post(f"/projects/{project.pk}/actions/submit/")
+    refused = client.post(f"/projects/{project.pk}/actions/submit/", material_files(project, "submit"))
     assert refused.status_code == 400 and "请勾选确认：提交后本需求将不予受理" in text(refused)
     assert Project.objects.get(pk=project.pk).stage == Stage.DRAFT
-    client.post(f"/projects/{project.pk}/actions/submit/", {"_confirm": "yes"})
+    client.post(
+        f"/projects/{project.pk}/actions/submit/", {"_confirm": "yes", **material_files(project, "submit")}
+    )
     page = text(client.get(f"/projects/{project.pk}/"))
     assert Project.objects.get(pk=project.pk).stage == Stage.REJECTED
     assert "REJ-03 · 衢政办发〔2020〕8号 二(二)不予受理情形第3项" in page
@@ -216,6 +221,7 @@ def test_tender_ceiling_above_the_estimate_is_refused_with_its_rule_and_changes_
         "title": "建设",
         "ceiling": str(project.approved_estimate + 1),
         "published_on": str(project.approved_on),
+        **material_files(project, "record_tender"),
     }
     response = login(cast.owner).post(f"/projects/{project.pk}/actions/record_tender/", body)
     assert response.status_code == 400
@@ -227,6 +233,7 @@ def test_tender_ceiling_above_the_estimate_is_refused_with_its_rule_and_changes_
 
 def test_htmx_refusal_returns_only_the_form_with_the_message(cast, clock, login):
     project = advance(draft(cast.owner), cast, to=Stage.PROCUREMENT, shift=clock.shift)
+    attach(project, "record_tender", cast.owner)  # MAT-01
     body = {"title": "建设", "ceiling": "", "published_on": str(project.approved_on)}
     response = login(cast.owner).post(
         f"/projects/{project.pk}/actions/record_tender/", body, HTTP_HX_REQUEST="true"
@@ -261,6 +268,7 @@ def test_funding_share_rows_per_region_must_add_up(cast, clock, login):
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
     lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
+    attach(project, "issue_price_review", cast.review_center)  # MAT-01
     lifecycle.issue_price_review(project.pk, actor=cast.review_center)
     project.refresh_from_db()
     client = login(cast.finance)
@@ -333,8 +341,9 @@ def test_workbench_query_count_does_not_grow_with_projects(cast, clock, login, d
     for user in [cast.owner, cast.smart_office, cast.bdb, cast.experts[0]]:
         client = login(user)
         # +1: the header's unread count (NOTE-01); +1: an owner unit's zombie bar (REJ-09); +1 final
-        # acceptances (IMPL-10); +2 SUPV-05 settlements and overdue payments; +1 targets (PERF-01)
-        with django_assert_max_num_queries(19):
+        # acceptances (IMPL-10); +2 SUPV-05 settlements and overdue payments; +1 targets (PERF-01); +1
+        # materials (MAT-01)
+        with django_assert_max_num_queries(20):
             assert client.get("/").status_code == 200
 
 

@@ -665,7 +665,8 @@ class Form:
     def asks_confirmation(self) -> bool:
         return any(control.kind == "confirm" for control in self.controls)
 
-        def has_files(self) -> bool:
+    @property
+    def has_files(self) -> bool:
         return any(control.kind == "file" for control in self.controls)
 
     def material_uploads(self, files, request=None) -> list[tuple[str, Any]]:

@@ -90,6 +90,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "portfolio.read": SUPERVISORS | {"owner"},
     "portfolio.plan": frozenset({"owner", "smart_office"}),  # planned dates of modules and milestones
     "portfolio.rate_risk": frozenset({"smart_office"}),  # PORT-03
+    # 监督总览: where the portfolio stands, the landing page of observers (who have no to-do list).
+    "page.overview": SUPERVISORS,
 }
 
 ACTION_PREFIX = "project.action."

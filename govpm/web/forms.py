@@ -17,6 +17,7 @@ from govpm.core import clock
 from govpm.core.errors import GovpmError, InvalidInput
 from govpm.core.parsers import json_depth_exceeds, parse_int
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, PRIORITY_RULES, RULES
+from govpm.projects import datadict
 from govpm.projects.api import inputs
 from govpm.projects.api.choices import action_choices
 from govpm.projects.facts import (
@@ -27,7 +28,6 @@ from govpm.projects.facts import (
     SYSTEM_KINDS,
 )
 from govpm.projects.models import CATEGORY_LABELS, BuildType, Project, Specialty
-from govpm.projects.scenarios import DICTIONARY
 from govpm.projects.stages import ACTIONS
 from govpm.promotion import inputs as promotion_inputs
 
@@ -179,8 +179,12 @@ OVERRIDES: dict[str, Any] = {
         "shares": {"kind": "shares"},
     },
     "record_tender": lambda p, u: {"title": {"initial": f"{p.name}建设"}},
+    # Entered as a table, one row per field; the Table Schema is built from it (datadict.schema_from_rows).
     "submit_data_dictionary": lambda p, u: {
-        "descriptor": {"initial": json.dumps(DICTIONARY, ensure_ascii=False, indent=2)}
+        "descriptor": {
+            "kind": "dictionary",
+            "help": "每行一个字段；字段名用英文字母、数字和下划线，中文名写给人看。至少一个字段标为主键。",
+        }
     },
     "file_external_acceptance": lambda p, u: {"reference": {"kind": "text"}},
 }
@@ -324,6 +328,8 @@ class Form:
                     code: {"checked": code in initial, "evidence": initial.get(code, "")}
                     for code, _ in control.choices
                 }
+        elif control.kind == "dictionary":
+            bound.extra = {"rows": _dictionary_rows(control.name, data), "types": datadict.FIELD_TYPES}
         elif control.kind in {"checkboxes", "rows"}:
             values = data.getlist(control.name) if data is not None else (control.initial or [])
             bound.values = [str(v) for v in values]
@@ -375,6 +381,11 @@ class Form:
                 _put(data, name, values)
             elif kind == "rows":
                 _put(data, name, [v.strip() for v in post.getlist(name) if v.strip()])
+            elif kind == "dictionary":
+                try:
+                    _put(data, name, datadict.schema_from_rows(_dictionary_rows(name, post)))
+                except datadict.RowProblem as problem:
+                    raise InvalidInput(f"{control.label}：{problem}", field=name) from None
             elif kind == "yesno":
                 if post.get(name) in {"yes", "no"}:
                     _put(data, name, post.get(name) == "yes")
@@ -412,6 +423,20 @@ class Form:
     @property
     def has_errors(self) -> bool:
         return bool(self.errors) or any(bound.errors for bound in self.bound)
+
+
+BLANK_DICTIONARY_ROWS = 3
+
+
+def _dictionary_rows(name: str, post: QueryDict | None) -> list[dict]:
+    """The rows of a data dictionary table as posted (one list per column, in row order), or blank rows."""
+    if post is None:
+        return [{"type": "string", "required": "否", "shared": "否", "primary": "否"}] * BLANK_DICTIONARY_ROWS
+    columns = {key: post.getlist(f"{name}.{key}")[: datadict.MAX_ROWS + 1] for key, _ in datadict.COLUMNS}
+    count = max((len(values) for values in columns.values()), default=0)
+    return [
+        {key: values[i] if i < len(values) else "" for key, values in columns.items()} for i in range(count)
+    ]
 
 
 def _verdict(post: QueryDict | None, name: str) -> dict | None:

@@ -7,6 +7,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
+from govpm.core import product
 from govpm.core.money import format_wan, format_yuan
 
 from .. import permissions, presenters
@@ -66,3 +67,44 @@ def may_open(user, page: str) -> bool:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def rules(text) -> str:
+    """Escapes the text and marks each rule code in it (REJ-06, PLAN-04 …) with the rule's words on
+    hover, so no page shows a bare code (docs/requirements.md, issue 15 item 3)."""
+    return presenters.mark_rule_codes(text)
+
+
+@register.filter
+def rule_in(text) -> str:
+    """The meanings of the rule codes in a text, for the title of an element that cannot hold markup
+    (an <option>); empty when it names none."""
+    return "；".join(presenters.rule_title(code) for code in presenters.RULE_CODE.findall(str(text or "")))
+
+
+@register.filter
+def decision_outcome(decision) -> str:
+    return presenters.decision_outcome(decision)
+
+
+@register.filter
+def region_name(code: str) -> str:
+    return presenters.region_name(code)
+
+
+@register.filter
+def category_label(number) -> str:
+    """A project category by its name (数字化应用项目), never its number; '' when unset."""
+    return presenters.category_label(number)
+
+
+@register.filter
+def waited(since) -> str:
+    return presenters.waited(since)
+
+
+@register.simple_tag
+def product_name() -> str:
+    """The product's one name (govpm.core.product)."""
+    return product.NAME

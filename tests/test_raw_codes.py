@@ -24,12 +24,19 @@ def test_the_scan_finds_each_kind_of_raw_code():
     """The scanner can fail: each kind of leak in a sample page is reported, the same text with its
     Chinese name or a titled rule code is not."""
     page = """<html><body><main>
-      <p>需求审核：return（材料不全）</p><p>分级负担：330800</p><p>命中 REJ-06</p>
+      <p>需求审核：return（材料不全）</p><p>分级负担：330800</p><p>命中 REJ-06</p><p>项目类别 1. 数字化应用项目</p>
       <table><thead><tr><th>名称</th><th>类别</th></tr></thead><tbody><tr><td>甲</td><td>5</td></tr></tbody></table>
       <p>需求审核：退回修改</p><p>分级负担：衢州市本级</p><p><abbr title="REJ-06 不予受理：重复建设">REJ-06</abbr></p>
       <script>var stage = "pooled";</script></main></body></html>"""
     kinds = sorted({hit.kind for hit in scan_html("/sample/", page)})
-    assert kinds == ["category number", "enum", "enum_label", "region_code", "rule code without its title"]
+    assert kinds == [
+        "category number",
+        "category_numbered",
+        "enum",
+        "enum_label",
+        "region_code",
+        "rule code without its title",
+    ]
 
 
 def test_no_page_of_any_demo_role_shows_a_raw_code_issue15_item3(client, demo):

@@ -232,7 +232,7 @@ def need_controls(project: Project | None = None) -> list[Control]:
             FACT_LABELS["category"],
             "select",
             initial=facts.get("category"),
-            choices=[(n, f"{n}. {label}") for n, label in CATEGORY_LABELS.items()],
+            choices=list(CATEGORY_LABELS.items()),
             help="实施意见二(一)(1)所列七类",
         ),
         Control(

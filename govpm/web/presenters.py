@@ -161,7 +161,7 @@ def fact_rows(facts: dict) -> list[tuple[str, str]]:
         if key == "level":
             return Level(value).label
         if key == "category":
-            return f"{value}. {CATEGORY_LABELS.get(value, '')}"
+            return CATEGORY_LABELS.get(value, str(value))
         if key == "build_type":
             return BuildType(value).label
         if key == "owner_type":

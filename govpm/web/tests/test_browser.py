@@ -84,7 +84,7 @@ class UI:
             fill(form)
         if form.locator('[name="_confirm"]').count():
             form.get_by_label("确认执行此不可撤销的操作").check()
-        form.locator("button[type=submit]").click()
+        form.locator("button[type=submit]:not([formaction])").click()  # not the data dictionary's upload
         expect(page.locator(".messages")).to_contain_text(done or f"已完成「{ACTIONS[action].label}」")
         return page
 

@@ -174,7 +174,7 @@ def test_rows_are_added_and_removed_in_chromium_IMPL_04(live_server, browser, sc
         last.get_by_label("字段名").fill("dept")
         last.get_by_label("中文名").fill("科室")
         last.get_by_label("共享").select_option("是")
-        page.screenshot(path=screenshots / f"h15-datadict-{width}.png", full_page=True)
+        details.screenshot(path=screenshots / f"h15-datadict-{width}.png")
         width_ok = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         assert width_ok  # the table fits the viewport (stacked at 390 px), no sideways scroll
         form.get_by_role("button", name=re.compile("提交数据字典")).click()

@@ -177,6 +177,10 @@ def test_rows_are_added_and_removed_in_chromium_IMPL_04(live_server, browser, sc
         details.screenshot(path=screenshots / f"h15-datadict-{width}.png")
         width_ok = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         assert width_ok  # the table fits the viewport (stacked at 390 px), no sideways scroll
+        fits = form.locator("[data-dict-table]").evaluate(
+            "t => t.scrollWidth <= t.parentElement.clientWidth + 1"
+        )
+        assert fits  # nor inside its box: in the narrow side column it stacks too
         form.get_by_role("button", name=re.compile("提交数据字典")).click()
         expect(page.locator(".messages")).to_contain_text("提交数据字典")
         saved = DataDictionary.objects.get(project=project)

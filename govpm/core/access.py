@@ -92,6 +92,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "portfolio.rate_risk": frozenset({"smart_office"}),  # PORT-03
     # 监督总览: where the portfolio stands, the landing page of observers (who have no to-do list).
     "page.overview": SUPERVISORS,
+    # Who lands there instead of on the to-do list: roles with nothing to do on projects.
+    "landing.overview": frozenset({"observer"}),
 }
 
 ACTION_PREFIX = "project.action."

@@ -55,13 +55,10 @@ def _project(request, pk):
         raise Http404(_("项目不存在或无权查看")) from None
 
 
-# Roles with nothing to do on projects land on the supervision overview instead of an empty list.
-OVERVIEW_LANDING = {"observer"}
-
-
 @role_required("workbench")
 def workbench_view(request):
-    if request.user.role in OVERVIEW_LANDING and not request.GET:
+    # Roles with nothing to do on projects land on the supervision overview instead of an empty list.
+    if access.can(request.user, "landing.overview") and not request.GET:
         return redirect("web:overview")
     q, section = request.GET.get("q", "").strip(), request.GET.get("section", "")
     items = workbench.items(request.user, q=q, section=section if section in workbench.SECTIONS else "")

@@ -7,7 +7,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
-from govpm.core import product
+from govpm.core import access, product
 from govpm.core.money import format_wan, format_yuan
 
 from .. import permissions, presenters
@@ -108,3 +108,9 @@ def waited(since) -> str:
 def product_name() -> str:
     """The product's one name (govpm.core.product)."""
     return product.NAME
+
+
+@register.filter
+def lands_on_overview(user) -> bool:
+    """Observers' first page is the supervision overview, not the to-do list (access: landing.overview)."""
+    return access.can(user, "landing.overview")

@@ -176,14 +176,16 @@ def test_deeply_nested_json_is_400_on_the_anonymous_token_endpoint_issue13(db):
     api_error(response, 400)
 
 
-def test_deeply_nested_json_in_a_page_form_is_refused_beside_the_field_issue13(cast, clock):
-    """The data dictionary's JSON control of the project page is parsed with the same bound."""
+def test_too_many_rows_in_a_page_form_are_refused_beside_the_field_issue13(cast, clock):
+    """The data dictionary of the project page is a table (issue 15 item 4): its rows are bounded, and
+    a table over the bound is refused beside the control, naming the row, with nothing saved."""
     project = advance(draft(cast.owner), cast, to="implementation", shift=clock.shift)
     events = Event.objects.count()
     response = web_client(cast.owner).post(
-        f"/projects/{project.pk}/actions/submit_data_dictionary/", {"descriptor": "[" * 100_000}
+        f"/projects/{project.pk}/actions/submit_data_dictionary/",
+        {"descriptor.name": [f"f{i}" for i in range(510)]},  # within Django's 1,000 fields a request
     )
-    assert "嵌套" in page_refused(response)
+    assert "最多500个字段" in page_refused(response) and "第501行" in page_refused(response)
     assert Event.objects.count() == events
 
 

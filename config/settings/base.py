@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the lockout flag the authentication backend sets and answers with the lockout page.
     "axes.middleware.AxesMiddleware",
+    # The demo's DEBUG shows the Chinese 404/500 pages, not Django's debug pages (a no-op otherwise).
+    "govpm.core.middleware.DemoErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -101,6 +101,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "page.batches": SUPERVISORS,
     "batches.read": SUPERVISORS,
     "batches.manage": frozenset({"smart_office"}),
+    # 监督总览: where the portfolio stands, the landing page of observers (who have no to-do list).
+    "page.overview": SUPERVISORS,
+    # Who lands there instead of on the to-do list: roles with nothing to do on projects.
+    "landing.overview": frozenset({"observer"}),
 }
 
 ACTION_PREFIX = "project.action."

@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 
-from . import audit
+from . import audit, product
 from .models import AuditEvent, Holiday
 
-admin.site.site_header = "衢州市政府投资数字化项目管理平台"
-admin.site.site_title = "数字化项目管理平台"
+admin.site.site_header = admin.site.site_title = product.NAME
 admin.site.index_title = "系统管理"
 
 

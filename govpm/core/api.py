@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
-from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from .errors import Conflict, GovpmError, InvalidInput
+from .middleware import error_page
 
 _DRF_MESSAGES = {
     exceptions.NotAuthenticated: ("not_authenticated", "未登录或令牌无效"),
@@ -122,4 +122,4 @@ def not_found(request, exception=None):
             "field": None,
         }
         return JsonResponse({"error": body}, status=404, json_dumps_params={"ensure_ascii": False})
-    return page_not_found(request, exception)
+    return error_page(request, "404.html", exception, 404)

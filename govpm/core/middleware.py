@@ -22,6 +22,7 @@ from django.core.exceptions import (
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, get_resolver
 
 from .errors import GovpmError, InvalidInput
 from .parsers import check_params, too_large_error
@@ -108,3 +109,42 @@ def bad_request(request, exception=None):
             request, InvalidInput(f"一次上传的文件过多：每次请求不超过 {limit} 个文件", field="file")
         )
     return refusal(request, InvalidInput("请求无法解析，请检查后重试"))
+
+
+class DemoErrorPagesMiddleware:
+    """In the demo (GOVPM_DEMO with DEBUG on) a missing page or a crash shows the platform's Chinese
+    404 and 500 pages, not Django's English debug pages: the demo is shown to officials, not debugged.
+    Without DEBUG, Django already renders templates/404.html and 500.html; /api/ keeps its JSON shape.
+    Last in MIDDLEWARE, so the pages see the logged-in user and show the platform's navigation."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _active(self) -> bool:
+        return settings.DEBUG and getattr(settings, "GOVPM_DEMO", False)
+
+    def __call__(self, request):
+        if self._active():
+            try:  # a URL no route matches never reaches a view, so process_exception would not see it
+                get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+            except Resolver404 as exc:
+                from .api import not_found  # the API's shape under /api/; govpm.core.api imports this module
+
+                return not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not self._active() or is_api(request):  # the API answers its own errors (InputGuardMiddleware)
+            return None
+        if isinstance(exception, Http404):
+            return error_page(request, "404.html", exception, 404)
+        if isinstance(exception, EXPECTED):
+            return None  # 403 and 400 render the platform's pages with DEBUG on too
+        logger.error("Internal Server Error: %s", request.path, exc_info=exception)
+        return error_page(request, "500.html", None, 500)
+
+
+def error_page(request, template: str, exception, status: int):
+    # A Resolver404 carries a dict of tried patterns: only a message a view wrote is shown.
+    message = exception.args[0] if exception and exception.args and isinstance(exception.args[0], str) else ""
+    return render(request, template, {"exception": message}, status=status)

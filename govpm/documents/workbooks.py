@@ -13,18 +13,26 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from govpm.accounts.codes import REGIONS
+from govpm.accounts.models import Unit
+from govpm.core import product
 from govpm.core.clock import date_zh
 from govpm.core.spreadsheets import safe_cell, safe_row
+from govpm.policy.catalog import RULES
+from govpm.projects.facts import ARCHITECTURE_LAYERS
 from govpm.projects.models import (
     CATEGORY_LABELS,
     Contract,
     Event,
     IssuedDocument,
+    Level,
     Payment,
     Project,
     ReviewTask,
     Tender,
 )
+from govpm.projects.selectors import ORDERING_LABELS
+from govpm.projects.stages import Stage
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -41,7 +49,31 @@ FILTER_LABELS = {
     "layer": "“四横三纵”层级",
     "q": "关键词",
     "ordering": "排序",
+    "region": "行政区划",
+    "rule": "命中规则",
 }
+
+
+def _filter_value(key: str, value: str) -> str:
+    """A filter's value as the list page names it: 已入库 for pooled, 数字化应用项目 for 1 (no codes)."""
+    names: dict = {
+        "stage": dict(Stage.choices),
+        "level": dict(Level.choices),
+        "category": {str(number): label for number, label in CATEGORY_LABELS.items()},
+        "layer": ARCHITECTURE_LAYERS,
+        "ordering": ORDERING_LABELS,
+        "region": REGIONS,
+        "priority": {"true": "是", "false": "否"},
+        "overdue": {"true": "是", "false": "否"},
+    }
+    if key == "unit":
+        unit = Unit.objects.filter(pk=value).first() if str(value).isdigit() else None
+        return unit.name if unit else value
+    if key == "rule" and value in RULES:
+        return f"{value} {RULES[value].text}"
+    if key == "stage":
+        return "、".join(names["stage"].get(code, code) for code in value.split(","))
+    return names.get(key, {}).get(value, value)
 
 
 def _cell(value):
@@ -82,7 +114,7 @@ def add_sheet(
 def save(book: Workbook) -> bytes:
     if "Sheet" in book.sheetnames and len(book.sheetnames) > 1:
         del book["Sheet"]
-    book.properties.creator = "衢州市政府投资数字化项目全生命周期管理平台"
+    book.properties.creator = product.NAME
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -134,7 +166,11 @@ def project_list_workbook(projects: Iterable[Project], params) -> bytes:
         ),
         money=["申报估算（元）", "概算价（元）"],
     )
-    applied = [(FILTER_LABELS.get(key, key), params.get(key)) for key in FILTER_LABELS if params.get(key)]
+    applied = [
+        (FILTER_LABELS[key], _filter_value(key, str(params.get(key))))
+        for key in FILTER_LABELS
+        if params.get(key)
+    ]
     add_sheet(
         book,
         "筛选条件",

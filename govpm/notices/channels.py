@@ -24,6 +24,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
+from govpm.core import product
+
 from .models import ChannelAccount, Delivery
 
 
@@ -73,7 +75,7 @@ def absolute(link: str) -> str:
 def subject_of(delivery: Delivery) -> str:
     notice = delivery.notice
     about = notice.project.name if notice.project is not None else ""
-    return f"【数字化项目{notice.get_kind_display()}】{about}"
+    return f"【{product.NAME}·{notice.get_kind_display()}】{about}"
 
 
 def body_of(delivery: Delivery) -> str:

@@ -177,7 +177,14 @@ def _reopen(c: Change) -> list[Draft]:
 
 def _open_scheme(c: Change) -> list[Draft]:
     p = c.project
-    return [Draft(owners(p), K.TODO, f"「{p.name}」已启动方案编制，请编制并提交合并方案。", project_link(p))]
+    return [
+        Draft(
+            owners(p),
+            K.TODO,
+            f"「{p.name}」已启动方案编制，请编制并提交建设方案（决策咨询、初步设计和概算评审三案合一）。",
+            project_link(p),
+        )
+    ]
 
 
 def _review_task_users(project, *, missing_only: bool) -> QuerySet[User]:

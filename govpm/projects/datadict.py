@@ -123,3 +123,154 @@ def problems(descriptor) -> list[tuple[str, str]]:
         # The package itself (names, paths, profiles), now that every table schema is known to be sound.
         found += _frictionless(Package.validate_descriptor, descriptor, "descriptor")
     return found
+
+
+# --- the dictionary as a table (issue 15 item 4) ------------------------------------------------------
+
+# The Table Schema types an owner chooses from, by their Chinese names.
+FIELD_TYPES = {
+    "string": "文本",
+    "integer": "整数",
+    "number": "数值",
+    "boolean": "是/否",
+    "date": "日期",
+    "datetime": "日期时间",
+    "year": "年份",
+    "object": "对象（JSON）",
+    "array": "列表（JSON）",
+}
+# The table's columns: key, Chinese header (also the XLSX template's headers).
+COLUMNS = [
+    ("name", "字段名"),
+    ("title", "中文名"),
+    ("type", "类型"),
+    ("description", "说明"),
+    ("required", "必填"),
+    ("shared", "共享"),
+    ("primary", "主键"),
+]
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+MAX_ROWS = 500
+YES = {"是", "yes", "true", "1", "y", "√"}
+NO = {"否", "no", "false", "0", "n", ""}
+
+
+class RowProblem(Exception):
+    """Rows of the table that cannot make a schema: each (row number from 1, column header, message)."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]):
+        super().__init__("；".join(f"第{row}行「{column}」：{message}" for row, column, message in problems))
+        self.problems = problems
+
+
+def _flag(value, row: int, column: str, found: list) -> bool:
+    text = str(value if value is not None else "").strip().lower()
+    if text in YES:
+        return True
+    if text not in NO:
+        found.append((row, column, f"应为“是”或“否”，不是“{value}”"))
+    return False
+
+
+def schema_from_rows(rows: list[dict], *, first_row: int = 1) -> dict:
+    """A Table Schema from the rows an owner entered (field name, 中文名, type, 说明, required, shared,
+    primary key); blank rows are skipped. Raises RowProblem naming each bad row and column, counted from
+    `first_row` (2 for a sheet whose row 1 is the header)."""
+    headers = dict(COLUMNS)
+    found: list[tuple[int, str, str]] = []
+    fields: list[dict] = []
+    primary: list[str] = []
+    seen: dict[str, int] = {}
+    if len(rows) > MAX_ROWS:
+        raise RowProblem([(first_row + MAX_ROWS, headers["name"], f"最多{MAX_ROWS}个字段")])
+    for number, row in enumerate(rows, start=first_row):
+        cells = {key: str(row.get(key) if row.get(key) is not None else "").strip() for key, _ in COLUMNS}
+        if not any(cells[key] for key in ("name", "title", "description")):
+            continue  # an empty row of the table, or one only defaulted
+        name = cells["name"]
+        if not name:
+            found.append((number, headers["name"], "必填"))
+        elif not _NAME.match(name):
+            found.append(
+                (number, headers["name"], "应以英文字母开头，只含英文字母、数字和下划线，最长63个字符")
+            )
+        elif name in seen:
+            found.append((number, headers["name"], f"与第{seen[name]}行重复"))
+        else:
+            seen[name] = number
+        if not cells["title"]:
+            found.append((number, headers["title"], "必填"))
+        elif len(cells["title"]) > 100:
+            found.append((number, headers["title"], "最长100个字符"))
+        kind = {label: code for code, label in FIELD_TYPES.items()}.get(
+            cells["type"], cells["type"] or "string"
+        )
+        if kind not in FIELD_TYPES:
+            found.append((number, headers["type"], f"应为{'、'.join(FIELD_TYPES.values())}之一"))
+        if len(cells["description"]) > 500:
+            found.append((number, headers["description"], "最长500个字符"))
+        required = _flag(cells["required"], number, headers["required"], found)
+        shared = _flag(cells["shared"], number, headers["shared"], found)
+        if _flag(cells["primary"], number, headers["primary"], found):
+            primary.append(name)
+        field: dict = {"name": name, "title": cells["title"], "type": kind}
+        if cells["description"]:
+            field["description"] = cells["description"]
+        if required or name in primary:
+            field["constraints"] = {"required": True}
+        if shared:
+            field["shared"] = True
+        fields.append(field)
+    if not fields and not found:
+        found.append((first_row, headers["name"], "至少填写一个字段"))
+    elif fields and not primary and not found:
+        found.append((first_row, headers["primary"], "至少把一个字段标为主键"))
+    if found:
+        raise RowProblem(found)
+    return {"fields": fields, "primaryKey": primary}
+
+
+XLSX_MAX_BYTES = 2 * 1024 * 1024
+
+
+def template_xlsx() -> bytes:
+    """The XLSX an owner fills in instead of the table: the columns' Chinese headers, one example-free
+    sheet, and a second sheet listing the types."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "数据字典"
+    sheet.append([header for _key, header in COLUMNS])
+    for column, width in zip("ABCDEFG", [18, 18, 12, 40, 8, 8, 8], strict=True):
+        sheet.column_dimensions[column].width = width
+    types = book.create_sheet("填写说明")
+    types.append(["列", "填写"])
+    types.append(["字段名", "英文字母开头，只含英文字母、数字和下划线"])
+    types.append(["类型", "、".join(FIELD_TYPES.values())])
+    types.append(["必填、共享、主键", "是 或 否；至少一个字段为主键"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rows_from_xlsx(source) -> list[dict]:
+    """The rows of an uploaded dictionary XLSX (the template's headers, in any order). Raises RowProblem
+    for a missing column, InvalidInput (field "file") for a file that is not a bounded XLSX."""
+    from govpm.core.spreadsheets import open_xlsx
+
+    rows = open_xlsx(
+        source, max_bytes=XLSX_MAX_BYTES, max_rows=MAX_ROWS + 1, max_cols=20, max_cell_chars=1000
+    )
+    header = [str(cell or "").strip() for cell in next(rows, ())]
+    keys = {label: key for key, label in COLUMNS}
+    missing = [label for label in keys if label not in header]
+    if missing:
+        raise RowProblem([(1, label, "表头缺少此列（请使用下载的模板）") for label in missing])
+    index = {keys[label]: header.index(label) for label in keys}
+    return [
+        {key: (row[i] if i < len(row) and row[i] is not None else "") for key, i in index.items()}
+        for row in rows
+    ]

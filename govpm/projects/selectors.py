@@ -36,6 +36,14 @@ ORDERINGS: dict[str, list] = {
     "name": ["name", "id"],
     "estimate": ["-requested_estimate", "id"],
 }
+# What each ordering is called on pages and in exports.
+ORDERING_LABELS = {
+    "priority": "优先排序",
+    "newest": "最新",
+    "oldest": "最早",
+    "name": "名称",
+    "estimate": "估算金额",
+}
 
 
 def visible_projects(user) -> QuerySet[Project]:

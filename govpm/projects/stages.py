@@ -374,7 +374,7 @@ ACTIONS: dict[str, ActionSpec] = {
         _a("open_scheme", "启动方案编制", ["smart_office"], [S.POOLED], [S.SCHEME], ["PLAN-02", "PLAN-07"]),
         _a(
             "submit_scheme",
-            "提交合并方案",
+            "提交建设方案（三案合一）",
             ["owner"],
             [S.SCHEME],
             [S.JOINT_REVIEW],

@@ -20,7 +20,7 @@ from govpm.materials import catalog as material_catalog
 from govpm.materials import uploads as material_files
 from govpm.materials.detect import EXTENSIONS
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, PRIORITY_RULES, RULES
-from govpm.projects import selectors
+from govpm.projects import datadict, selectors
 from govpm.projects.api import inputs
 from govpm.projects.api.choices import action_choices
 from govpm.projects.facts import (
@@ -31,7 +31,6 @@ from govpm.projects.facts import (
     SYSTEM_KINDS,
 )
 from govpm.projects.models import CATEGORY_LABELS, BuildType, Project, Specialty
-from govpm.projects.scenarios import DICTIONARY
 from govpm.projects.selectors import design_task_choices
 from govpm.projects.stages import ACTIONS
 from govpm.promotion import inputs as promotion_inputs
@@ -235,8 +234,12 @@ OVERRIDES: dict[str, Any] = {
         "shares": {"kind": "shares"},
     },
     "record_tender": lambda p, u: {"title": {"initial": f"{p.name}建设"}},
+    # Entered as a table, one row per field; the Table Schema is built from it (datadict.schema_from_rows).
     "submit_data_dictionary": lambda p, u: {
-        "descriptor": {"initial": json.dumps(DICTIONARY, ensure_ascii=False, indent=2)}
+        "descriptor": {
+            "kind": "dictionary",
+            "help": "每行一个字段；字段名用英文字母、数字和下划线，中文名写给人看。至少一个字段标为主键。",
+        }
     },
     "file_external_acceptance": lambda p, u: {"reference": {"kind": "text"}},
     "apply_estimate_change": lambda p, u: {"new_amount": {"initial": p.approved_estimate}},
@@ -404,7 +407,7 @@ def need_controls(project: Project | None = None) -> list[Control]:
             FACT_LABELS["category"],
             "select",
             initial=facts.get("category"),
-            choices=[(n, f"{n}. {label}") for n, label in CATEGORY_LABELS.items()],
+            choices=list(CATEGORY_LABELS.items()),
             help="实施意见二(一)(1)所列七类",
         ),
         Control(
@@ -547,6 +550,8 @@ class Form:
             rows = _target_rows(data) if data is not None else list(control.initial or [])
             blank = dict.fromkeys(TARGET_FIELDS, "")
             bound.extra = {"rows": rows + [blank] if len(rows) < 20 else rows}
+        elif control.kind == "dictionary":
+            bound.extra = {"rows": _dictionary_rows(control.name, data), "types": datadict.FIELD_TYPES}
         elif control.kind in {"checkboxes", "rows"}:
             values = data.getlist(control.name) if data is not None else (control.initial or [])
             bound.values = [str(v) for v in values]
@@ -614,6 +619,11 @@ class Form:
                 _put(data, name, values)
             elif kind == "rows":
                 _put(data, name, [v.strip() for v in post.getlist(name) if v.strip()])
+            elif kind == "dictionary":
+                try:
+                    _put(data, name, datadict.schema_from_rows(_dictionary_rows(name, post)))
+                except datadict.RowProblem as problem:
+                    raise InvalidInput(f"{control.label}：{problem}", field=name) from None
             elif kind == "yesno":
                 if post.get(name) in {"yes", "no"}:
                     _put(data, name, post.get(name) == "yes")
@@ -691,6 +701,20 @@ class Form:
     @property
     def has_errors(self) -> bool:
         return bool(self.errors) or any(bound.errors for bound in self.bound)
+
+
+BLANK_DICTIONARY_ROWS = 3
+
+
+def _dictionary_rows(name: str, post: QueryDict | None) -> list[dict]:
+    """The rows of a data dictionary table as posted (one list per column, in row order), or blank rows."""
+    if post is None:
+        return [{"type": "string", "required": "否", "shared": "否", "primary": "否"}] * BLANK_DICTIONARY_ROWS
+    columns = {key: post.getlist(f"{name}.{key}")[: datadict.MAX_ROWS + 1] for key, _ in datadict.COLUMNS}
+    count = max((len(values) for values in columns.values()), default=0)
+    return [
+        {key: values[i] if i < len(values) else "" for key, values in columns.items()} for i in range(count)
+    ]
 
 
 def _verdict(post: QueryDict | None, name: str) -> dict | None:

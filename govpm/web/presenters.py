@@ -4,15 +4,21 @@ the running money totals. Pure functions of rows the selectors already loaded; n
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from govpm.accounts.codes import CITY_REGION, REGIONS
 from govpm.accounts.reference import AUTHORITIES
 from govpm.core import access, clock
 from govpm.core.errors import GovpmError
-from govpm.policy.catalog import RULES
+from govpm.policy.catalog import DOC, RULES
+from govpm.projects.api.inputs import ACTION_INPUTS
 from govpm.projects.facts import (
     ARCHITECTURE_LAYERS,
     BOOLEAN_FACTS,
@@ -88,7 +94,8 @@ class TimelineStep:
 
 
 def timeline(project: Project, events) -> list[TimelineStep]:
-    """The main path; a side stage (退回, 不予受理, 撤回, 终止) is appended where the project left it."""
+    """The main path; a side stage (退回, 不予受理, 撤回, 终止) is placed where the project left it, and a
+    closing one ends the bar there."""
     entered: dict[str, dt.datetime] = {}
     for event in events:
         if event.to_stage != event.from_stage or event.action == "create":
@@ -96,7 +103,10 @@ def timeline(project: Project, events) -> list[TimelineStep]:
     path = list(MAIN_PATH)
     if project.stage not in path:
         last = max((path.index(s) for s in entered if s in path), default=0)
-        path.insert(last + 1, Stage(project.stage))
+        # The path the project took ends where it left the main path (a rejected need's bar ends at
+        # 不予受理); a 退回 is not an end, the need goes on from there once resubmitted.
+        ended = project.stage != Stage.RETURNED
+        path = path[: last + 1] + [Stage(project.stage)] + ([] if ended else path[last + 1 :])
     current = path.index(project.stage)
     return [
         TimelineStep(
@@ -160,7 +170,7 @@ def fact_rows(facts: dict) -> list[tuple[str, str]]:
         if key == "level":
             return Level(value).label
         if key == "category":
-            return f"{value}. {CATEGORY_LABELS.get(value, '')}"
+            return CATEGORY_LABELS.get(value, str(value))
         if key == "build_type":
             return BuildType(value).label
         if key == "owner_type":
@@ -254,7 +264,21 @@ def _wan(amount) -> Decimal:
 
 
 def dashboard_charts(data: dict) -> list[tuple[str, str, str, str, list]]:
-    """(key, title, unit, colour, rows) for each chart; rows are (label, value, list query string)."""
+    """(key, title, unit, colour, rows) for each chart; rows are (label, value, list query string,
+    meaning): the meaning of a rule-code label (REJ-06) for the chart's tooltip and the legend below it."""
+    return [
+        (key, title, unit, colour, [(*row, _meaning(row[0])) for row in rows])
+        for key, title, unit, colour, rows in _charts(data)
+    ]
+
+
+def _meaning(label: str) -> str:
+    """What the rule a chart label names means ('' for a label without a code, or one that says it)."""
+    codes = RULE_CODE.findall(str(label))
+    return "；".join(RULES[code].text for code in codes) if len(codes) == 1 and str(label) in codes else ""
+
+
+def _charts(data: dict) -> list[tuple[str, str, str, str, list]]:
     return [
         ("pipeline", "项目阶段分布", "个", "#14457a", data["pipeline"]),
         (
@@ -373,3 +397,136 @@ def supervision(project, extras: dict) -> dict:
             for code in ("IMPL-09", "SUPV-06", "IMPL-10", "ORG-04")
         },
     }
+
+
+# --- rule codes with their meaning --------------------------------------------------------------------
+
+RULE_CODE = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(sorted(RULES, key=len, reverse=True)) + r")(?![0-9])")
+
+
+def rule_title(code: str) -> str:
+    """What a rule code means, for a hover title and a legend: 'REJ-06 重复建设… （衢政办发〔2020〕8号 二(二)）'."""
+    rule = RULES.get(code)
+    return f"{code} {rule.text}（{DOC} {rule.clause}）" if rule else code
+
+
+def mark_rule_codes(text) -> SafeString:
+    """The text, escaped, with each rule code wrapped in <abbr title="its meaning">."""
+    escaped = conditional_escape("" if text is None else text)
+    return mark_safe(  # noqa: S308 (escaped above; the title is escaped too)
+        RULE_CODE.sub(
+            lambda m: f'<abbr class="rule-code" title="{escape(rule_title(m.group(1)))}">{m.group(1)}</abbr>',
+            str(escaped),
+        )
+    )
+
+
+# --- decisions and regions by name --------------------------------------------------------------------
+
+# Decision.outcome holds the action's decision code; its words are the choices of the action's input.
+_DECISION_INPUTS = {
+    "needs_review": "review_needs",
+    "leading_group": "leading_group_decide",
+    "final_acceptance": "decide_final_acceptance",
+}
+
+
+def decision_outcome(decision) -> str:
+    """'退回修改' for a needs review's 'return'; the code only when no input names it."""
+    if decision.outcome == "override":
+        return _("已豁免")
+    action = _DECISION_INPUTS.get(decision.kind)
+    field = ACTION_INPUTS[action]().fields.get("decision") if action in ACTION_INPUTS else None
+    return dict(getattr(field, "choices", {}) or {}).get(decision.outcome, decision.outcome)
+
+
+def region_name(code: str) -> str:
+    """'衢州市本级' for 330800, a county's name for its code."""
+    return _("衢州市本级") if code == CITY_REGION else REGIONS.get(code, code)
+
+
+def category_label(number) -> str:
+    if number in (None, ""):
+        return ""
+    return CATEGORY_LABELS.get(int(number), str(number))
+
+
+def waited(since: dt.datetime | dt.date | None, today: dt.date | None = None) -> str:
+    """How long an item without a statutory time limit has waited, in days: 已等待N天. 剩余 is only for
+    time left before a limit, 已逾期 only for time past one (deadline_state)."""
+    if since is None:
+        return ""
+    today = today or clock.today()
+    day = timezone.localdate(since) if isinstance(since, dt.datetime) else since
+    days = (today - day).days
+    return _("今日送达") if days <= 0 else _("已等待%(n)d天") % {"n": days}
+
+
+def next_step(project: Project) -> str:
+    """After an action: what happens next and who does it — the first action that moves the project on
+    along the main path from where it now stands ('下一步：「需求审核」，由市大数据局办理。')."""
+    from govpm.accounts.roles import Role
+    from govpm.projects.stages import CLOSED_STAGES
+
+    if project.stage in CLOSED_STAGES:
+        return _("项目已「%(stage)s」，流程到此结束。") % {"stage": Stage(project.stage).label}
+    here = MAIN_PATH.index(project.stage) if project.stage in MAIN_PATH else -1
+    onward = [
+        spec
+        for spec in ACTIONS.values()
+        if project.stage in spec.sources
+        and any(target in MAIN_PATH and MAIN_PATH.index(target) > here for target in spec.targets)
+    ]
+    if not onward:
+        return ""
+    spec = onward[0]
+    who = "、".join(Role(role).label for role in Role.values if role in spec.roles)
+    return _("下一步：「%(action)s」，由%(who)s办理。") % {"action": spec.label, "who": who}
+
+
+# --- the list's filters as chips ----------------------------------------------------------------------
+
+
+@dataclass
+class Chip:
+    """One applied filter of a list, by name, with the query string of the list without it."""
+
+    label: str
+    value: str
+    remove: str
+    title: str = ""
+
+
+def filter_chips(params, units) -> list[Chip]:
+    """The filters a list was opened with (from a dashboard chart or the form), each removable: the
+    list says what it is showing, so a click on a bar never leaves a silently filtered list."""
+    from django.http import QueryDict
+
+    names = {
+        "q": ("关键词", {}),
+        "stage": ("阶段", dict(Stage.choices)),
+        "unit": ("业主单位", {str(unit.pk): unit.name for unit in units}),
+        "region": ("区划", {code: region_name(code) for code in REGIONS}),
+        "level": ("层级", dict(Level.choices)),
+        "category": ("项目类别", {str(n): label for n, label in CATEGORY_LABELS.items()}),
+        "priority": ("优先列入", {"true": "有优先情形", "false": "无"}),
+        "layer": ("“四横三纵”层级", ARCHITECTURE_LAYERS),
+        "overdue": ("逾期", {"true": "有逾期事项", "false": "无逾期"}),
+        "rule": ("命中规则", {code: code for code in RULES}),
+    }
+    chips = []
+    for key, (label, values) in names.items():
+        value = params.get(key, "")
+        if not value:
+            continue
+        rest = QueryDict(mutable=True)
+        rest.update(params)
+        rest.pop(key, None)
+        rest.pop("page", None)
+        shown = (
+            values.get(value, value)
+            if key != "stage"
+            else "、".join(values.get(v, v) for v in value.split(","))
+        )
+        chips.append(Chip(label, shown, rest.urlencode(), rule_title(value) if key == "rule" else ""))
+    return chips

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from govpm.core import access
 from govpm.core.clock import date_zh
+from govpm.core.errors import NotFound
 from govpm.policy.catalog import RULES
 from govpm.projects import selectors
 from govpm.projects.models import Event, Project
@@ -291,4 +292,12 @@ def announce(request, spec: ActionSpec, result, project: Project | None = None) 
         else:
             messages.success(request, _("需求已提交，等待市大数据局需求审核。"))
         return
-    messages.success(request, presenters.done_message(spec, result))
+    done = presenters.done_message(spec, result)
+    if spec.targets and project is not None:  # the stage moved: say what comes next and who does it
+        try:
+            done = (
+                f"{done} {presenters.next_step(selectors.project_detail(request.user, project.pk))}".strip()
+            )
+        except NotFound:
+            pass  # no longer visible to this user (e.g. merged away): nothing more to say
+    messages.success(request, done)

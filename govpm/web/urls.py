@@ -37,6 +37,9 @@ urlpatterns = [
     path("projects/<int:pk>/copy/", policy_views.copy_need_view, name="copy_need"),
     path("designs/", policy_views.designs_view, name="designs"),
     path("dashboard/", views.dashboard_view, name="dashboard"),
+    path("overview/", views.overview_view, name="overview"),
+    path("data-dictionary/template.xlsx", views.datadict_template, name="datadict_template"),
+    path("projects/<int:pk>/data-dictionary/upload/", views.datadict_upload, name="datadict_upload"),
     path("promotion/", views.promotion_view, name="promotion"),
     path("promotion/units.xlsx", views.promotion_units_xlsx, name="promotion_units_xlsx"),
     path(

@@ -26,7 +26,7 @@ from govpm.materials import selectors as materials
 from govpm.materials import services as material_services
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, RULES, citation
 from govpm.portfolio import variance as portfolio_variance
-from govpm.projects import evaluations, lifecycle, selectors
+from govpm.projects import datadict, evaluations, lifecycle, selectors
 from govpm.projects.api import inputs
 from govpm.projects.facts import ARCHITECTURE_LAYERS
 from govpm.projects.models import CATEGORY_LABELS, Level
@@ -58,6 +58,9 @@ def _project(request, pk):
 
 @role_required("workbench")
 def workbench_view(request):
+    # Roles with nothing to do on projects land on the supervision overview instead of an empty list.
+    if access.can(request.user, "landing.overview") and not request.GET:
+        return redirect("web:overview")
     q, section = request.GET.get("q", "").strip(), request.GET.get("section", "")
     items = workbench.items(request.user, q=q, section=section if section in workbench.SECTIONS else "")
     return render(
@@ -84,6 +87,7 @@ def pool_view(request):
         error, status = presenters.error_view(exc), 400
         projects = selectors.visible_projects(request.user).none()
     ranking = request.GET.get("view") == "ranking"
+    units = queries.owner_units()
     context = {
         "page": _page(request, projects),
         "error": error,
@@ -93,7 +97,8 @@ def pool_view(request):
         "levels": Level.choices,
         "categories": list(CATEGORY_LABELS.items()),
         "layers": list(ARCHITECTURE_LAYERS.items()),
-        "units": queries.owner_units(),
+        "units": units,
+        "chips": presenters.filter_chips(request.GET, units),
         "regions": sorted(REGIONS.items()),
         "orderings": [
             ("priority", "优先排序"),
@@ -118,7 +123,8 @@ def project_new(request):
             form.fail(error)
         else:
             messages.success(
-                request, _("需求已保存为草稿。下一步：由本单位“预检”后“提交需求”，再由市大数据局审核。")
+                request,
+                _("需求已保存为草稿。下一步：由本单位核对后“预检”并“提交需求”，提交后由市大数据局审核。"),
             )
             return redirect("web:project", pk=project.pk)
     return render(
@@ -140,9 +146,7 @@ def project_edit(request, pk):
         except GovpmError as error:
             form.fail(error)
         else:
-            messages.success(
-                request, _("需求已修改。下一步：由本单位“预检”后“提交需求”，再由市大数据局审核。")
-            )
+            messages.success(request, _("需求已修改。下一步：由本单位“预检”后重新“提交需求”。"))
             return redirect("web:project", pk=project.pk)
     return render(
         request,
@@ -329,6 +333,13 @@ def experts_view(request):
     )
 
 
+@role_required("overview")
+def overview_view(request):
+    """监督总览: what supervisors look at first — open and overdue work, investment that went on,
+    rejections, barred units — each figure linking to its list."""
+    return render(request, "web/overview.html", queries.overview(request.user))
+
+
 @role_required("dashboard")
 def dashboard_view(request):
     data = queries.dashboard(request.user)
@@ -466,3 +477,41 @@ def promotion_units_xlsx(request):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(f"{year}年各单位数字化项目工作情况.xlsx")
     return response
+
+
+# --- 数据字典 from an XLSX (IMPL-04): the template, and an upload that submits it ---------------------
+
+
+@role_required("project")
+def datadict_template(request):
+    response = HttpResponse(datadict.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition("数据字典模板.xlsx")
+    return response
+
+
+@require_POST
+@role_required("action")
+def datadict_upload(request, pk):
+    """The table's rows from an uploaded XLSX, then the same lifecycle action as the form."""
+    if not access.can_act(request.user, "submit_data_dictionary"):
+        raise PermissionDenied(_("当前角色不能进行此操作"))
+    project = _project(request, pk)
+    target = reverse("web:project", kwargs={"pk": project.pk}) + "#action-submit_data_dictionary"
+    upload = request.FILES.get("dictionary_file")
+    try:
+        if upload is None:
+            raise InvalidInput("数据字典文件：请选择按模板填写的 XLSX 文件", field="file")
+        schema = datadict.schema_from_rows(datadict.rows_from_xlsx(upload), first_row=2)
+        lifecycle.ACTION_FUNCTIONS["submit_data_dictionary"](
+            project.pk, actor=request.user, descriptor=schema
+        )
+    except datadict.RowProblem as problem:
+        messages.error(request, _("数据字典文件未提交：%(problem)s") % {"problem": problem})
+        return redirect(target)
+    except NotFound:
+        raise Http404(_("项目不存在或无权查看")) from None
+    except GovpmError as error:
+        messages.error(request, _("数据字典文件未提交：%(message)s") % {"message": error.message})
+        return redirect(target)
+    messages.success(request, _("数据字典已提交（%(n)d 个字段）。") % {"n": len(schema["fields"])})
+    return redirect("web:project", pk=project.pk)

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.db import transaction
 
+from govpm.core import product
 from govpm.notices import channels
 from govpm.notices.models import ChannelAccount, Delivery, Notice
 from govpm.notices.tasks import deliver, sweep
@@ -60,7 +61,7 @@ def test_email_reaches_a_real_smtp_server_with_chinese_subject_and_body_NOTE_03(
         # Encoded words (RFC 2047) on the wire, the exact Chinese text once decoded (Django folds the
         # header after "Subject:", which unfolds to one leading space).
         assert "=?utf-8?b?" in message.as_string()
-        assert message["Subject"].strip() == "【数字化项目待办】智慧交通“一张图”"
+        assert message["Subject"].strip() == f"【{product.NAME}·待办】智慧交通“一张图”"
         body = message.get_content()
         assert "待审核需求：「智慧交通“一张图”」，请进行需求审核。" in body
         assert f"https://govpm.example.gov.cn/projects/{project.pk}/needs-review/" in body

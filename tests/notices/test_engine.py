@@ -16,7 +16,7 @@ import pytest
 from django.db import connection, transaction
 
 from config.celery import app as celery_app
-from govpm.core import clock
+from govpm.core import clock, product
 from govpm.notices.models import ChannelAccount, Delivery, Notice
 from govpm.projects import lifecycle
 from govpm.projects.models import Deadline
@@ -122,7 +122,7 @@ def test_a_real_worker_takes_the_delivery_from_redis_and_mails_it_NOTE_03(engine
         time.sleep(1)  # nothing more arrives
 
     assert len(smtp.mailbox.messages) == 1
-    assert smtp.mailbox.messages[0]["Subject"].strip() == "【数字化项目待办】基层治理四平台"
+    assert smtp.mailbox.messages[0]["Subject"].strip() == f"【{product.NAME}·待办】基层治理四平台"
     delivery = Delivery.objects.get()
     assert delivery.status == "sent" and delivery.attempts == 1
 

@@ -27,7 +27,7 @@ def test_a_project_list_exports_with_its_filters_applied(cast, clock, client, dj
     client.force_login(cast.bdb)
 
     with django_assert_max_num_queries(4):
-        response = client.get("/documents/projects.xlsx?stage=pooled&q=城市")
+        response = client.get("/documents/projects.xlsx?stage=pooled&q=城市&ordering=estimate")
     everything = api_for(cast.bdb).get("/api/v1/projects/export.xlsx")
 
     assert response.status_code == 200
@@ -35,7 +35,10 @@ def test_a_project_list_exports_with_its_filters_applied(cast, clock, client, dj
     assert rows[0][:4] == ("项目编号", "项目名称", "业主单位", "阶段")
     assert [(row[0], row[1], row[3]) for row in rows[1:]] == [(pooled.pk, "城市大脑", "已入库")]
     assert rows[1][8] == 1200000  # 申报估算（元） as a number
-    assert ("阶段", "pooled") in sheet_rows(response.content, "筛选条件")
+    # The filter sheet names each value as the list page does: no stage or ordering code (issue 15 item 3).
+    filters = sheet_rows(response.content, "筛选条件")
+    assert ("阶段", "已入库") in filters and ("排序", "估算金额") in filters
+    assert not any(value in {"pooled", "estimate"} for _name, value in filters)
     assert sorted(row[1] for row in sheet_rows(everything.content, "项目清单")[1:]) == sorted(
         ["城市大脑", "智慧停车", "其他一", "其他二", "其他三"]
     )  # bdb never sees a draft

@@ -19,7 +19,7 @@ HREF = re.compile(r'href="([^"]+)"')
 
 
 def nav_links(client) -> list[str]:
-    page = client.get(reverse("web:workbench")).content.decode()
+    page = client.get(reverse("web:workbench"), follow=True).content.decode()  # observers: their overview
     found = NAV.search(page)
     assert found is not None, "the platform navigation is missing"
     return HREF.findall(found.group(1))

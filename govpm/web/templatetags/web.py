@@ -7,6 +7,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
+from govpm.core import access, product
 from govpm.core.money import format_wan, format_yuan
 from govpm.policy.catalog import citation as cite
 
@@ -72,4 +73,51 @@ def get(mapping, key):
 @register.filter
 def citation(rule_id: str) -> str:
     """A rule's ID with its clause (PERF-01 · 衢政办发〔2020〕8号 二(二)…): never a bare code on a page."""
-    return cite(rule_id)
+    return presenters.mark_rule_codes(cite(rule_id))
+
+
+@register.filter
+def rules(text) -> str:
+    """Escapes the text and marks each rule code in it (REJ-06, PLAN-04 …) with the rule's words on
+    hover, so no page shows a bare code (docs/requirements.md, issue 15 item 3)."""
+    return presenters.mark_rule_codes(text)
+
+
+@register.filter
+def rule_in(text) -> str:
+    """The meanings of the rule codes in a text, for the title of an element that cannot hold markup
+    (an <option>); empty when it names none."""
+    return "；".join(presenters.rule_title(code) for code in presenters.RULE_CODE.findall(str(text or "")))
+
+
+@register.filter
+def decision_outcome(decision) -> str:
+    return presenters.decision_outcome(decision)
+
+
+@register.filter
+def region_name(code: str) -> str:
+    return presenters.region_name(code)
+
+
+@register.filter
+def category_label(number) -> str:
+    """A project category by its name (数字化应用项目), never its number; '' when unset."""
+    return presenters.category_label(number)
+
+
+@register.filter
+def waited(since) -> str:
+    return presenters.waited(since)
+
+
+@register.simple_tag
+def product_name() -> str:
+    """The product's one name (govpm.core.product)."""
+    return product.NAME
+
+
+@register.filter
+def lands_on_overview(user) -> bool:
+    """Observers' first page is the supervision overview, not the to-do list (access: landing.overview)."""
+    return access.can(user, "landing.overview")

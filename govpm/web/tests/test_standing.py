@@ -14,7 +14,7 @@ from govpm.projects.models import Project, ZombieListing
 from govpm.projects.scenarios import advance
 from govpm.projects.stages import Stage
 from govpm.web.standing import next_steps, standing
-from tests.factories import UserFactory, draft
+from tests.factories import UserFactory, attach, attach_all, draft, material_files
 
 from .test_pages import need_form, text
 
@@ -79,10 +79,14 @@ def test_submitting_with_hits_asks_to_confirm_the_rejection_and_then_says_so_REJ
     submit = _form(form, "submit")
     assert "提交后本需求将不予受理" in submit and REJ_03_TEXT in submit and 'name="_confirm"' in submit
     assert 'class="danger"' in submit
-    refused = client.post(f"/projects/{project.pk}/actions/submit/")
+    refused = client.post(f"/projects/{project.pk}/actions/submit/", material_files(project, "submit"))
     assert refused.status_code == 400 and Project.objects.get(pk=project.pk).stage == Stage.DRAFT
     assert 'aria-invalid="true"' in _control(refused.content.decode(), "_confirm")
-    done = client.post(f"/projects/{project.pk}/actions/submit/", {"_confirm": "yes"}, follow=True)
+    done = client.post(
+        f"/projects/{project.pk}/actions/submit/",
+        {"_confirm": "yes", **material_files(project, "submit")},  # MAT-01: the 需求申报书 with the form
+        follow=True,
+    )
     assert Project.objects.get(pk=project.pk).stage == Stage.REJECTED
     body = done.content.decode()
     assert "已完成「提交需求」" not in body and '<li class="success">' not in body
@@ -171,16 +175,23 @@ def test_draft_and_rejected_pages_keep_their_query_count(cast, login, django_ass
     client = login(cast.owner)
     for _ in range(3):
         client.post(f"/projects/{project.pk}/actions/precheck/")
-    # 27: +1 the project's exemptions (ORG-04)
-    with django_assert_max_num_queries(27):
+    # 32: +1 the project's exemptions (ORG-04), +4 its finance records (IMPL-07, IMPL-08, SUPV-05), +1 its
+    # performance targets (PERF-01); none of them per row
+    with django_assert_max_num_queries(32):
         assert client.get(f"/projects/{project.pk}/").status_code == 200
     lifecycle.submit(project.pk, actor=cast.owner)
-    # 26: the needs copied from a rejected one (DOC-01) and the exemptions (ORG-04), one query each.
-    with django_assert_max_num_queries(26):
+    # 31: the needs copied from a rejected one (DOC-01), the exemptions (ORG-04), the finance records (4:
+    # IMPL-07, IMPL-08, SUPV-05) and the performance targets (PERF-01), each one query.
+    with django_assert_max_num_queries(31):
         assert client.get(f"/projects/{project.pk}/").status_code == 200
 
 
 # --- field errors beside their controls -------------------------------------------------------------
+
+
+def _plain(html: str) -> str:
+    """The text of a fragment, as a reader sees it (rule codes sit inside <abbr> with their meaning)."""
+    return re.sub(r"<[^>]+>", "", html)
 
 
 def _form(body: str, action: str) -> str:
@@ -210,7 +221,7 @@ def test_missing_review_answer_lands_on_its_item_PLAN_04(cast, login):
     body = response.content.decode()
     assert "该字段是必填项" not in body
     item = _control(body, "answers.REJ-02")
-    assert "须对 REJ-02" in item and 'class="error-text"' in item and 'aria-invalid="true"' in item
+    assert "须对 REJ-02" in _plain(item) and 'class="error-text"' in item and 'aria-invalid="true"' in item
     assert 'href="#review-needs-answers-REJ-02"' in body and 'id="review-needs-answers-REJ-02"' in body
 
 
@@ -222,7 +233,7 @@ def test_missing_reason_marks_the_reason_box_of_its_item_REJ_07(cast, login):
     response = login(cast.bdb).post(f"/projects/{project.pk}/actions/review_needs/", body)
     page = response.content.decode()
     item = _control(page, "answers.REJ-07")
-    assert "须说明对 REJ-07 的判断理由" in item
+    assert "须说明对 REJ-07 的判断理由" in _plain(item)
     assert re.search(r'<textarea id="review-needs-answers-REJ-07-reason"[^>]*aria-invalid="true"', item)
     assert not re.search(r'name="answers.REJ-07.hit"[^>]*aria-invalid', item)
     assert 'href="#review-needs-answers-REJ-07-reason"' in page
@@ -243,6 +254,7 @@ def test_action_form_error_summary_links_to_the_control(cast, clock, login):
     """IMPL-01: the tender ceiling's refusal sits beside the ceiling, which is marked and linked."""
     project = advance(draft(cast.owner), cast, to=Stage.PROCUREMENT, shift=clock.shift)
     assert project.approved_estimate is not None
+    attach(project, "record_tender", cast.owner)  # MAT-01: the refusal asked about is the ceiling's
     body = {
         "title": "建设",
         "ceiling": str(project.approved_estimate + 1),
@@ -259,6 +271,7 @@ def test_action_form_error_summary_links_to_the_control(cast, clock, login):
 def test_a_share_rows_error_marks_that_regions_box_COORD_06(cast, clock, login):
     """COORD-06: an amount refused on one region's row marks that row's box and links to it."""
     project = advance(draft(cast.owner), cast, to=Stage.APPROVAL, shift=clock.shift)
+    attach_all(project, cast, "accept_application", "issue_design_approval", "issue_price_review")  # MAT-01
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
     lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")

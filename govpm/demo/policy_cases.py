@@ -13,6 +13,7 @@ import time_machine
 
 from govpm.accounts.models import Unit, User
 from govpm.core import clock
+from govpm.demo import batches
 from govpm.materials import demo_files
 from govpm.projects import lifecycle
 from govpm.projects.lifecycle.designs import create_design
@@ -45,6 +46,7 @@ def _need(cast: Cast, name: str, estimate: str, **facts) -> Project:
         summary=f"{name}：建设需求说明（演示）",
         facts={**GOOD_FACTS, **facts},
         requested_estimate=Decimal(estimate),
+        performance_targets=batches.targets_for(name),
     )
 
 

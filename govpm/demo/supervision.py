@@ -12,6 +12,7 @@ import time_machine
 
 from govpm.accounts.models import User
 from govpm.core import clock
+from govpm.demo import batches
 from govpm.materials import demo_files
 from govpm.projects import lifecycle
 from govpm.projects.lifecycle.deadlines import process_deadlines
@@ -79,6 +80,7 @@ def load(users: dict[str, User], made: dict[str, Project]) -> None:
             summary=f"{EXTERNAL}：列入省医保局移动支付试点，终验由省医保局组织（演示）",
             facts=GOOD_FACTS,
             requested_estimate=Decimal("1380000.00"),
+            performance_targets=batches.targets_for(EXTERNAL),
         )
         advance(project, cast, to="implementation", shift=traveller.shift)
         traveller.shift(dt.timedelta(days=45))

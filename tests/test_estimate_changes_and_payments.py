@@ -15,7 +15,7 @@ from govpm.projects.lifecycle import process_deadlines
 from govpm.projects.models import Contract, EstimateChange, Payment, PaymentMilestone, Project
 from govpm.projects.scenarios import advance
 
-from .factories import api_for, draft
+from .factories import api_for, attach, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,7 @@ def test_owner_applies_ndrc_approves_and_the_tender_boundary_moves_with_the_base
     """IMPL-08: an approved change is the new baseline; a tender at exactly it is allowed, 0.01 元 over
     it is refused; the history shows both baselines."""
     project = in_stage(cast, clock, "procurement")
+    attach(project, "record_tender", cast.owner)  # MAT-01: the 招标文件, before any tender is recorded
     pid, original = project.pk, project.approved_estimate
     new = original + Decimal("300000.00")
     body = {

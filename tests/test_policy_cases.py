@@ -29,7 +29,7 @@ from govpm.projects.models import (
 from govpm.projects.scenarios import _joint_review, advance, record_code
 from govpm.projects.stages import Stage
 
-from .factories import UserFactory, api_for, draft, role_user
+from .factories import UserFactory, api_for, attach_via_api, draft, role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +144,7 @@ def test_an_owner_starts_a_new_need_from_a_rejected_one_facts_copied_not_the_dec
     assert not copy.findings.exists() and not copy.decisions.exists() and not copy.documents.exists()
     # corrected, it is submitted again
     lifecycle.update_draft(copy.pk, actor=cast.owner, facts={"new_server_room": False})
+    attach_via_api(cast.owner, copy.pk, "submit")  # MAT-01: the corrected 需求申报书, uploaded anew
     assert lifecycle.submit(copy.pk, actor=cast.owner).stage == Stage.SUBMITTED
 
     refused = owner.post(f"/api/v1/projects/{copy.pk}/copy/", {}, format="json")

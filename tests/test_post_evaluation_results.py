@@ -15,7 +15,7 @@ from govpm.projects.models import IssuedDocument, PostEvaluation, Project, Targe
 from govpm.projects.scenarios import advance
 from govpm.promotion.performance import unit_performance
 
-from .factories import UserFactory, api_for, draft, make_cast
+from .factories import UserFactory, api_for, attach, draft, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,7 @@ TWO = [
 def _operating_a_year(cast, clock, name="智慧医保服务平台"):
     project = advance(draft(cast.owner, name=name, targets=TWO), cast, to="operation", shift=clock.shift)
     clock.shift(dt.timedelta(days=366))
+    attach(project, "record_post_evaluation", cast.smart_office)  # MAT-01: the 后评估报告 uploaded first
     return Project.objects.get(pk=project.pk)
 
 

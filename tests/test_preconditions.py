@@ -107,6 +107,7 @@ def _dictionary_in(cast, clock):
 def _external_filed(cast, clock):
     """IMPL-10: the owner filed a provincial acceptance; it waits for smart_office's 备案."""
     project = _dictionary_in(cast, clock)
+    attach_all(project, cast, "file_external_acceptance")  # MAT-01
     lifecycle.file_external_acceptance(
         project.pk, actor=cast.owner, body="浙江省大数据发展管理局", accepted_on=govpm_clock.today()
     )

@@ -23,7 +23,7 @@ from govpm.projects.scenarios import DICTIONARY, advance
 from govpm.promotion import lapses
 from govpm.promotion.performance import projects_behind, unit_performance
 
-from .factories import api_for, draft
+from .factories import api_for, attach, attach_all, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +182,7 @@ def test_a_planned_period_that_ends_before_it_starts_is_refused_SUPV_06(cast, cl
 def modules_accepted(cast, clock, project):
     clock.shift(dt.timedelta(days=30))
     for module in project.modules.all():
+        attach(project, "pass_module_acceptance", cast.owner)  # MAT-01: the 初验报告 uploaded first
         lifecycle.pass_module_acceptance(
             project.pk, actor=cast.owner, module_id=module.pk, accepted_on=govpm_clock.today()
         )
@@ -247,6 +248,7 @@ def test_an_external_acceptance_needs_the_data_dictionary_and_every_module_IMPL_
     refused = act(cast.owner, project, "file_external_acceptance", {**body, "accepted_on": today()})
     assert refused.status_code == 400 and refused.json()["error"]["rule"] == "IMPL-04"
     lifecycle.submit_data_dictionary(project.pk, actor=cast.owner, descriptor=DICTIONARY)
+    attach(project, "file_external_acceptance", cast.owner)  # MAT-01 met: the date is what is refused
     before = (govpm_clock.today() - dt.timedelta(days=1)).isoformat()
     early = act(cast.owner, project, "file_external_acceptance", {**body, "accepted_on": before})
     assert early.status_code == 400 and early.json()["error"]["field"] == "accepted_on"
@@ -263,6 +265,7 @@ def test_records_under_a_leading_group_exemption_are_accepted_and_marked_everywh
     approved_on = Project.objects.get(pk=project.pk).approved_on
     early = approved_on - dt.timedelta(days=10)
     tender_body = {"title": "应急先行建设", "ceiling": "100000.00", "published_on": early.isoformat()}
+    attach_all(project, cast, "record_tender", "record_contract")  # MAT-01 met: ORG-02 is what is refused
 
     refused = act(cast.owner, project, "record_tender", tender_body)
     assert refused.status_code == 400 and refused.json()["error"]["rule"] == "ORG-02"
@@ -316,6 +319,7 @@ def test_records_under_a_leading_group_exemption_are_accepted_and_marked_everywh
     assert outside.status_code == 400 and outside.json()["error"]["rule"] == "ORG-02"
 
     lifecycle.start_implementation(project.pk, actor=cast.owner)
+    attach(project, "record_payment", cast.owner)
     paid = act(
         cast.owner,
         project,
@@ -376,6 +380,7 @@ def test_each_lapse_is_charged_to_the_unit_that_had_to_act_ORG_05(cast, clock, s
     settings.NOTICES_REVIEW_STALE_DAYS = 5
     year = govpm_clock.today().year
     project = advance(draft(cast.owner), cast, to="scheme", shift=clock.shift)
+    attach(project, "submit_scheme", cast.owner)  # MAT-01: the 合并方案文本 and 概算书
     lifecycle.submit_scheme(
         project.pk,
         actor=cast.owner,
@@ -437,7 +442,9 @@ def test_an_overdue_scheduled_payment_is_charged_to_the_paying_unit_ORG_05_SUPV_
     (the contract's signing unit, here the owner), in the year it fell due; paid, it is no lapse."""
     project = implementing(cast, clock)
     contract = project.contracts.order_by("id")[0]
+    clock.shift(dt.timedelta(days=10))  # SUPV-05: a milestone falls due after the contract is signed
     due = govpm_clock.today() - dt.timedelta(days=3)
+    assert due >= contract.signed_on
     paid = sum((p.amount for p in contract.payments.all()), Decimal(0))
     lifecycle.set_payment_schedule(
         project.pk,

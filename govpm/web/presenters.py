@@ -500,7 +500,6 @@ class Chip:
 def filter_chips(params, units) -> list[Chip]:
     """The filters a list was opened with (from a dashboard chart or the form), each removable: the
     list says what it is showing, so a click on a bar never leaves a silently filtered list."""
-    from django.http import QueryDict
 
     names = {
         "q": ("关键词", {}),
@@ -519,8 +518,7 @@ def filter_chips(params, units) -> list[Chip]:
         value = params.get(key, "")
         if not value:
             continue
-        rest = QueryDict(mutable=True)
-        rest.update(params)
+        rest = params.copy()  # a mutable copy of the request's QueryDict
         rest.pop(key, None)
         rest.pop("page", None)
         shown = (

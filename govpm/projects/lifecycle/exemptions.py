@@ -10,7 +10,7 @@ from govpm.core import clock
 from govpm.core.errors import InvalidInput
 
 from ..models import Exemption, Project
-from .base import require_text, transition
+from .base import refuse, require_text, transition
 
 REASON_MAX = 2000
 
@@ -22,6 +22,19 @@ def exemption_for(project: Project, rule: str, day: dt.date) -> Exemption | None
         .order_by("id")
         .first()
     )
+
+
+def approved_before(project: Project, day: dt.date, *, field: str, refusal: str) -> Exemption | None:
+    """ORG-02 (不得"未批先建"): a tender, contract or payment dated `day` comes on or after the 初步设计批复,
+    or under a leading-group exemption covering that day (ORG-04), which is returned to mark the record.
+    Refuses with `refusal`, naming `field`, otherwise."""
+    assert project.approved_on is not None  # set by the approval, before any of these records
+    if day >= project.approved_on:
+        return None
+    exemption = exemption_for(project, "ORG-02", day)
+    if exemption is None:
+        raise refuse("ORG-02", refusal, field=field)
+    return exemption
 
 
 def grant_exemption(

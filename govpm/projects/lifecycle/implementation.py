@@ -24,7 +24,7 @@ from ..models import (
     Settlement,
 )
 from .base import not_in_future, refuse, require_text, transition
-from .exemptions import exemption_for
+from .exemptions import approved_before
 from .records import close_deadline, open_deadline
 
 ZERO = Decimal("0")
@@ -146,12 +146,9 @@ def record_payment(
             raise InvalidInput("合同：本项目没有该合同", field="contract_id")
         if Settlement.objects.filter(contract=contract).exists():
             raise refuse("SUPV-05", f"合同「{contract.supplier}」已结算，不再登记支付", field="contract_id")
-        assert project.approved_on is not None  # set by the approval, before any payment
-        exemption = None
-        if paid_on < project.approved_on:
-            exemption = exemption_for(project, "ORG-02", paid_on)
-            if exemption is None:
-                raise refuse("ORG-02", "支付日期早于初步设计批复日期（不得未批先建）", field="paid_on")
+        exemption = approved_before(
+            project, paid_on, field="paid_on", refusal="支付日期早于初步设计批复日期（不得未批先建）"
+        )
         if paid_on < contract.signed_on:
             raise refuse(
                 "SUPV-05", f"支付日期 {paid_on} 早于合同签订日期 {contract.signed_on}", field="paid_on"

@@ -14,7 +14,7 @@ from ..finance import current_baseline
 from ..models import Contract, CostShare, Project, Tender
 from ..stages import Stage
 from .base import not_in_future, refuse, require_text, transition
-from .exemptions import exemption_for
+from .exemptions import approved_before
 
 ZERO = Decimal("0")
 
@@ -48,13 +48,12 @@ def record_tender(
         # The stage table lets these actions run only after the approval, which set both.
         baseline = current_baseline(project)  # after an approved 概算调整, the new one (IMPL-08)
         assert project.approved_on is not None and baseline is not None
-        exemption = None
-        if published_on < project.approved_on:
-            exemption = exemption_for(project, "ORG-02", published_on)
-            if exemption is None:
-                raise refuse(
-                    "ORG-02", "招标发布日期早于初步设计批复日期（不得未批先建）", field="published_on"
-                )
+        exemption = approved_before(
+            project,
+            published_on,
+            field="published_on",
+            refusal="招标发布日期早于初步设计批复日期（不得未批先建）",
+        )
         earlier = project.tenders.aggregate(total=Sum("ceiling"))["total"] or ZERO
         if earlier + ceiling > baseline:
             raise refuse(
@@ -117,16 +116,12 @@ def record_contract(
                     f"签约单位：「{signing_unit.name}」既不是业主单位，也不承担本项目的分级负担",
                     field="signing_unit_id",
                 )
-        assert project.approved_on is not None  # set by the approval, before any contract
-        exemption = None
-        if signed_on < project.approved_on:
-            exemption = exemption_for(project, "ORG-02", signed_on)
-        if signed_on < project.approved_on and exemption is None:
-            raise refuse(
-                "ORG-02",
-                f"合同签订日期 {signed_on} 早于初步设计批复日期 {project.approved_on}（不得未批先建）",
-                field="signed_on",
-            )
+        exemption = approved_before(
+            project,
+            signed_on,
+            field="signed_on",
+            refusal=f"合同签订日期 {signed_on} 早于初步设计批复日期 {project.approved_on}（不得未批先建）",
+        )
         signed = tender.contracts.aggregate(total=Sum("amount"))["total"] or ZERO
         if signed + amount > tender.ceiling:
             raise refuse(

@@ -1,25 +1,70 @@
 """A project from a unit's first need to its post-evaluation, entirely through the REST API."""
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from govpm.projects.models import Event, ReviewTask
 from govpm.projects.scenarios import ALL_CLEAR, DICTIONARY, GOOD_FACTS, GOOD_TARGETS
 
 from .factories import api_for, attach_via_api
+from .readmodel_check import assert_snapshot_current
 
 pytestmark = pytest.mark.django_db
+
+# Statements per action request through the API on SQLite (PostgreSQL: one more, the advisory lock that
+# serialises the audit chain), from the lock to the response's detail; docs/bench-statements.md has them
+# before and after the read model (ADR 0402). An action that changes nothing the detail shows (record_inspection) answers
+# from the stored snapshot; one that does rebuilds it once, in its transaction.
+STATEMENTS = {
+    "precheck": 7,
+    "submit": 26,
+    "review_needs": 28,
+    "open_scheme": 23,
+    "submit_scheme": 30,
+    "draw_experts": 30,
+    "record_opinion": 30,
+    "issue_consultation": 40,
+    "leading_group_decide": 26,
+    "accept_application": 30,
+    "record_project_code": 21,
+    "issue_design_approval": 40,
+    "issue_price_review": 36,
+    "record_funding": 29,
+    "start_procurement": 21,
+    "record_tender": 23,
+    "record_contract": 25,
+    "start_implementation": 22,
+    "record_inspection": 9,
+    "record_midterm_review": 10,
+    "record_payment": 27,
+    "submit_data_dictionary": 7,
+    "pass_module_acceptance": 33,
+    "apply_final_acceptance": 33,
+    "decide_final_acceptance": 44,
+    "record_post_evaluation": 45,
+}
 
 
 def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(cast, clock):
     """PLAN-01 PLAN-04 COORD-01 COORD-02 COORD-03 COORD-04 COORD-05 COORD-06 IMPL-01 IMPL-02 IMPL-04 IMPL-05
     IMPL-06 SUPV-02 SUPV-03 SUPV-04 TIME-01 TIME-02 TIME-03: the whole path, right role at each step."""
     done: list[str] = []
+    statements: dict[str, int] = {}
 
     def act(user, action, body=None, *, expect_stage=None):
         attach_via_api(user, pid, action)  # MAT-01: the action's required materials first
-        response = api_for(user).post(f"/api/v1/projects/{pid}/actions/{action}/", body or {}, format="json")
+        client = api_for(user)
+        with CaptureQueriesContext(connection) as request:
+            response = client.post(f"/api/v1/projects/{pid}/actions/{action}/", body or {}, format="json")
+        statements[action] = max(statements.get(action, 0), len(request.captured_queries))
+        assert_snapshot_current(pid, action)  # ADR 0402: kept in step by the action's own transaction
+        if os.environ.get("GOVPM_STATEMENTS_DUMP") == action:
+            print("\n".join(q["sql"][:300] for q in request.captured_queries))
         assert response.status_code == 200, (action, response.json())
         done.append(action)
         project = response.json()["project"]
@@ -169,3 +214,8 @@ def test_whole_lifecycle_through_the_api_as_each_role_with_one_event_per_action(
     assert Event.objects.filter(project_id=pid).count() == len(done) + 1
     stages = [(e["from_stage"], e["to_stage"]) for e in events["results"] if e["from_stage"] != e["to_stage"]]
     assert stages[0] == ("draft", "submitted") and stages[-1] == ("operation", "evaluated")
+    extra = 1 if connection.vendor == "postgresql" else 0
+    over = {a: (n, STATEMENTS[a] + extra) for a, n in statements.items() if n > STATEMENTS[a] + extra}
+    assert not over, f"statements per action grew (found, pinned): {over}"
+    if report := os.environ.get("GOVPM_STATEMENTS_REPORT"):
+        Path(report).write_text("".join(f"{action}\t{count}\n" for action, count in statements.items()))

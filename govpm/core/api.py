@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.core.paginator import InvalidPage
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from .errors import Conflict, GovpmError, InvalidInput
+from .errors import Conflict, GovpmError, InvalidInput, NotFound
 from .middleware import error_page
 
 _DRF_MESSAGES = {
@@ -41,6 +42,18 @@ class Pagination(PageNumberPagination):
                 f"page_size：应为不小于1的整数（最大 {self.max_page_size}）", field="page_size"
             )
         return super().get_page_size(request)
+
+    def page_of(self, queryset, request):
+        """`paginate_queryset` without reading the rows: the count is read and the page's slice is left a
+        queryset, for an endpoint that reads the rows its own way (a read model). The links work after."""
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage:
+            raise NotFound("页码超出范围", field="page") from None
+        self.request = request
+        return self.page
 
 
 def _first_error(detail, prefix: str = "") -> tuple[str | None, str]:

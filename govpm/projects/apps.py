@@ -11,3 +11,17 @@ class ProjectsConfig(AppConfig):
         from .models import Event
 
         audit.register_chain(Event, audit.EVENT_FIELDS)
+
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from govpm.accounts.models import Unit
+
+        from . import readmodel
+
+        # ADR 0402: the snapshots stay in step with writes made outside a lifecycle action.
+        for model in readmodel.FEEDS:
+            post_save.connect(readmodel._saved, sender=model, dispatch_uid=f"readmodel-save-{model.__name__}")
+            post_delete.connect(
+                readmodel._saved, sender=model, dispatch_uid=f"readmodel-del-{model.__name__}"
+            )
+        pre_save.connect(readmodel._unit_renamed, sender=Unit, dispatch_uid="readmodel-unit-renamed")

@@ -123,8 +123,12 @@ class Project(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "项目"
         indexes = [
-            # The demand pool: filter by stage, rank by priority then age.
-            models.Index(fields=["stage", "-priority_score", "id"], name="project_pool_idx"),
+            # The demand pool: filter by stage, rank as selectors.ORDERINGS["priority"] does (PostgreSQL
+            # keeps NULLs last in an ascending index, as the ranking wants), so a page is read off the index
+            # instead of sorting the whole filter, and the count is an index-only scan.
+            models.Index(
+                fields=["stage", "-priority_score", "submitted_at", "id"], name="project_pool_rank_idx"
+            ),
             models.Index(fields=["owner_unit", "stage"], name="project_owner_stage_idx"),
             models.Index(fields=["is_overdue", "stage"], name="project_overdue_idx"),
         ]
@@ -892,3 +896,22 @@ class TargetScore(models.Model):
     @property
     def achieved_text(self) -> str:
         return f"{self.achieved_value.normalize():f}{self.target.unit}"
+
+
+class ProjectSnapshot(models.Model):
+    """The read model (ADR 0402): what the API's project detail and list row show, as JSON text, written in
+    the same transaction as every change of what they show (`readmodel.py`). Never edited by hand; `manage.py
+    rebuild_snapshots` makes them all anew from the records."""
+
+    project = models.OneToOneField(
+        Project, primary_key=True, on_delete=models.CASCADE, related_name="snapshot"
+    )
+    body = models.TextField("详情 JSON")
+    row = models.TextField("列表行 JSON")
+    # The first day on which the body would read differently with nothing written: a scheduled payment
+    # falls due (SUPV-05). None: no such day. A read on or after it rebuilds first.
+    fresh_until = models.DateField(null=True, blank=True)
+    built_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目快照"

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from govpm.accounts.models import User
 from govpm.core import access, clock
 from govpm.core.errors import InvalidInput, NotFound
 from govpm.core.parsers import parse_int
 
+from . import readmodel
 from .facts import ARCHITECTURE_LAYERS
 from .models import (
     Contract,
     CostShare,
-    Deadline,
     Decision,
     DesignTask,
     EstimateReview,
@@ -141,36 +141,36 @@ def project_list(user: User, params) -> QuerySet[Project]:
     return projects.order_by(*ORDERINGS[ordering])
 
 
-def project_detail(user: User, project_id) -> Project:
+def _project_pk(project_id) -> int:
     try:
-        pk = parse_int(str(project_id), "id", "项目", min_value=1)
+        return parse_int(str(project_id), "id", "项目", min_value=1)
     except InvalidInput:
         raise NotFound("项目不存在或无权查看") from None
+
+
+def project_detail(user: User, project_id) -> Project:
+    """The project with every relation its detail shows (readmodel.DETAIL_PREFETCH): the full read, for
+    pages and choices that work on the records themselves."""
     project = (
         visible_projects(user)
         .select_related("owner_unit")
-        .prefetch_related(
-            "findings",
-            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on")),
-            Prefetch("review_tasks", queryset=ReviewTask.objects.select_related("unit", "expert")),
-            Prefetch("documents", queryset=IssuedDocument.objects.select_related("issuer")),
-            "modules",
-            "tenders",
-            Prefetch("contracts", queryset=Contract.objects.select_related("signing_unit")),
-            "payments",
-            # IMPL-07, IMPL-08, SUPV-05 (finance.py)
-            "estimate_changes",
-            "payment_milestones",
-            "settlements",
-            "supervisions",
-            "performance_targets",  # PERF-01: shown, and the submit precondition reads them
-        )
-        .filter(pk=pk)
+        .prefetch_related(*readmodel.DETAIL_PREFETCH)
+        .filter(pk=_project_pk(project_id))
         .first()
     )
     if project is None:
         raise NotFound("项目不存在或无权查看")
     return project
+
+
+def project_detail_json(user: User, project_id) -> str:
+    """The project detail as the API sends it, from the read model (ADR 0402): one statement, the stored
+    snapshot with this reader's available actions."""
+    found = readmodel.read(visible_projects(user), _project_pk(project_id))
+    if found is None:
+        raise NotFound("项目不存在或无权查看")
+    body, stage = found
+    return readmodel.with_actions(body, stage, user)
 
 
 def unit_bar(unit_id: int | None):

@@ -1,4 +1,6 @@
-"""Output serializers: what the API shows of a project. Reads only what selectors prefetched."""
+"""Output serializers: what the API shows of a project. The detail and the list are sent from the read model
+(readmodel.py, ADR 0402); ProjectDetail and ProjectListItem describe them in the OpenAPI document, and the
+tests hold the read model to them."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from rest_framework import serializers
 
 from govpm.policy.catalog import RULES
 
-from .. import finance
+from .. import readmodel
 from ..models import Deadline, Event, IssuedDocument, Project, ReviewTask
 from ..stages import actions_for
 
@@ -192,82 +194,13 @@ class ProjectDetail(ProjectListItem):
     def get_finance(self, project) -> dict:
         """IMPL-08 baselines and estimate changes, SUPV-05 schedules, settlements and what is overdue,
         IMPL-07 supervision: from the prefetched rows (finance.py)."""
-        return finance_out(project)
+        return readmodel.finance_out(project)
 
     def get_available_actions(self, project) -> list[str]:
         user = self.context.get("user")
         if user is None:
             return []
         return [spec.code for spec in actions_for(project.stage, user)]
-
-
-def _day(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def finance_out(project) -> dict:
-    history = finance.baseline_history(project)
-    baseline = finance.current_baseline(project)
-    contract_schedules = finance.schedules(project)
-    return {
-        "baseline": str(baseline) if baseline is not None else None,
-        "baselines": [
-            {"amount": str(b.amount), "since": _day(b.since), "source": b.source, "current": b.current}
-            for b in history
-        ],
-        "estimate_changes": [
-            {
-                "id": c.pk,
-                "previous_amount": str(c.previous_amount),
-                "new_amount": str(c.new_amount),
-                "reason": c.reason,
-                "funding_source": c.funding_source,
-                "material": c.material,
-                "applied_on": _day(c.applied_on),
-                "status": c.status,
-                "status_label": c.get_status_display(),
-                "decided_on": _day(c.decided_on),
-                "decision_reason": c.decision_reason,
-            }
-            for c in project.estimate_changes.all()
-        ],
-        "schedules": [
-            {
-                "contract_id": s.contract.pk,
-                "paid": str(s.paid),
-                "settlement": (
-                    {"amount": str(s.settlement.amount), "settled_on": _day(s.settlement.settled_on)}
-                    if s.settlement
-                    else None
-                ),
-                "milestones": [
-                    {
-                        "id": v.milestone.pk,
-                        "name": v.milestone.name,
-                        "share": str(v.milestone.share) if v.milestone.share is not None else None,
-                        "amount": str(v.milestone.amount),
-                        "due_on": _day(v.milestone.due_on),
-                        "paid": str(v.paid),
-                        "status": v.status,
-                        "overdue": v.overdue and not s.settlement,
-                    }
-                    for v in s.milestones
-                ],
-            }
-            for s in contract_schedules
-        ],
-        "overdue_payments": sum(len(s.overdue) for s in contract_schedules),
-        "supervisions": [
-            {
-                "id": v.pk,
-                "firm": v.firm,
-                "amount": str(v.amount),
-                "signed_on": _day(v.signed_on),
-                "scope": v.scope,
-            }
-            for v in project.supervisions.all()
-        ],
-    }
 
 
 class EventOut(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from ..facts import ARCHITECTURE_LAYERS
 from ..lifecycle.designs import create_design
 from ..lifecycle.intake import copy_need
 from . import inputs, outputs
+from .views import json_response
 
 
 class CopyNeed(APIView):
@@ -29,8 +30,7 @@ class CopyNeed(APIView):
     )
     def post(self, request: SignedInRequest, project_id: int) -> Response:
         project = lifecycle.retry_once(copy_need)(project_id, actor=request.user)
-        detail = selectors.project_detail(request.user, project.pk)
-        return Response(outputs.ProjectDetail(detail, context={"user": request.user}).data, status=201)
+        return json_response(selectors.project_detail_json(request.user, project.pk), 201)
 
 
 class CreateDesign(inputs.Strict):

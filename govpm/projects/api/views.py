@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,18 +15,26 @@ from govpm.core.api import Pagination
 from govpm.core.errors import NotFound
 from govpm.core.schema import ERRORS
 
-from .. import lifecycle, selectors
+from .. import lifecycle, readmodel, selectors
 from ..models import Event
 from ..rules.prescreen import Hit
 from ..stages import ACTIONS
 from . import choices, inputs, outputs
 from .schema import LIST_PARAMS
 
+JSON_TEXT = readmodel.JSON_TEXT
 
-def detail_response(request: SignedInRequest, project_id: int, status: int = 200, **extra) -> Response:
-    project = selectors.project_detail(request.user, project_id)
-    body = {"project": outputs.ProjectDetail(project, context={"user": request.user}).data, **extra}
-    return Response(body, status=status)
+
+def json_response(text: str, status: int = 200) -> HttpResponse:
+    """JSON text already written (the read model's), sent as it is: no serializer, no re-encoding."""
+    return HttpResponse(text, status=status, content_type="application/json")
+
+
+def detail_response(request: SignedInRequest, project_id: int, status: int = 200, **extra) -> HttpResponse:
+    """`{"project": <detail>, **extra}` with the detail from the read model (ADR 0402)."""
+    project = selectors.project_detail_json(request.user, project_id)
+    rest = "".join(f",{json.dumps(key)}:{json.dumps(value, **JSON_TEXT)}" for key, value in extra.items())
+    return json_response(f'{{"project":{project}{rest}}}', status)
 
 
 class ProjectList(APIView):
@@ -35,11 +46,15 @@ class ProjectList(APIView):
         responses={200: outputs.ProjectListItem(many=True), **ERRORS},
         summary="项目列表（需求库）",
     )
-    def get(self, request: SignedInRequest) -> Response:
+    def get(self, request: SignedInRequest) -> HttpResponse:
+        """The count and one page of list rows from the read model: two statements, no serializer."""
         projects = selectors.project_list(request.user, request.query_params)
         paginator = Pagination()
-        page = paginator.paginate_queryset(projects, request, view=self)
-        return paginator.get_paginated_response(outputs.ProjectListItem(page, many=True).data)
+        page = paginator.page_of(projects, request)
+        links = {"next": paginator.get_next_link(), "previous": paginator.get_previous_link()}
+        head = ",".join(f'"{key}":{json.dumps(value, **JSON_TEXT)}' for key, value in links.items())
+        count = page.paginator.count
+        return json_response(f'{{"count":{count},{head},"results":{readmodel.rows(page.object_list)}}}')
 
     @extend_schema(
         operation_id="projects_create",
@@ -47,22 +62,18 @@ class ProjectList(APIView):
         responses={201: outputs.ProjectDetail, **ERRORS},
         summary="填报项目需求（草稿）",
     )
-    def post(self, request: SignedInRequest) -> Response:
+    def post(self, request: SignedInRequest) -> HttpResponse:
         data = inputs.parse(inputs.CreateProject, request.data)
         project = lifecycle.create_project(actor=request.user, **data)
-        project_data = outputs.ProjectDetail(
-            selectors.project_detail(request.user, project.pk), context={"user": request.user}
-        ).data
-        return Response(project_data, status=201)
+        return json_response(selectors.project_detail_json(request.user, project.pk), 201)
 
 
 class ProjectDetailView(APIView):
     @extend_schema(
         operation_id="projects_retrieve", responses={200: outputs.ProjectDetail, **ERRORS}, summary="项目详情"
     )
-    def get(self, request: SignedInRequest, project_id: int) -> Response:
-        project = selectors.project_detail(request.user, project_id)
-        return Response(outputs.ProjectDetail(project, context={"user": request.user}).data)
+    def get(self, request: SignedInRequest, project_id: int) -> HttpResponse:
+        return json_response(selectors.project_detail_json(request.user, project_id))
 
     @extend_schema(
         operation_id="projects_partial_update",
@@ -70,11 +81,10 @@ class ProjectDetailView(APIView):
         responses={200: outputs.ProjectDetail, **ERRORS},
         summary="修改需求（草稿或退回修改）",
     )
-    def patch(self, request: SignedInRequest, project_id: int) -> Response:
+    def patch(self, request: SignedInRequest, project_id: int) -> HttpResponse:
         data = inputs.parse(inputs.UpdateDraft, request.data)
         lifecycle.update_draft(project_id, actor=request.user, **data)
-        project = selectors.project_detail(request.user, project_id)
-        return Response(outputs.ProjectDetail(project, context={"user": request.user}).data)
+        return json_response(selectors.project_detail_json(request.user, project_id))
 
 
 def _result(value) -> dict | list | None:

@@ -29,9 +29,10 @@ from govpm.notices import outbox
 from govpm.notices.rules import Change
 from govpm.policy.catalog import citation
 
+from .. import readmodel
 from ..models import Event, Project
 from ..selectors import visible_projects
-from ..stages import ACTIONS, ActionSpec
+from ..stages import ACTIONS, ActionSpec, Stage
 from .locks import LockConflict, is_lock_conflict, lock_projects
 
 
@@ -49,7 +50,13 @@ def jsonable(value):
 
 
 def visible_to(project: Project, actor: User) -> bool:
-    """The one visibility rule (selectors.visible_projects), asked for one row."""
+    """The one visibility rule (selectors.visible_projects), asked for one row: answered from the locked row
+    where the rule needs nothing else (every project but drafts; a unit's own), else by one query."""
+    scope = access.project_scope(actor)
+    if scope == access.ALL_BUT_DRAFTS:
+        return project.stage != Stage.DRAFT
+    if scope == access.OWN_UNIT and project.owner_unit_id == actor.unit_id:
+        return True
     return visible_projects(actor).filter(pk=project.pk).exists()
 
 
@@ -158,21 +165,30 @@ def transition(project_id: int, *, actor: User, action: str, also_lock: Iterable
                 snapshot=_values(project),
                 others=others,
             )
-            yield step
-            # The action's notices (NOTE-01), in this transaction: a refusal above leaves none.
-            outbox.notify_change(
-                Change(
-                    step.project, actor, action, spec.label, step.from_stage, step.project.stage, step.payload
+            with readmodel.watch() as written:
+                yield step
+                # The action's notices (NOTE-01), in this transaction: a refusal above leaves none.
+                outbox.notify_change(
+                    Change(
+                        step.project,
+                        actor,
+                        action,
+                        spec.label,
+                        step.from_stage,
+                        step.project.stage,
+                        step.payload,
+                    )
                 )
-            )
-            write_event(
-                step.project,
-                actor=actor,
-                action=action,
-                from_stage=step.from_stage,
-                payload=step.payload,
-                snapshot=step.snapshot,
-            )
+                write_event(
+                    step.project,
+                    actor=actor,
+                    action=action,
+                    from_stage=step.from_stage,
+                    payload=step.payload,
+                    snapshot=step.snapshot,
+                )
+            if written:  # ADR 0402: what the detail shows changed; its snapshot changes in this transaction
+                readmodel.refresh_locked([step.project, *others.values()])
     except DatabaseError as error:
         if is_lock_conflict(error):
             raise LockConflict() from error

@@ -14,6 +14,7 @@ from govpm.core.errors import Forbidden, InvalidInput, NotFound
 from govpm.policy.catalog import JUDGEMENT_REJECTIONS, PRIORITY_RULES, RULES
 from govpm.policy.models import Finding
 
+from .. import readmodel
 from ..facts import PRIORITY_CLAIMS, clean_facts
 from ..models import Batch, Decision, DesignTask, IssuedDocument, Level, Project, ZombieListing
 from ..rules import prescreen
@@ -62,7 +63,7 @@ def create_project(
     name = require_text(name, "name", "项目名称")
     cleaned = clean_facts(facts or {}, partial=True)
     targets = clean_targets(performance_targets or [])
-    with transaction.atomic():
+    with transaction.atomic(), readmodel.watch():
         project = Project(
             name=name,
             summary=summary,
@@ -87,6 +88,7 @@ def create_project(
                 "performance_targets": as_payload(targets),
             },
         )
+        readmodel.refresh([project.pk])  # ADR 0402: its snapshot, in the transaction that creates it
     return project
 
 
@@ -352,7 +354,7 @@ def copy_need(project_id: int, *, actor: User) -> Project:
     copied and the decision not, to correct and resubmit; the new need links to the old one."""
     if not access.can(actor, "project.create") or actor.unit_id is None:
         raise Forbidden("只有业主单位可以填报项目需求")
-    with transaction.atomic():
+    with transaction.atomic(), readmodel.watch():
         source = (
             Project.objects.select_for_update().filter(pk=project_id, owner_unit_id=actor.unit_id).first()
         )
@@ -389,6 +391,7 @@ def copy_need(project_id: int, *, actor: User) -> Project:
                 "copied_from": source.pk,
             },
         )
+        readmodel.refresh([project.pk])  # ADR 0402
     return project
 
 

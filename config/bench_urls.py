@@ -33,6 +33,7 @@ from govpm.projects import selectors
 from govpm.projects.models import Contract, Deadline, Event, Inspection, IssuedDocument, Project, ReviewTask
 from govpm.projects.stages import ACTIONS, actions_for
 
+from .bench_floors import urlpatterns as floor_urlpatterns
 from .urls import urlpatterns as normal_urlpatterns
 
 JSON = {"ensure_ascii": False, "separators": (",", ":")}  # as DRF's JSONRenderer writes it
@@ -305,5 +306,6 @@ urlpatterns = [
     path("bench/bare/projects/", bare_project_list),
     path("bench/bare/projects/<int:project_id>/", bare_project_detail),
     path("bench/bare/projects/<int:project_id>/actions/record_inspection/", bare_record_inspection),
+    *floor_urlpatterns,
     *normal_urlpatterns,
 ]

@@ -34,6 +34,7 @@ from govpm.projects.lifecycle.locks import lock_projects
 from govpm.projects.models import Inspection
 from govpm.projects.stages import ACTIONS, actions_for
 
+from .bench_floors import urlpatterns as floor_urlpatterns
 from .urls import urlpatterns as normal_urlpatterns
 
 JSON = {"ensure_ascii": False, "separators": (",", ":")}  # as DRF's JSONRenderer writes it
@@ -180,5 +181,6 @@ urlpatterns = [
     path("bench/bare/projects/", bare_project_list),
     path("bench/bare/projects/<int:project_id>/", bare_project_detail),
     path("bench/bare/projects/<int:project_id>/actions/record_inspection/", bare_record_inspection),
+    *floor_urlpatterns,
     *normal_urlpatterns,
 ]

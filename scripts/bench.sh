@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: seed the lifecycle core into PostgreSQL, serve it with gunicorn, load it with wrk from a
 # second process on loopback, and print requests/s and p50/p99 of three endpoints beside bare Django
-# views doing the same database work. See docs/bench.md.
+# views doing the same database work and beside plain-Django floors (the least work). See docs/bench.md.
 #
 # Environment (all optional but the database):
 #   DATABASE_URL / BENCH_DATABASE_URL  the server (its database `bench` is used) / the database itself
@@ -65,7 +65,7 @@ echo "== seed (${BENCH_PROJECTS:-100000} projects)"
 seed_started=$SECONDS
 $PY -W ignore scripts/bench/seed.py "$RUN_DIR"
 seed_seconds=$((SECONDS - seed_started))
-echo "== check: each bare view issues the API's SQL and returns its body"
+echo "== check: each bare view issues the API's SQL and returns its body; each floor its few statements"
 $PY -W ignore scripts/bench/check.py "$RUN_DIR"
 
 echo "== serve: gunicorn, $WORKERS sync workers, 127.0.0.1:$PORT"
@@ -84,22 +84,24 @@ BENCH_TOKEN=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['token
 BENCH_STAGES=$($PY -c "import json,sys; print(','.join(json.load(open(sys.argv[1]))['list_stages']))" "$RUN_DIR/plan.json")
 BENCH_BODY="{\"inspected_on\": \"$(TZ=Asia/Shanghai date +%F)\", \"result\": \"on_track\", \"findings\": \"进度符合计划\"}"
 
-# Per endpoint: a warm-up of each side, then ROUNDS rounds in which API and bare alternate, so load
-# from other processes on the machine falls on both alike. report.py merges the rounds exactly.
+# Per endpoint: a warm-up of each side, then ROUNDS rounds in which API, bare and floor alternate, so
+# load from other processes on the machine falls on all three alike. report.py merges the rounds exactly.
 run() {  # endpoint side seconds out
   local prefix=/api/v1 ids=$RUN_DIR/detail_ids.txt
   [ "$2" = bare ] && prefix=/bench/bare
+  [ "$2" = floor ] && prefix=/bench/floor
   [ "$1" = action ] && ids=$RUN_DIR/action_ids.txt
   BENCH_MODE=$1 BENCH_PREFIX=$prefix BENCH_IDS=$ids BENCH_OUT=$4 \
     wrk --threads 2 --connections "$CONNECTIONS" --duration "${3}s" --timeout 5s \
     --script scripts/bench/load.lua "http://127.0.0.1:$PORT" >/dev/null
 }
 for endpoint in ${BENCH_ENDPOINTS:-detail list action}; do
-  echo "== $endpoint: ${WARMUP}s warm-up per side, then $ROUNDS rounds of ${ROUND_SECONDS}s API / ${ROUND_SECONDS}s bare"
-  run "$endpoint" api "$WARMUP" "$RUN_DIR/warmup.run"
-  run "$endpoint" bare "$WARMUP" "$RUN_DIR/warmup.run"
+  echo "== $endpoint: ${WARMUP}s warm-up per side, then $ROUNDS rounds of ${ROUND_SECONDS}s API / bare / floor"
+  for side in api bare floor; do
+    run "$endpoint" "$side" "$WARMUP" "$RUN_DIR/warmup.run"
+  done
   for round in $(seq "$ROUNDS"); do
-    for side in api bare; do
+    for side in api bare floor; do
       run "$endpoint" "$side" "$ROUND_SECONDS" "$RUN_DIR/$endpoint-$side-$round.run"
     done
   done

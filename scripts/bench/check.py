@@ -7,6 +7,9 @@ client, the bench settings). The check fails unless
   - their JSON bodies are equal (pagination links and new row ids aside),
 and unless config.urls — the URLconf of every deployment — does not reach the bare views.
 
+Then each floor (config/bench_floors.py) is called once: it must answer 200 and issue exactly the
+statements it is meant to (FLOOR_STATEMENTS), so the floor stays the floor.
+
 Usage: check.py OUT_DIR (reads OUT_DIR/plan.json and the id files seed.py wrote).
 """
 
@@ -30,7 +33,15 @@ from django.test import Client  # noqa: E402
 from django.urls import Resolver404, resolve  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-API, BARE = "/api/v1", "/bench/bare"
+from config import bench_floors  # noqa: E402
+
+API, BARE, FLOOR = "/api/v1", "/bench/bare", "/bench/floor"
+# Statements each floor issues, as the execute wrapper sees them. detail and list: one SELECT. action:
+# the INSERT of the inspection and the INSERT of the audit row, both RETURNING the new id — the
+# transaction's BEGIN and COMMIT are not statements psycopg executes (it opens the transaction itself;
+# Django commits through the connection), and the bench user's unit and audit fields are read once per
+# process, before the count (bench_floors.bench_actor below).
+FLOOR_STATEMENTS = {"detail": 1, "list": 1, "action": 2}
 
 
 class Statements:
@@ -101,12 +112,26 @@ def main() -> None:
         for problem in problems:
             print(f"    {problem}")
         failed = failed or bool(problems)
-    try:
-        resolve(f"{BARE}/projects/1/", urlconf="config.urls")
-        print("  check   the bare views are reachable from config.urls: FAILED")
-        failed = True
-    except Resolver404:
-        pass
+    bench_floors.bench_actor()  # the once-per-process read, outside the count
+    anonymous = Client(HTTP_HOST="127.0.0.1")  # a floor reads no token
+    for name, method, url, body in cases:
+        status, _, sql = call(anonymous, method, FLOOR + url, body)
+        expected = FLOOR_STATEMENTS[name]
+        ok = status == 200 and len(sql) == expected
+        print(
+            f"  check {name:<7} floor: status {status}, {len(sql)} statement{'s' * (len(sql) != 1)}"
+            f" (expected 200, {expected}){'' if ok else ': FAILED'}"
+        )
+        if not ok:
+            print("    " + "\n    ".join(sql))
+        failed = failed or not ok
+    for prefix, views in ((BARE, "bare views"), (FLOOR, "floors")):
+        try:
+            resolve(f"{prefix}/projects/1/", urlconf="config.urls")
+            print(f"  check   the {views} are reachable from config.urls: FAILED")
+            failed = True
+        except Resolver404:
+            pass
     if failed:
         sys.exit(1)
 

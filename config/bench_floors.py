@@ -35,25 +35,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from govpm.accounts.models import User
+from govpm.projects.api.outputs import ProjectListItem
 from govpm.projects.models import Event, Inspection, Project
 from govpm.projects.stages import Stage
 
 # The columns of a list row (govpm.projects.api.outputs.ProjectListItem without the unit and label).
-COLUMNS = (
-    "id",
-    "name",
-    "stage",
-    "level",
-    "category",
-    "build_type",
-    "priority_score",
-    "requested_estimate",
-    "approved_estimate",
-    "project_code",
-    "is_overdue",
-    "submitted_at",
-    "stage_changed_at",
-)
+COLUMNS = tuple(name for name in ProjectListItem.Meta.fields if name not in ("owner_unit", "stage_label"))
 PAGE_SIZE = 50
 # The user the load signs in as (scripts/bench/seed.py: PREFIX + "bdb"); the floor acts as it without
 # reading any token, so its inspections and events name the same actor and unit as the API's.
@@ -71,7 +58,7 @@ def bench_actor() -> dict:
             "actor_id": user.pk,
             "actor_name": str(user),
             "actor_role": user.role,
-            "actor_unit": user.unit.name if user.unit_id else "",
+            "actor_unit": user.unit.name if user.unit is not None else "",
             "unit_id": user.unit_id,
         }
     return _actor

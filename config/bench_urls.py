@@ -28,7 +28,7 @@ from govpm.core import access
 from govpm.core.auth import TokenAuthentication
 from govpm.notices import outbox
 from govpm.notices.rules import Change
-from govpm.projects import selectors
+from govpm.projects import readmodel, selectors
 from govpm.projects.lifecycle.base import _values, write_event
 from govpm.projects.lifecycle.locks import lock_projects
 from govpm.projects.models import Inspection
@@ -77,7 +77,7 @@ def _project_text(user: User, project_id: int) -> str | None:
         return None
     stage, body, _ = found
     actions = [spec.code for spec in actions_for(stage, user)]
-    return f'{body[:-1]},"available_actions":{json.dumps(actions, **JSON)}}}'
+    return f'{body[:-1]},"available_actions":{readmodel.dumps(actions)}}}'
 
 
 def _json(text: str, status: int = 200) -> HttpResponse:
@@ -121,7 +121,7 @@ def bare_project_list(request) -> HttpResponse:
             query["page"] = number
         return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.items()))}")
 
-    links = json.dumps(link(page + 1), **JSON), json.dumps(link(page - 1), **JSON)
+    links = readmodel.dumps(link(page + 1)), readmodel.dumps(link(page - 1))
     results = ",".join(row for _, row in rows)
     return _json(f'{{"count":{count},"next":{links[0]},"previous":{links[1]},"results":[{results}]}}')
 
@@ -149,6 +149,7 @@ def bare_record_inspection(request, project_id: int) -> HttpResponse:
             return _error(404, "not_found", "项目不存在或无权查看")
         if not access.can_act(user, "record_inspection") or project.stage not in spec.sources:
             return _error(409, "wrong_stage", "不能进行此操作")
+        assert user.unit is not None  # record_inspection is bdb's or bizenv's, both units
         inspection = Inspection.objects.create(
             project=project,
             unit=user.unit,

@@ -14,9 +14,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from govpm.accounts.models import Unit
-from govpm.projects import lifecycle, selectors
+from govpm.projects import lifecycle, readmodel, selectors, worklist
 from govpm.projects.lifecycle import base
 from govpm.projects.lifecycle.deadlines import process_deadlines
 from govpm.projects.models import Project, ProjectSnapshot
@@ -68,6 +69,14 @@ def test_every_demo_project_snapshot_equals_the_full_read_after_every_action_of_
     assert ProjectSnapshot.objects.count() == len(projects) >= 20
     for pid in projects:
         assert_snapshot_current(pid, "after the demo")
+    # What a rebuild loads is all the body and the steps read, in every stage the demo reaches: building
+    # them issues no statement of its own (worklist.prefetch_for names each relation a step reads).
+    loaded = readmodel.load(projects)
+    with CaptureQueriesContext(connection) as built:
+        for project in loaded:
+            readmodel.detail_body(project)
+            worklist.steps(project)
+    assert not built.captured_queries, [q["sql"][:120] for q in built.captured_queries][:3]
 
     # SUPV-05: a body that reads differently when a scheduled payment falls due says so, and the first
     # read on that day rebuilds it: the milestone shows overdue without anything being written.

@@ -908,8 +908,11 @@ class ProjectSnapshot(models.Model):
     )
     body = models.TextField("详情 JSON")
     row = models.TextField("列表行 JSON")
-    # The first day on which the body would read differently with nothing written: a scheduled payment
-    # falls due (SUPV-05). None: no such day. A read on or after it rebuilds first.
+    # The steps that wait on the project, whoever may take them (worklist.steps): the workbench.
+    work = models.TextField("待办 JSON", default="[]")
+    # The first day on which the body or the steps would read differently with nothing written: a
+    # scheduled payment falls due (SUPV-05), a clock opens a step (TIME-02, TIME-03, SUPV-06). None: no
+    # such day. A read on or after it rebuilds first.
     fresh_until = models.DateField(null=True, blank=True)
     built_at = models.DateTimeField()
 

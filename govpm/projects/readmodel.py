@@ -36,11 +36,13 @@ from govpm.core import clock
 from govpm.policy.catalog import RULES
 from govpm.policy.models import Finding
 
-from . import finance
+from . import finance, worklist
 from .models import (
     Contract,
+    DataDictionary,
     Deadline,
     EstimateChange,
+    FinalAcceptance,
     IssuedDocument,
     Module,
     Payment,
@@ -52,10 +54,12 @@ from .models import (
     Settlement,
     Supervision,
     Tender,
+    ZombieListing,
 )
 from .stages import actions_for
 
-# The models whose rows the detail shows: a write to one of their tables makes the snapshot stale.
+# The models whose rows the detail or the waiting steps read: a write to one of their tables makes the
+# snapshot stale. (The materials app, above this one, connects its Material to `_saved` itself.)
 FEEDS = (
     Project,
     Finding,
@@ -71,11 +75,14 @@ FEEDS = (
     Settlement,
     Supervision,
     PerformanceTarget,
+    DataDictionary,
+    FinalAcceptance,
+    ZombieListing,
 )
-FEED_TABLES = frozenset(model._meta.db_table for model in FEEDS)
+FEED_TABLES = frozenset(model._meta.db_table for model in FEEDS) | {"materials_material"}
 
 # What the full read prefetches: every relation the detail shows, one query each.
-DETAIL_PREFETCH = (
+DETAIL_PREFETCH: tuple[str | Prefetch, ...] = (
     "findings",
     Prefetch("deadlines", queryset=Deadline.objects.order_by("due_on")),
     Prefetch("review_tasks", queryset=ReviewTask.objects.select_related("unit", "expert")),
@@ -92,7 +99,6 @@ DETAIL_PREFETCH = (
     "performance_targets",  # PERF-01
 )
 
-JSON_TEXT = {"ensure_ascii": False, "separators": (",", ":")}  # as DRF's JSONRenderer writes
 
 
 # -- the full read -------------------------------------------------------------------------------------
@@ -230,18 +236,23 @@ def detail_body(project: Project, today: dt.date | None = None) -> dict:
         "copied_from": project.copied_from_id,
         "design_task": project.design_task_id,
         "finance": finance_out(project, today),
-        "performance_targets": [
-            {
-                "id": t.id,
-                "indicator": t.indicator,
-                "target_value": format(t.target_value.normalize(), "f"),
-                "unit": t.unit,
-                "due_by": _day(t.due_by),
-            }
-            for t in project.performance_targets.all()
-        ],
+        "performance_targets": targets_out(project),
         "batch": project.batch_id,
     }
+
+
+def targets_out(project: Project) -> list[dict]:
+    """PERF-01: the need's 绩效目标, in order."""
+    return [
+        {
+            "id": t.id,
+            "indicator": t.indicator,
+            "target_value": format(t.target_value.normalize(), "f"),
+            "unit": t.unit,
+            "due_by": _day(t.due_by),
+        }
+        for t in project.performance_targets.all()
+    ]
 
 
 def finance_out(project: Project, today: dt.date | None = None) -> dict:
@@ -312,8 +323,9 @@ def finance_out(project: Project, today: dt.date | None = None) -> dict:
 
 
 def _fresh_until(project: Project, today: dt.date) -> dt.date | None:
-    """The first day the body reads differently with nothing written: the day after an unpaid milestone
-    of an unsettled contract falls due (finance.allocate counts it overdue from then)."""
+    """The first day the snapshot reads differently with nothing written: the day after an unpaid milestone
+    of an unsettled contract falls due (finance.allocate counts it overdue from then), or a day a clock
+    changes a waiting step (worklist.fresh_until)."""
     days = [
         view.milestone.due_on + dt.timedelta(days=1)
         for schedule in finance.schedules(project, today)
@@ -321,6 +333,8 @@ def _fresh_until(project: Project, today: dt.date) -> dt.date | None:
         for view in schedule.milestones
         if not view.overdue and view.paid < view.milestone.amount
     ]
+    if steps := worklist.fresh_until(project, today):
+        days.append(steps)
     return min(days, default=None)
 
 
@@ -330,21 +344,25 @@ def load(project_ids: Iterable[int], *, lock: bool = False) -> list[Project]:
     projects = Project.objects.select_related("owner_unit").prefetch_related(*DETAIL_PREFETCH)
     if lock:
         projects = projects.select_for_update(of=("self",))
-    return list(projects.filter(pk__in=list(project_ids)).order_by("pk"))
+    loaded = list(projects.filter(pk__in=list(project_ids)).order_by("pk"))
+    prefetch_related_objects(loaded, *worklist.prefetch_for({project.stage for project in loaded}))
+    return loaded
 
 
 # -- the write side ------------------------------------------------------------------------------------
 
 
-def _dumps(value) -> str:
-    return json.dumps(value, **JSON_TEXT)
+def dumps(value) -> str:
+    """JSON text as DRF's JSONRenderer writes it (UTF-8 characters, no spaces)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _snapshot(project: Project, today: dt.date) -> ProjectSnapshot:
     return ProjectSnapshot(
         project_id=project.pk,
-        body=_dumps(detail_body(project, today)),
-        row=_dumps(list_row(project)),
+        body=dumps(detail_body(project, today)),
+        row=dumps(list_row(project)),
+        work=dumps(worklist.steps(project)),
         fresh_until=_fresh_until(project, today),
         built_at=clock.now(),
     )
@@ -365,8 +383,9 @@ def refresh_locked(projects: Iterable[Project]) -> dict[int, ProjectSnapshot]:
     read afresh onto them, the rows not read again."""
     projects = list(projects)
     for project in projects:
-        project._prefetched_objects_cache = {}
-    prefetch_related_objects(projects, *DETAIL_PREFETCH)
+        project.__dict__.pop("_prefetched_objects_cache", None)
+    stages = {project.stage for project in projects}
+    prefetch_related_objects(projects, *DETAIL_PREFETCH, *worklist.prefetch_for(stages))
     return _store(projects)
 
 
@@ -377,7 +396,7 @@ def _store(projects: list[Project]) -> dict[int, ProjectSnapshot]:
         snapshots,
         update_conflicts=True,
         unique_fields=["project"],
-        update_fields=["body", "row", "fresh_until", "built_at"],
+        update_fields=["body", "row", "work", "fresh_until", "built_at"],
     )
     return {snapshot.project_id: snapshot for snapshot in snapshots}
 
@@ -463,7 +482,7 @@ def _stale(fresh_until: dt.date | None) -> bool:
 def with_actions(body: str, stage: str, user) -> str:
     """The stored body with the reader's `available_actions` appended (no parse, no serializer)."""
     actions = [spec.code for spec in actions_for(stage, user)] if user is not None else []
-    return f'{body[:-1]},"available_actions":{_dumps(actions)}}}'
+    return f'{body[:-1]},"available_actions":{dumps(actions)}}}'
 
 
 def read(projects, project_id: int) -> tuple[str, str] | None:
@@ -490,3 +509,18 @@ def rows(projects) -> str:
     missing = [pk for pk, row in found if row is None]
     built = {pk: snapshot.row for pk, snapshot in refresh(missing).items()} if missing else {}
     return "[" + ",".join(row or built[pk] for pk, row in found if row or pk in built) + "]"
+
+
+def work(projects) -> list[tuple[dict, list[dict]]]:
+    """(list row, waiting steps) of each project of the queryset, in its order, from the snapshots: one
+    statement; a snapshot missing or past its `fresh_until` is rebuilt first."""
+    found = list(projects.values_list("pk", "snapshot__row", "snapshot__work", "snapshot__fresh_until"))
+    stale = [pk for pk, row, _, fresh_until in found if row is None or _stale(fresh_until)]
+    rebuilt = refresh(stale) if stale else {}
+    result = []
+    for pk, row, steps, _ in found:
+        if pk in rebuilt:
+            row, steps = rebuilt[pk].row, rebuilt[pk].work
+        if row is not None:
+            result.append((json.loads(row), json.loads(steps)))
+    return result

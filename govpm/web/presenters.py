@@ -18,6 +18,7 @@ from govpm.accounts.reference import AUTHORITIES
 from govpm.core import access, clock
 from govpm.core.errors import GovpmError
 from govpm.policy.catalog import DOC, RULES
+from govpm.projects import worklist
 from govpm.projects.api.inputs import ACTION_INPUTS
 from govpm.projects.facts import (
     ARCHITECTURE_LAYERS,
@@ -220,7 +221,7 @@ def _table_actions(project: Project, user) -> list[ActionSpec]:
 
 
 # MAT-01: a required material missing does not hide an action's form, which uploads it (forms.py).
-FORM_MEETS = ("MAT-01",)
+FORM_MEETS = worklist.FORM_MEETS
 
 
 def available_actions(project: Project, user) -> list[ActionSpec]:

@@ -30,10 +30,13 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import Resolver404, resolve  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from config import bench_floors  # noqa: E402
+from govpm.accounts.models import User  # noqa: E402
+from govpm.projects import selectors  # noqa: E402
 
 API, BARE, FLOOR = "/api/v1", "/bench/bare", "/bench/floor"
 # Statements each floor issues, as the execute wrapper sees them. detail and list: one SELECT. action:
@@ -72,6 +75,36 @@ def normalise(body: dict, prefix: str) -> dict:
     if isinstance(body.get("result"), dict):
         body["result"]["id"] = "<new>"
     return body
+
+
+def plan_nodes(plan: dict) -> list[dict]:
+    return [plan, *(node for child in plan.get("Plans", []) for node in plan_nodes(child))]
+
+
+def check_list_plan(plan: dict) -> bool:
+    """ADR 0402: PostgreSQL reads the list's page off the ranking index (no sort of the whole filter) and
+    counts it from the index alone. Returns True when it does not."""
+    user = User.objects.get(username="bench-bdb")
+    failed = False
+    for stage in plan["list_stages"]:
+        projects = selectors.project_list(user, {"stage": stage})
+        page = json.loads(projects[:50].values_list("pk", "snapshot__row").explain(format="json"))
+        page_nodes = [node["Node Type"] for node in plan_nodes(page[0]["Plan"])]
+        indexes = {node.get("Index Name") for node in plan_nodes(page[0]["Plan"])}
+        ok = not {"Sort", "Incremental Sort"} & set(page_nodes) and "project_pool_rank_idx" in indexes
+        print(f"  check list page ({stage}): {' → '.join(page_nodes)}{'' if ok else ': FAILED'}")
+        failed = failed or not ok
+        with CaptureQueriesContext(connection) as counted:
+            projects.count()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + counted.captured_queries[0]["sql"])
+            count_plan = cursor.fetchone()[0]
+        count_plan = json.loads(count_plan) if isinstance(count_plan, str) else count_plan
+        count_nodes = [node["Node Type"] for node in plan_nodes(count_plan[0]["Plan"])]
+        ok = "Seq Scan" not in count_nodes
+        print(f"  check list count ({stage}): {' → '.join(count_nodes)}{'' if ok else ': FAILED'}")
+        failed = failed or not ok
+    return failed
 
 
 def main() -> None:
@@ -125,6 +158,7 @@ def main() -> None:
         if not ok:
             print("    " + "\n    ".join(sql))
         failed = failed or not ok
+    failed = check_list_plan(plan) or failed
     for prefix, views in ((BARE, "bare views"), (FLOOR, "floors")):
         try:
             resolve(f"{prefix}/projects/1/", urlconf="config.urls")

@@ -143,16 +143,7 @@ class ProjectDetail(ProjectListItem):
 
     def get_performance_targets(self, project) -> list[dict]:
         """PERF-01: the need's 绩效目标, in order."""
-        return [
-            {
-                "id": t.id,
-                "indicator": t.indicator,
-                "target_value": format(t.target_value.normalize(), "f"),
-                "unit": t.unit,
-                "due_by": t.due_by,
-            }
-            for t in project.performance_targets.all()
-        ]
+        return readmodel.targets_out(project)
 
     def get_open_tasks(self, project) -> list[dict]:
         current = [

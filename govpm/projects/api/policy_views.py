@@ -3,6 +3,7 @@ designs (PLAN-06). Parse, call one service, render."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -28,7 +29,7 @@ class CopyNeed(APIView):
         responses={201: outputs.ProjectDetail, **ERRORS},
         summary="以此为基础新建需求（不予受理的需求，DOC-01）",
     )
-    def post(self, request: SignedInRequest, project_id: int) -> Response:
+    def post(self, request: SignedInRequest, project_id: int) -> HttpResponse:
         project = lifecycle.retry_once(copy_need)(project_id, actor=request.user)
         return json_response(selectors.project_detail_json(request.user, project.pk), 201)
 

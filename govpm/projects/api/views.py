@@ -22,8 +22,6 @@ from ..stages import ACTIONS
 from . import choices, inputs, outputs
 from .schema import LIST_PARAMS
 
-JSON_TEXT = readmodel.JSON_TEXT
-
 
 def json_response(text: str, status: int = 200) -> HttpResponse:
     """JSON text already written (the read model's), sent as it is: no serializer, no re-encoding."""
@@ -33,7 +31,7 @@ def json_response(text: str, status: int = 200) -> HttpResponse:
 def detail_response(request: SignedInRequest, project_id: int, status: int = 200, **extra) -> HttpResponse:
     """`{"project": <detail>, **extra}` with the detail from the read model (ADR 0402)."""
     project = selectors.project_detail_json(request.user, project_id)
-    rest = "".join(f",{json.dumps(key)}:{json.dumps(value, **JSON_TEXT)}" for key, value in extra.items())
+    rest = "".join(f",{json.dumps(key)}:{readmodel.dumps(value)}" for key, value in extra.items())
     return json_response(f'{{"project":{project}{rest}}}', status)
 
 
@@ -52,7 +50,7 @@ class ProjectList(APIView):
         paginator = Pagination()
         page = paginator.page_of(projects, request)
         links = {"next": paginator.get_next_link(), "previous": paginator.get_previous_link()}
-        head = ",".join(f'"{key}":{json.dumps(value, **JSON_TEXT)}' for key, value in links.items())
+        head = ",".join(f'"{key}":{readmodel.dumps(value)}' for key, value in links.items())
         count = page.paginator.count
         return json_response(f'{{"count":{count},{head},"results":{readmodel.rows(page.object_list)}}}')
 
@@ -115,7 +113,7 @@ class ProjectAction(APIView):
     its own operation (`action_view`), and this catch-all only answers 404 for names that are none."""
 
     @extend_schema(exclude=True)
-    def post(self, request: SignedInRequest, project_id: int, action: str) -> Response:
+    def post(self, request: SignedInRequest, project_id: int, action: str) -> HttpResponse:
         if action not in lifecycle.ACTION_FUNCTIONS:
             raise NotFound(f"没有名为 {action} 的动作", field="action")
         data = inputs.parse(inputs.ACTION_INPUTS[action], request.data)
@@ -146,7 +144,7 @@ def action_view(code: str):
             + "。请求体中需选择的 id 见 choices 接口。",
             tags=["projects"],
         )
-        def post(self, request: SignedInRequest, project_id: int, action: str = code) -> Response:
+        def post(self, request: SignedInRequest, project_id: int, action: str = code) -> HttpResponse:
             return super().post(request, project_id, code)
 
     View.__name__ = View.__qualname__ = f"{body.__name__}Action"

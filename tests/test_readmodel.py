@@ -124,6 +124,12 @@ def test_a_unit_renamed_is_renamed_in_every_detail(cast):
     body = api_for(cast.owner).get(f"/api/v1/projects/{project.pk}/").json()
     assert body["owner_unit"]["name"] == "衢州市某局（更名）"  # … and rebuilt by the next read
     assert_snapshot_current(project.pk)
+    # An expert's username names its review task; a login (last_login only) drops nothing.
+    cast.owner.save(update_fields=["last_login"])
+    assert ProjectSnapshot.objects.exists()
+    cast.owner.username = "owner-renamed"
+    cast.owner.save()
+    assert not ProjectSnapshot.objects.exists()
 
 
 def test_rebuild_snapshots_makes_every_snapshot_anew(cast):

@@ -14,7 +14,7 @@ class ProjectsConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from govpm.accounts.models import Unit
+        from govpm.accounts.models import Unit, User
 
         from . import readmodel
 
@@ -24,4 +24,5 @@ class ProjectsConfig(AppConfig):
             post_delete.connect(
                 readmodel._saved, sender=model, dispatch_uid=f"readmodel-del-{model.__name__}"
             )
-        pre_save.connect(readmodel._unit_renamed, sender=Unit, dispatch_uid="readmodel-unit-renamed")
+        pre_save.connect(readmodel._renamed, sender=Unit, dispatch_uid="readmodel-unit-renamed")
+        pre_save.connect(readmodel._renamed, sender=User, dispatch_uid="readmodel-user-renamed")

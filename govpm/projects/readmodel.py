@@ -8,7 +8,7 @@ list is two statements (the count and the page's rows). What makes that safe is 
   detail shows (`FEEDS`), the snapshot of each locked project is rebuilt before the transaction commits;
 - a write outside an action (the daily clock pass, a sealer, a script) that saves a row of those tables
   rebuilds its project's snapshot in the writer's transaction (`_saved`, connected in apps.py);
-- a rename of a unit drops every snapshot (names of units are in them): the next read rebuilds it;
+- a rename of a unit or an expert drops every snapshot (their names are in them): the next read rebuilds it;
 - a body that depends on the day (a scheduled payment falls overdue, SUPV-05) carries `fresh_until`, the
   day it would change; a read on or after that day rebuilds first, as does a read that finds none.
 
@@ -98,7 +98,6 @@ DETAIL_PREFETCH: tuple[str | Prefetch, ...] = (
     "supervisions",
     "performance_targets",  # PERF-01
 )
-
 
 
 # -- the full read -------------------------------------------------------------------------------------
@@ -462,13 +461,16 @@ def _saved(sender, instance, **kwargs) -> None:
         refresh([project_id])
 
 
-def _unit_renamed(sender, instance, **kwargs) -> None:
-    """Unit names and codes are in the bodies (owner, issuer, signer, reviewer): a rename drops them all;
-    each is rebuilt when it is next read (`read`)."""
-    if kwargs.get("raw") or instance.pk is None:
+def _renamed(sender, instance, **kwargs) -> None:
+    """Names of units (owner, issuer, signer, reviewer) and experts' usernames (reviewer) are in the bodies:
+    a rename drops them all; each is rebuilt when it is next read (`read`). A save that names its fields
+    and not these (a login's last_login) costs nothing."""
+    fields = ("name", "code") if sender._meta.model_name == "unit" else ("username",)
+    update_fields = kwargs.get("update_fields")
+    if kwargs.get("raw") or instance.pk is None or (update_fields and not set(fields) & set(update_fields)):
         return
-    before = sender.objects.filter(pk=instance.pk).values("name", "code").first()
-    if before and (before["name"] != instance.name or before["code"] != instance.code):
+    before = sender.objects.filter(pk=instance.pk).values(*fields).first()
+    if before and any(before[name] != getattr(instance, name) for name in fields):
         ProjectSnapshot.objects.all().delete()
 
 

@@ -32,7 +32,7 @@ from govpm.projects import readmodel, selectors
 from govpm.projects.lifecycle.base import _values, write_event
 from govpm.projects.lifecycle.locks import lock_projects
 from govpm.projects.models import Inspection
-from govpm.projects.stages import ACTIONS, actions_for
+from govpm.projects.stages import ACTIONS
 
 from .bench_floors import urlpatterns as floor_urlpatterns
 from .urls import urlpatterns as normal_urlpatterns
@@ -76,8 +76,7 @@ def _project_text(user: User, project_id: int) -> str | None:
     if found is None:
         return None
     stage, body, _ = found
-    actions = [spec.code for spec in actions_for(stage, user)]
-    return f'{body[:-1]},"available_actions":{readmodel.dumps(actions)}}}'
+    return readmodel.with_actions(body, stage, user)
 
 
 def _json(text: str, status: int = 200) -> HttpResponse:
@@ -121,9 +120,13 @@ def bare_project_list(request) -> HttpResponse:
             query["page"] = number
         return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.items()))}")
 
-    links = readmodel.dumps(link(page + 1)), readmodel.dumps(link(page - 1))
-    results = ",".join(row for _, row in rows)
-    return _json(f'{{"count":{count},"next":{links[0]},"previous":{links[1]},"results":[{results}]}}')
+    members = {
+        "count": str(count),
+        "next": readmodel.dumps(link(page + 1)),
+        "previous": readmodel.dumps(link(page - 1)),
+        "results": "[" + ",".join(row for _, row in rows) + "]",
+    }
+    return _json(readmodel.json_object(members))
 
 
 @csrf_exempt
@@ -175,7 +178,10 @@ def bare_record_inspection(request, project_id: int) -> HttpResponse:
             snapshot=_values(project),
         )
     text = _project_text(user, project_id)
-    return _json(f'{{"project":{text},"result":{{"type":"inspection","id":{inspection.pk}}}}}')
+    if text is None:  # as the API's detail_response: NotFound
+        return _error(404, "not_found", "项目不存在或无权查看")
+    result = readmodel.dumps({"type": "inspection", "id": inspection.pk})
+    return _json(readmodel.json_object({"project": text, "result": result}))
 
 
 urlpatterns = [

@@ -145,8 +145,6 @@ def list_row(project: Project) -> dict:
 def detail_body(project: Project, today: dt.date | None = None) -> dict:
     """What the project detail shows (the API's ProjectDetail without `available_actions`, which depends on
     the reader), from a project loaded with DETAIL_PREFETCH."""
-    tenders, contracts = list(project.tenders.all()), list(project.contracts.all())
-    zero = Decimal("0.00")
     return {
         **list_row(project),
         "summary": project.summary,
@@ -215,28 +213,35 @@ def detail_body(project: Project, today: dt.date | None = None) -> dict:
         "modules": [
             {"id": m.id, "name": m.name, "accepted_on": _day(m.accepted_on)} for m in project.modules.all()
         ],
-        "money": {
-            "tender_ceilings": str(sum((t.ceiling for t in tenders), zero)),
-            "contracts": str(sum((c.amount for c in contracts), zero)),
-            "payments": str(sum((p.amount for p in project.payments.all()), zero)),
-            "contracts_list": [
-                {
-                    "id": c.id,
-                    "tender_id": c.tender_id,
-                    "supplier": c.supplier,
-                    "signing_unit": c.signing_unit.name,
-                    "amount": str(c.amount),
-                    "signed_on": c.signed_on.isoformat(),
-                }
-                for c in contracts
-            ],
-            "tenders_list": [{"id": t.id, "title": t.title, "ceiling": str(t.ceiling)} for t in tenders],
-        },
+        "money": money_out(project),
         "copied_from": project.copied_from_id,
         "design_task": project.design_task_id,
         "finance": finance_out(project, today),
         "performance_targets": targets_out(project),
         "batch": project.batch_id,
+    }
+
+
+def money_out(project: Project) -> dict:
+    """Running totals, summed in Python over the prefetched rows: exact Decimals."""
+    tenders, contracts = list(project.tenders.all()), list(project.contracts.all())
+    zero = Decimal("0.00")
+    return {
+        "tender_ceilings": str(sum((t.ceiling for t in tenders), zero)),
+        "contracts": str(sum((c.amount for c in contracts), zero)),
+        "payments": str(sum((p.amount for p in project.payments.all()), zero)),
+        "contracts_list": [
+            {
+                "id": c.id,
+                "tender_id": c.tender_id,
+                "supplier": c.supplier,
+                "signing_unit": c.signing_unit.name,
+                "amount": str(c.amount),
+                "signed_on": c.signed_on.isoformat(),
+            }
+            for c in contracts
+        ],
+        "tenders_list": [{"id": t.id, "title": t.title, "ceiling": str(t.ceiling)} for t in tenders],
     }
 
 
@@ -338,14 +343,20 @@ def _fresh_until(project: Project, today: dt.date) -> dt.date | None:
 
 
 def load(project_ids: Iterable[int], *, lock: bool = False) -> list[Project]:
-    """The projects with every relation the detail shows (one query per relation, not per project); `lock`
-    takes the row lock every action takes (locks.py: in id order)."""
-    projects = Project.objects.select_related("owner_unit").prefetch_related(*DETAIL_PREFETCH)
+    """The projects with every relation the snapshot reads (one query per relation, not per project);
+    `lock` takes the row lock every action takes (locks.py: in id order)."""
+    projects = Project.objects.select_related("owner_unit")
     if lock:
         projects = projects.select_for_update(of=("self",))
-    loaded = list(projects.filter(pk__in=list(project_ids)).order_by("pk"))
-    prefetch_related_objects(loaded, *worklist.prefetch_for({project.stage for project in loaded}))
-    return loaded
+    return _with_relations(list(projects.filter(pk__in=list(project_ids)).order_by("pk")))
+
+
+def _with_relations(projects: list[Project]) -> list[Project]:
+    """Read onto the projects every relation the body and the waiting steps read: the detail's, and what
+    the steps of their stages read (worklist.prefetch_for)."""
+    stages = {project.stage for project in projects}
+    prefetch_related_objects(projects, *DETAIL_PREFETCH, *worklist.prefetch_for(stages))
+    return projects
 
 
 # -- the write side ------------------------------------------------------------------------------------
@@ -383,9 +394,7 @@ def refresh_locked(projects: Iterable[Project]) -> dict[int, ProjectSnapshot]:
     projects = list(projects)
     for project in projects:
         project.__dict__.pop("_prefetched_objects_cache", None)
-    stages = {project.stage for project in projects}
-    prefetch_related_objects(projects, *DETAIL_PREFETCH, *worklist.prefetch_for(stages))
-    return _store(projects)
+    return _store(_with_relations(projects))
 
 
 def _store(projects: list[Project]) -> dict[int, ProjectSnapshot]:
@@ -479,6 +488,11 @@ def _renamed(sender, instance, **kwargs) -> None:
 
 def _stale(fresh_until: dt.date | None) -> bool:
     return fresh_until is not None and clock.today() >= fresh_until
+
+
+def json_object(members: dict[str, str]) -> str:
+    """A JSON object from members whose values are JSON text already (a stored snapshot, a `dumps`)."""
+    return "{" + ",".join(f"{dumps(key)}:{value}" for key, value in members.items()) + "}"
 
 
 def with_actions(body: str, stage: str, user) -> str:

@@ -220,17 +220,13 @@ def _table_actions(project: Project, user) -> list[ActionSpec]:
     return [spec for spec in actions_for(project.stage, user) if spec.code not in SEPARATE_PAGES]
 
 
-# MAT-01: a required material missing does not hide an action's form, which uploads it (forms.py).
-FORM_MEETS = worklist.FORM_MEETS
-
-
 def available_actions(project: Project, user) -> list[ActionSpec]:
     """The actions of stages.ACTIONS this user may take now: the table's roles and stages, then each
     action's preconditions (the lifecycle refuses with the same ones), then the user's own review task."""
     return [
         spec
         for spec in _table_actions(project, user)
-        if spec.failing(project, met_by_form=FORM_MEETS) is None
+        if spec.failing(project, met_by_form=worklist.FORM_MEETS) is None
         and (spec.code != "record_opinion" or bool(own_open_tasks(project, user)))
     ]
 
@@ -239,7 +235,7 @@ def blocked_actions(project: Project, user) -> list[BlockedAction]:
     """The actions the page shows disabled, each with the reason its first failing precondition gives."""
     blocked = []
     for spec in _table_actions(project, user):
-        failed = spec.failing(project, met_by_form=FORM_MEETS)
+        failed = spec.failing(project, met_by_form=worklist.FORM_MEETS)
         if failed is not None:
             blocked.append(BlockedAction(spec, failed.reason_for(project)))
     return blocked

@@ -110,13 +110,13 @@ def table(run_dir: Path) -> tuple[list[list[str]], list[str], list[str]]:
         if to_floor is None:
             notes.append(f"{endpoint}: no floor measured")
         elif to_floor < MIN_RATIO:
-            notes.append(f"{endpoint}: API ÷ floor {to_floor:.2f} < {MIN_RATIO}")
+            notes.append(f"{endpoint}: API ÷ floor {to_floor:.3f} < {MIN_RATIO}")
         if api["p99_ms"] > MAX_P99_MS:
             notes.append(f"{endpoint}: API p99 {api['p99_ms']:.1f} ms > {MAX_P99_MS:.0f} ms")
         if to_bare is None:
             bare_notes.append(f"{endpoint}: no bare view measured")
         elif to_bare < MIN_RATIO:
-            bare_notes.append(f"{endpoint}: API ÷ bare {to_bare:.2f} < {MIN_RATIO}")
+            bare_notes.append(f"{endpoint}: API ÷ bare {to_bare:.3f} < {MIN_RATIO}")
     return rows, notes, bare_notes
 
 

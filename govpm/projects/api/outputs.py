@@ -4,7 +4,6 @@ tests hold the read model to them."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
@@ -158,29 +157,7 @@ class ProjectDetail(ProjectListItem):
 
     def get_money(self, project) -> dict:
         """Running totals, summed in Python over prefetched rows: exact Decimals."""
-        zero = Decimal("0.00")
-        tenders = sum((t.ceiling for t in project.tenders.all()), zero)
-        contracts = sum((c.amount for c in project.contracts.all()), zero)
-        payments = sum((p.amount for p in project.payments.all()), zero)
-        return {
-            "tender_ceilings": str(tenders),
-            "contracts": str(contracts),
-            "payments": str(payments),
-            "contracts_list": [
-                {
-                    "id": c.id,
-                    "tender_id": c.tender_id,
-                    "supplier": c.supplier,
-                    "signing_unit": c.signing_unit.name,
-                    "amount": str(c.amount),
-                    "signed_on": c.signed_on.isoformat(),
-                }
-                for c in project.contracts.all()
-            ],
-            "tenders_list": [
-                {"id": t.id, "title": t.title, "ceiling": str(t.ceiling)} for t in project.tenders.all()
-            ],
-        }
+        return readmodel.money_out(project)
 
     def get_finance(self, project) -> dict:
         """IMPL-08 baselines and estimate changes, SUPV-05 schedules, settlements and what is overdue,

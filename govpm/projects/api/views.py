@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -31,8 +29,8 @@ def json_response(text: str, status: int = 200) -> HttpResponse:
 def detail_response(request: SignedInRequest, project_id: int, status: int = 200, **extra) -> HttpResponse:
     """`{"project": <detail>, **extra}` with the detail from the read model (ADR 0402)."""
     project = selectors.project_detail_json(request.user, project_id)
-    rest = "".join(f",{json.dumps(key)}:{readmodel.dumps(value)}" for key, value in extra.items())
-    return json_response(f'{{"project":{project}{rest}}}', status)
+    members = {key: readmodel.dumps(value) for key, value in extra.items()}
+    return json_response(readmodel.json_object({"project": project, **members}), status)
 
 
 class ProjectList(APIView):
@@ -49,10 +47,16 @@ class ProjectList(APIView):
         projects = selectors.project_list(request.user, request.query_params)
         paginator = Pagination()
         page = paginator.page_of(projects, request)
-        links = {"next": paginator.get_next_link(), "previous": paginator.get_previous_link()}
-        head = ",".join(f'"{key}":{readmodel.dumps(value)}' for key, value in links.items())
-        count = page.paginator.count
-        return json_response(f'{{"count":{count},{head},"results":{readmodel.rows(page.object_list)}}}')
+        return json_response(
+            readmodel.json_object(
+                {
+                    "count": str(page.paginator.count),
+                    "next": readmodel.dumps(paginator.get_next_link()),
+                    "previous": readmodel.dumps(paginator.get_previous_link()),
+                    "results": readmodel.rows(page.object_list),
+                }
+            )
+        )
 
     @extend_schema(
         operation_id="projects_create",

@@ -134,7 +134,7 @@ def bare_project_list(request) -> HttpResponse:
 def bare_record_inspection(request, project_id: int) -> HttpResponse:
     """lifecycle.record_inspection's database work, written out: lock, insert, the notices and the audit
     event (the same functions), then the detail from the read model. (Nothing the detail shows changes,
-    so, as in the action, no snapshot is rebuilt.)"""
+    so, as in the action, no snapshot is rebuilt, and the one the lock read along is the answer.)"""
     user = _token_user(request)
     if user is None:
         return _error(401, "not_authenticated", "未登录或令牌无效")
@@ -177,7 +177,13 @@ def bare_record_inspection(request, project_id: int) -> HttpResponse:
             payload=payload,
             snapshot=_values(project),
         )
-    text = _project_text(user, project_id)
+    # As transition and the API's detail_response: nothing the detail shows was written, so the snapshot the
+    # lock read along is the answer; only were it missing or past its day would it be read again.
+    body = readmodel.body_read_along(project)
+    if body is not None and selectors.sees(user, project):
+        text: str | None = readmodel.with_actions(body, project.stage, user)
+    else:
+        text = _project_text(user, project_id)
     if text is None:  # as the API's detail_response: NotFound
         return _error(404, "not_found", "项目不存在或无权查看")
     result = readmodel.dumps({"type": "inspection", "id": inspection.pk})

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from govpm.accounts.models import Unit
+from govpm.core import clock as govpm_clock
 from govpm.projects import lifecycle, readmodel, selectors, worklist
 from govpm.projects.lifecycle import base
 from govpm.projects.lifecycle.deadlines import process_deadlines
@@ -166,6 +167,52 @@ def test_detail_is_one_statement_and_a_list_page_two(cast, django_assert_num_que
         page = client.get("/api/v1/projects/?page_size=5&page=2").json()
     assert page["count"] == 12 and len(page["results"]) == 5 and page["next"] and page["previous"]
     assert client.get("/api/v1/projects/?page=9").json()["error"]["field"] == "page"
+
+
+def test_an_action_answers_with_the_snapshot_it_left_without_reading_it_again(
+    cast, clock, django_assert_num_queries
+):
+    """ADR 0402: an action that writes nothing the detail shows (record_inspection) answers with the
+    snapshot its lock read along; one that does, with the snapshot it wrote; one that finds the snapshot
+    missing or past its day, with one read (which rebuilds it). Each answer is the detail as a read now
+    gives it."""
+    project = advance(draft(cast.owner), cast, to="implementation", shift=clock.shift)
+    client = api_for(cast.bdb)
+    url = f"/api/v1/projects/{project.pk}/actions/record_inspection/"
+    body = {"inspected_on": govpm_clock.today().isoformat(), "result": "on_track", "findings": "进度正常"}
+    statements = {}
+    for case in ("current", "missing", "stale"):
+        if case == "missing":
+            ProjectSnapshot.objects.filter(pk=project.pk).delete()
+        if case == "stale":
+            ProjectSnapshot.objects.filter(pk=project.pk).update(fresh_until=govpm_clock.today())
+        connection.queries_log.clear()  # a full log (9,000 statements) would capture nothing
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.post(url, body, format="json")
+        assert answer.status_code == 200, answer.json()
+        statements[case] = len(captured)
+        assert answer.json()["project"] == client.get(f"/api/v1/projects/{project.pk}/").json(), case
+        assert_snapshot_current(project.pk, case)
+    # the read again (and its rebuild) is what the current snapshot saves
+    assert statements["missing"] > statements["current"] and statements["stale"] > statements["current"]
+    connection.queries_log.clear()
+    with django_assert_num_queries(statements["current"]):
+        client.post(url, body, format="json")
+    # an action that changes what the detail shows answers with the snapshot it wrote, read once, not twice
+    contract = project.contracts.get()
+    paid = {"contract_id": contract.pk, "amount": "1000.00", "paid_on": contract.signed_on.isoformat()}
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        answer = api_for(cast.owner).post(
+            f"/api/v1/projects/{project.pk}/actions/record_payment/", paid, format="json"
+        )
+    snapshot_sql = [q["sql"] for q in captured if "projects_projectsnapshot" in q["sql"]]
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["project"]["money"]["payments"] == "1000.00"
+    assert answer.json()["project"] == api_for(cast.owner).get(f"/api/v1/projects/{project.pk}/").json()
+    # the lock that reads it along and the write; no read after
+    assert len(snapshot_sql) == 2 and snapshot_sql[-1].startswith("INSERT"), snapshot_sql
+    assert_snapshot_current(project.pk, "payment")
 
 
 def test_the_detail_carries_the_readers_own_actions(cast):

@@ -394,6 +394,7 @@ def refresh_locked(projects: Iterable[Project]) -> dict[int, ProjectSnapshot]:
     projects = list(projects)
     for project in projects:
         project.__dict__.pop("_prefetched_objects_cache", None)
+        project._state.fields_cache.pop("snapshot", None)  # the one read along with the lock, now replaced
     return _store(_with_relations(projects))
 
 
@@ -481,6 +482,49 @@ def _renamed(sender, instance, **kwargs) -> None:
     before = sender.objects.filter(pk=instance.pk).values(*fields).first()
     if before and any(before[name] != getattr(instance, name) for name in fields):
         ProjectSnapshot.objects.all().delete()
+
+
+# What actions of this thread left, while someone listens (`settled`): the API answers an action with it.
+Settled = dict[int, tuple[Project, str]]
+_listening: threading.local = threading.local()
+
+
+def _settled_stack() -> list[Settled]:
+    stack = getattr(_listening, "stack", None)
+    if stack is None:
+        stack = _listening.stack = []
+    return stack
+
+
+@contextmanager
+def settled() -> Iterator[Settled]:
+    """While inside: each project an action (`transition`) locked, with its row and its body as they stand
+    after the action — the snapshot the action wrote, or the one its lock read along when it wrote nothing
+    the detail shows. The API answers the action from it instead of reading the snapshot again. Nothing is
+    kept past the block."""
+    found: Settled = {}
+    stack = _settled_stack()
+    stack.append(found)
+    try:
+        yield found
+    finally:
+        stack.pop()
+
+
+def settle(bodies: Settled) -> None:
+    """`transition`, once its action has run: what it left, for whoever listens (`settled`)."""
+    stack = _settled_stack()
+    if stack:
+        stack[-1].update(bodies)
+
+
+def body_read_along(project: Project) -> str | None:
+    """The body of the snapshot `locks.lock_projects` read along with the locked row, if there was one and it
+    is not past its `fresh_until`."""
+    snapshot = project._state.fields_cache.get("snapshot")
+    if snapshot is None or _stale(snapshot.fresh_until):
+        return None
+    return snapshot.body
 
 
 # -- the read side -------------------------------------------------------------------------------------

@@ -26,9 +26,16 @@ def json_response(text: str, status: int = 200) -> HttpResponse:
     return HttpResponse(text, status=status, content_type="application/json")
 
 
-def detail_response(request: SignedInRequest, project_id: int, status: int = 200, **extra) -> HttpResponse:
-    """`{"project": <detail>, **extra}` with the detail from the read model (ADR 0402)."""
-    project = selectors.project_detail_json(request.user, project_id)
+def detail_response(
+    request: SignedInRequest,
+    project_id: int,
+    status: int = 200,
+    settled: readmodel.Settled | None = None,
+    **extra,
+) -> HttpResponse:
+    """`{"project": <detail>, **extra}` with the detail from the read model (ADR 0402); `settled`, what the
+    reader's action just left, answers without reading the snapshot again."""
+    project = selectors.project_detail_json(request.user, project_id, settled)
     members = {key: readmodel.dumps(value) for key, value in extra.items()}
     return json_response(readmodel.json_object({"project": project, **members}), status)
 
@@ -121,8 +128,9 @@ class ProjectAction(APIView):
         if action not in lifecycle.ACTION_FUNCTIONS:
             raise NotFound(f"没有名为 {action} 的动作", field="action")
         data = inputs.parse(inputs.ACTION_INPUTS[action], request.data)
-        result = lifecycle.ACTION_FUNCTIONS[action](project_id, actor=request.user, **data)
-        return detail_response(request, project_id, result=_result(result))
+        with readmodel.settled() as settled:
+            result = lifecycle.ACTION_FUNCTIONS[action](project_id, actor=request.user, **data)
+        return detail_response(request, project_id, settled=settled, result=_result(result))
 
 
 def action_view(code: str):

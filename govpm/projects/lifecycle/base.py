@@ -31,8 +31,8 @@ from govpm.policy.catalog import citation
 
 from .. import readmodel
 from ..models import Event, Project
-from ..selectors import visible_projects
-from ..stages import ACTIONS, ActionSpec, Stage
+from ..selectors import sees
+from ..stages import ACTIONS, ActionSpec
 from .locks import LockConflict, is_lock_conflict, lock_projects
 
 
@@ -47,17 +47,6 @@ def jsonable(value):
     if isinstance(value, list | tuple | set):
         return [jsonable(item) for item in value]
     return value
-
-
-def visible_to(project: Project, actor: User) -> bool:
-    """The one visibility rule (selectors.visible_projects), asked for one row: answered from the locked row
-    where the rule needs nothing else (every project but drafts; a unit's own), else by one query."""
-    scope = access.project_scope(actor)
-    if scope == access.ALL_BUT_DRAFTS:
-        return project.stage != Stage.DRAFT
-    if scope == access.OWN_UNIT and project.owner_unit_id == actor.unit_id:
-        return True
-    return visible_projects(actor).filter(pk=project.pk).exists()
 
 
 def refuse(rule: str, message: str, *, field: str | None = None) -> RuleViolation:
@@ -80,7 +69,7 @@ def not_in_future(day: dt.date, field: str, label: str) -> dt.date:
 def _authorize(actor: User, spec: ActionSpec, project: Project) -> None:
     if not actor.is_active:
         raise Forbidden("账号已停用")
-    if not visible_to(project, actor):
+    if not sees(actor, project):
         raise NotFound("项目不存在或无权查看")
     if not access.can_act(actor, spec.code):
         raise Forbidden(f"{actor.get_role_display()}无权进行「{spec.label}」")
@@ -187,8 +176,17 @@ def transition(project_id: int, *, actor: User, action: str, also_lock: Iterable
                     payload=step.payload,
                     snapshot=step.snapshot,
                 )
+            locked = [step.project, *others.values()]
             if written:  # ADR 0402: what the detail shows changed; its snapshot changes in this transaction
-                readmodel.refresh_locked([step.project, *others.values()])
+                bodies = {pk: snapshot.body for pk, snapshot in readmodel.refresh_locked(locked).items()}
+            else:  # nothing it shows changed: the snapshot the lock read along is the one that stands
+                bodies = {
+                    project.pk: body for project in locked if (body := readmodel.body_read_along(project))
+                }
+        # Committed (or part of the caller's transaction, whose failure would raise past the API's answer)
+        readmodel.settle(
+            {project.pk: (project, bodies[project.pk]) for project in locked if project.pk in bodies}
+        )
     except DatabaseError as error:
         if is_lock_conflict(error):
             raise LockConflict() from error

@@ -47,11 +47,13 @@ def is_lock_conflict(error: BaseException) -> bool:
 
 def lock_projects(ids: Iterable[int]) -> dict[int, Project]:
     """Locks the projects in ascending id order, in one statement, and returns them by id (ids that do
-    not exist are absent). Only the project rows are locked; the owner unit is read along, unlocked."""
+    not exist are absent). Only the project rows are locked; the owner unit and the stored snapshot (ADR
+    0402: only a holder of this lock writes it, so it is current while the lock is held) are read along,
+    unlocked."""
     wanted = sorted(set(ids))
     projects = (
         Project.objects.select_for_update(of=("self",))
-        .select_related("owner_unit")
+        .select_related("owner_unit", "snapshot")
         .filter(pk__in=wanted)
         .order_by("pk")
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import InvalidPage
 from django.db import IntegrityError
+from django.db.models import QuerySet
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -14,6 +18,8 @@ from rest_framework.response import Response
 
 from .errors import Conflict, GovpmError, InvalidInput, NotFound
 from .middleware import error_page
+
+T = TypeVar("T")
 
 _DRF_MESSAGES = {
     exceptions.NotAuthenticated: ("not_authenticated", "未登录或令牌无效"),
@@ -43,17 +49,31 @@ class Pagination(PageNumberPagination):
             )
         return super().get_page_size(request)
 
-    def page_of(self, queryset, request):
-        """`paginate_queryset` without reading the rows: the count is read and the page's slice is left a
-        queryset, for an endpoint that reads the rows its own way (a read model). The links work after."""
-        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
-        number = self.get_page_number(request, paginator)
+    def page_of(self, queryset, request, read: Callable[[QuerySet, int, int], tuple[int, T] | None]):
+        """`paginate_queryset` for an endpoint that reads the rows its own way (a read model):
+        `read(queryset, start, stop)` answers the filter's count and the rows of the slice together, in one
+        statement, or None when the slice is empty. Only then is the count read on its own, to tell an empty
+        list (rows None) from a page past the end (refused); `page=last` reads it first. Returns the page
+        (whose links work after) and the rows."""
+        size = self.get_page_size(request)
+        paginator = self.django_paginator_class(queryset, size)
+        number = str(self.get_page_number(request, paginator))
+        self.request = request
+        wanted = int(number) if number.isascii() and number.isdigit() else 0
+        if wanted >= 1 and (found := read(queryset, (wanted - 1) * size, wanted * size)) is not None:
+            paginator.count = found[0]  # read with the rows: the paginator does not count again
+            self.page = paginator.page(wanted)
+            return self.page, found[1]
+        if number in self.last_page_strings:
+            number = str(paginator.num_pages)
         try:
             self.page = paginator.page(number)
         except InvalidPage:
             raise NotFound("页码超出范围", field="page") from None
-        self.request = request
-        return self.page
+        if self.page.number == wanted:  # read above, and empty: an empty list
+            return self.page, None
+        found = read(queryset, self.page.start_index() - 1, self.page.end_index())
+        return self.page, found[1] if found else None
 
 
 def _first_error(detail, prefix: str = "") -> tuple[str | None, str]:

@@ -2,7 +2,8 @@
 
 A read of the API's project detail is one statement (visibility and the snapshot together) and no
 serializer: the stored text is sent as it is, with the reader's `available_actions` appended. A page of the
-list is two statements (the count and the page's rows). What makes that safe is the write side:
+list is one statement (the page's rows, the filter's count as a subquery). What makes that safe is the write
+side:
 
 - every lifecycle action (`lifecycle.base.transition`) watches the SQL it issues; if it wrote to a table the
   detail shows (`FEEDS`), the snapshot of each locked project is rebuilt before the transaction commits;
@@ -29,7 +30,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F, Func, IntegerField, Prefetch, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from govpm.core import clock
@@ -562,13 +563,21 @@ def read(projects, project_id: int) -> tuple[str, str] | None:
     return body, stage
 
 
-def rows(projects) -> str:
-    """The list rows of a page of projects (a sliced, ordered queryset), as one JSON array text: one
-    statement; a row whose snapshot is missing is built first."""
-    found = list(projects.values_list("pk", "snapshot__row"))
-    missing = [pk for pk, row in found if row is None]
+def counted_rows(projects, start: int, stop: int) -> tuple[int, str] | None:
+    """The count of `projects` (an ordered queryset) and the list rows of its slice [start:stop], as one
+    JSON array text, in one statement: the count is an uncorrelated subquery, which PostgreSQL and SQLite
+    compute once. None when the slice is empty. A row whose snapshot is missing is built first."""
+    count = projects.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    found = list(
+        projects.annotate(total=Subquery(count, output_field=IntegerField()))[start:stop].values_list(
+            "pk", "snapshot__row", "total"
+        )
+    )
+    if not found:
+        return None
+    missing = [pk for pk, row, _ in found if row is None]
     built = {pk: snapshot.row for pk, snapshot in refresh(missing).items()} if missing else {}
-    return "[" + ",".join(row or built[pk] for pk, row in found if row or pk in built) + "]"
+    return found[0][2], "[" + ",".join(row or built[pk] for pk, row, _ in found if row or pk in built) + "]"
 
 
 def work(projects) -> list[tuple[dict, list[dict]]]:

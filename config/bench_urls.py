@@ -16,7 +16,6 @@ import json
 from urllib.parse import urlencode
 
 from django.db import transaction
-from django.db.models import F, Func, IntegerField, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
@@ -27,6 +26,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from govpm.accounts.models import User
 from govpm.core import access
 from govpm.core.auth import TokenAuthentication
+from govpm.core.counting import count_of
 from govpm.notices import outbox
 from govpm.notices.rules import Change
 from govpm.projects import readmodel, selectors
@@ -109,11 +109,10 @@ def bare_project_list(request) -> HttpResponse:
     page = int(request.GET.get("page", "1"))
     # The count as a subquery of the page's statement, as readmodel.counted_rows reads it (the bench's pages
     # are never empty, so the count is never read on its own here)
-    count_of = projects.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     found = list(
-        projects.annotate(total=Subquery(count_of, output_field=IntegerField()))[
-            (page - 1) * PAGE_SIZE : page * PAGE_SIZE
-        ].values_list("pk", "snapshot__row", "total")
+        projects.annotate(total=count_of(projects))[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].values_list(
+            "pk", "snapshot__row", "total"
+        )
     )
     count = found[0][2] if found else 0
 

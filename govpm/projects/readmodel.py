@@ -30,10 +30,11 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F, Func, IntegerField, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from govpm.core import clock
+from govpm.core.counting import count_of
 from govpm.policy.catalog import RULES
 from govpm.policy.models import Finding
 
@@ -567,11 +568,8 @@ def counted_rows(projects, start: int, stop: int) -> tuple[int, str] | None:
     """The count of `projects` (an ordered queryset) and the list rows of its slice [start:stop], as one
     JSON array text, in one statement: the count is an uncorrelated subquery, which PostgreSQL and SQLite
     compute once. None when the slice is empty. A row whose snapshot is missing is built first."""
-    count = projects.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     found = list(
-        projects.annotate(total=Subquery(count, output_field=IntegerField()))[start:stop].values_list(
-            "pk", "snapshot__row", "total"
-        )
+        projects.annotate(total=count_of(projects))[start:stop].values_list("pk", "snapshot__row", "total")
     )
     if not found:
         return None

@@ -245,6 +245,15 @@ def action_label(code: str) -> str:
     return ACTIONS[code].label if code in ACTIONS else {"create": "填报需求"}.get(code, code)
 
 
+# What each of the project's own fields is called, by the name an event's `changes` records it under.
+FIELD_LABELS = {field.attname: str(field.verbose_name) for field in Project._meta.concrete_fields}
+
+
+def changed_fields(event) -> str:
+    """The project fields an event changed, by their names (阶段、概算价…)."""
+    return "、".join(FIELD_LABELS.get(name, name) for name in (event.changes or {}))
+
+
 def done_message(spec: ActionSpec, result) -> str:
     """The line shown after an action succeeded; precheck reports its findings."""
     if spec.code == "precheck":
@@ -373,13 +382,11 @@ RESPONSIBLE_NAMES = {code: name for code, name, *_ in AUTHORITIES}
 
 
 def supervision(project, extras: dict) -> dict:
-    """The project page's supervision panel (web/_supervision.html), from rows already read: "1+1"
-    inspections apart (IMPL-09), the mid-term review's clock (SUPV-06), external acceptances (IMPL-10)."""
-    inspections = extras["inspections"]
-    joint = sum(1 for inspection in inspections if inspection.is_joint)
+    """The project page's supervision panel (web/_supervision.html), from rows already read: the mid-term
+    review's clock (SUPV-06), external acceptances (IMPL-10). ("1+1" inspections counted apart, IMPL-09:
+    queries.project_extras.)"""
     midterm = next((d for d in project.deadlines.all() if d.code == "SUPV-06"), None)
     return {
-        "inspection_counts": {"joint": joint, "single": len(inspections) - joint},
         "midterm_overdue": midterm is not None and midterm.status == "overdue",
         "external_acceptances": [fa for fa in extras["final_acceptances"] if fa.external_body],
         # ORG-05: the unit that answers for each clock, named beside it.

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from govpm.accounts.codes import REGIONS
 from govpm.accounts.models import Unit, User
 from govpm.core import clock
+from govpm.core.counting import count_of
 from govpm.core.errors import InvalidInput
 from govpm.policy.catalog import RULES
 from govpm.policy.models import Finding
@@ -33,7 +34,7 @@ from govpm.projects.models import (
     Specialty,
     ZombieListing,
 )
-from govpm.projects.stages import CLOSED_STAGES, Stage
+from govpm.projects.stages import ACTIONS, CLOSED_STAGES, Stage
 from govpm.promotion.models import CasePresentation, Publicity, Showcase
 
 
@@ -83,20 +84,84 @@ def recent_draws(limit: int = 50) -> list[ExpertDraw]:
     return list(ExpertDraw.objects.select_related("project", "drawn_by").order_by("-drawn_at", "-id")[:limit])
 
 
-def events(project: Project) -> list[Event]:
-    return list(Event.objects.filter(project=project).select_related("actor").order_by("id"))
+# The project page shows the latest of its records that grow with every action (the audit trail, the
+# inspections); the history page (`project_history`) pages through all of them.
+RECENT = 20
+# The events the stage timeline and the standing read, however long the history: creation, the intake
+# decisions (web/standing.py INTAKE_ACTIONS) and every change of stage.
+MILESTONE_ACTIONS = ("create", "submit", "review_needs", "reopen")
+# What a project's events are called: its lifecycle's actions and its creation.
+HISTORY_ACTIONS = {"create": "填报需求", **{code: spec.label for code, spec in ACTIONS.items()}}
+
+
+def stage_events(project: Project, read: list[Event] | None = None, total: int = 0) -> list[Event]:
+    """Creation, the intake decisions and every change of stage, in order: a few per project. Picked from
+    the events `read` when they are all `total` of them, else read."""
+    if read is not None and len(read) == total:
+        return [e for e in read if e.action in MILESTONE_ACTIONS or e.from_stage != e.to_stage]
+    return list(
+        Event.objects.filter(project=project)
+        .filter(Q(action__in=MILESTONE_ACTIONS) | ~Q(from_stage=F("to_stage")))
+        .order_by("id")
+    )
+
+
+def _latest(rows: QuerySet, order: tuple[str, ...], **counted: Q) -> tuple[list, dict[str, int]]:
+    """The latest RECENT rows, oldest first, and in the same statement how many there are in all
+    (`total`) and how many match each condition of `counted`."""
+    counts = {"total": count_of(rows), **{name: count_of(rows.filter(q)) for name, q in counted.items()}}
+    latest = list(
+        rows.annotate(**{f"{name}_count": count for name, count in counts.items()}).order_by(*order)[:RECENT]
+    )
+    first = latest[0] if latest else None
+    return latest[::-1], {name: getattr(first, f"{name}_count") if first else 0 for name in counts}
+
+
+def project_history(project: Project, params) -> QuerySet[Event]:
+    """Every event of the project, newest first, filtered by action (`action`) and by who acted (`q`, the
+    name, role or unit recorded with the event)."""
+    events = Event.objects.filter(project=project).order_by("-id")
+    if action := params.get("action"):
+        if action not in HISTORY_ACTIONS:
+            raise InvalidInput("操作：不识别的操作", field="action")
+        events = events.filter(action=action)
+    if q := (params.get("q") or "").strip()[:100]:
+        events = events.filter(Q(actor_name__icontains=q) | Q(actor_unit__icontains=q))
+    return events
+
+
+def history_actions(project: Project) -> list[tuple[str, str]]:
+    """The actions the project's history holds, for the filter: (code, label), in the order of the table."""
+    present = set(Event.objects.filter(project=project).values_list("action", flat=True).distinct())
+    return [(code, label) for code, label in HISTORY_ACTIONS.items() if code in present]
 
 
 def project_extras(project: Project) -> dict:
-    """What the project page shows beyond selectors.project_detail's prefetches, one query each."""
+    """What the project page shows beyond selectors.project_detail's prefetches, one query each; of the
+    records that grow with every action, only the latest (RECENT) and their counts."""
     funding = Funding.objects.filter(project=project).prefetch_related("shares").first()
+    events, event_counts = _latest(Event.objects.filter(project=project), ("-id",))
+    inspections, inspection_counts = _latest(  # IMPL-09: "1+1" inspections counted apart
+        project.inspections.select_related("unit", "partner_unit"),
+        ("-inspected_on", "-id"),
+        joint=Q(partner_unit__isnull=False),
+    )
+    events_total, inspections_total, joint = (
+        event_counts["total"],
+        inspection_counts["total"],
+        inspection_counts["joint"],
+    )
     return {
-        "events": events(project),
+        "stage_events": stage_events(project, events, events_total),
+        "events": events,
+        "events_total": events_total,
         "decisions": list(project.decisions.select_related("actor")),
         "funding": funding,
         "shares": list(funding.shares.all()) if funding else [],
         "zombie_listings": list(project.zombie_listings.all()),
-        "inspections": list(project.inspections.select_related("unit", "partner_unit")),
+        "inspections": inspections,
+        "inspections_total": inspections_total,
+        "inspection_counts": {"joint": joint, "single": inspections_total - joint},
         "midterm_reviews": list(project.midterm_reviews.all()),
         "final_acceptances": list(project.final_acceptances.all()),
         "dictionaries": list(project.data_dictionaries.all()),

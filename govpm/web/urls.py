@@ -29,6 +29,7 @@ urlpatterns = [
     path("projects/new/", views.project_new, name="project_new"),
     path("projects/<int:pk>/", views.project_view, name="project"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/history/", views.project_history_view, name="project_history"),
     path("projects/<int:pk>/actions/<str:action>/", views.project_action, name="action"),
     path("projects/<int:pk>/joint-review/", views.joint_review_view, name="joint_review"),
     path("projects/<int:pk>/needs-review/", views.needs_review_view, name="needs_review"),

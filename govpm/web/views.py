@@ -170,11 +170,13 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
     blocked = presenters.blocked_actions(project, request.user)
     context = {
         "project": project,
-        "standing_items": standing.standing(project, request.user, events=extras["events"], blocked=blocked),
+        "standing_items": standing.standing(
+            project, request.user, events=extras["stage_events"], blocked=blocked
+        ),
         "blocked_actions": blocked,
         "facts": presenters.fact_rows(project.facts),
         "material_checklists": materials.checklists(project),
-        "timeline": presenters.timeline(project, extras["events"]),
+        "timeline": presenters.timeline(project, extras["stage_events"]),
         "money": presenters.money_summary(project),
         "action_forms": action_forms,
         "failed": failed,
@@ -202,6 +204,30 @@ def _project_page(request, project, failed: forms.Form | None = None, status: in
 @role_required("project")
 def project_view(request, pk):
     return _project_page(request, _project(request, pk))
+
+
+@role_required("project")
+def project_history_view(request, pk):
+    """Every event of the project (the page shows the latest), newest first, by action and by who acted."""
+    project = selectors.visible_projects(request.user).select_related("owner_unit").filter(pk=pk).first()
+    if project is None:
+        raise Http404(_("项目不存在或无权查看"))
+    error, status = None, 200
+    try:
+        events = queries.project_history(project, request.GET)
+    except InvalidInput as exc:
+        error, status = presenters.error_view(exc), 400
+        events = queries.project_history(project, {})
+    page = _page(request, events)
+    context = {
+        "project": project,
+        "page": page,
+        "rows": [(event, presenters.changed_fields(event)) for event in page.object_list],
+        "actions": queries.history_actions(project),
+        "params": request.GET,
+        "error": error,
+    }
+    return render(request, "web/project_history.html", context, status=status)
 
 
 @require_POST

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from govpm.accounts.models import Unit
+from govpm.core import clock as govpm_clock
 from govpm.core.money import format_wan, format_yuan
 from govpm.projects import lifecycle
 from govpm.projects.models import Event, Funding, Project, Tender
@@ -388,8 +389,9 @@ def test_project_page_shows_money_totals_modules_documents_and_audit(
     project = advance(draft(cast.owner), cast, to=Stage.FINAL_ACCEPTANCE, shift=clock.shift)
     client = login(cast.owner)
     # header unread count (NOTE-01), materials (MAT-01); +2 cost-share holders and merged needs (COORD-10,
-    # PLAN-07), +1 exemptions (ORG-04), +4 IMPL-07/IMPL-08/SUPV-05 (finance), +1 targets (PERF-01)
-    with django_assert_max_num_queries(33):
+    # PLAN-07), +1 exemptions (ORG-04), +4 IMPL-07/IMPL-08/SUPV-05 (finance), +1 targets (PERF-01), +1 the
+    # changes of stage for the timeline (its history is longer than the page's latest 20 events)
+    with django_assert_max_num_queries(34):
         response = client.get(f"/projects/{project.pk}/")
     page = text(response)
     contract = project.contracts.get()
@@ -401,7 +403,12 @@ def test_project_page_shows_money_totals_modules_documents_and_audit(
     assert page.count("登记支付") >= 1 and "申请终验" in page
 
 
-def test_project_page_query_count_does_not_grow_with_rows(cast, clock, login, django_assert_max_num_queries):
+def test_project_page_query_count_and_length_do_not_grow_with_rows(
+    cast, clock, login, django_assert_max_num_queries
+):
+    """IMPL-09: a project with a long history (payments, 30 inspections, 3 of them "1+1") shows the latest
+    20 events and inspections with their exact counts, the "1+1" ones counted apart, in a fixed number of
+    statements; the rest is one link away (the history page)."""
     project = advance(draft(cast.owner), cast, to=Stage.IMPLEMENTATION, shift=clock.shift)
     contract = project.contracts.get()
     for _ in range(5):
@@ -412,11 +419,67 @@ def test_project_page_query_count_does_not_grow_with_rows(cast, clock, login, dj
             amount=Decimal("1000.00"),
             paid_on=contract.signed_on,  # SUPV-05: never before the contract
         )
+    for n in range(30):
+        joint = {"joint_with": "bdb", "participants": "市营商办督查科；市大数据局项目管理处"} if n < 3 else {}
+        lifecycle.record_inspection(
+            project.pk,
+            actor=cast.reviewers["bizenv"] if joint else cast.bdb,
+            inspected_on=govpm_clock.today(),
+            result="on_track",
+            findings=f"第{n + 1}次督查",
+            **joint,
+        )
+    events = Event.objects.filter(project=project).count()
     client = login(cast.owner)
     # +2 plan and risk (PORT-01, PORT-03), +1 materials (MAT-01), +2 cost-share holders and merged needs
-    # (COORD-10, PLAN-07), +1 exemptions (ORG-04), +4 IMPL-07/IMPL-08/SUPV-05 (finance), +1 PERF-01
-    with django_assert_max_num_queries(34):
-        assert client.get(f"/projects/{project.pk}/").status_code == 200
+    # (COORD-10, PLAN-07), +1 exemptions (ORG-04), +4 IMPL-07/IMPL-08/SUPV-05 (finance), +1 PERF-01, +1 the
+    # changes of stage for the timeline (read apart once the history is longer than the page's 20 events)
+    with django_assert_max_num_queries(35):
+        response = client.get(f"/projects/{project.pk}/")
+    page = response.content.decode()
+    trail = page.split('id="audit-trail"')[1].split("</table>")[0]
+    assert trail.count("<tr>") == 1 + 20  # the header and the latest 20
+    assert f"共 {events} 条，下列最近 20 条" in page and f"查看全部 {events} 条记录" in page
+    assert page.count("data-inspection=") == 20 and "督查共 30 次，下列最近 20 次" in page
+    assert 'data-joint="3"' in page and 'data-single="27"' in page
+    assert "第30次督查" in page and "第10次督查" not in page  # the latest, not the first
+    assert text(client.get(f"/projects/{project.pk}/history/")).count("督查") >= 20
+
+
+def test_project_history_pages_filters_and_hides_what_the_reader_may_not_see(cast, clock, login):
+    """Every change's history (the project page shows the latest): newest first, 20 a page, by action and
+    by who acted; an error in Chinese naming the field for an action that is none; not found for a project
+    the reader may not see."""
+    project = advance(draft(cast.owner), cast, to=Stage.IMPLEMENTATION, shift=clock.shift)
+    for n in range(25):
+        lifecycle.record_inspection(
+            project.pk,
+            actor=cast.bdb,
+            inspected_on=govpm_clock.today(),
+            result="on_track",
+            findings=f"第{n}次",
+        )
+    total = Event.objects.filter(project=project).count()
+    client = login(cast.smart_office)
+    first = client.get(f"/projects/{project.pk}/history/")
+    assert first.status_code == 200
+    page = text(first)
+    assert f"共 {total} 条" in page and "第 1 /" in page
+    rows = first.content.decode().split('id="history"')[1].split("</table>")[0]
+    assert rows.count("<tr>") == 1 + 20 and rows.index("登记督查") < rows.index(
+        "</tr>", rows.index("<tbody>")
+    )
+    last = client.get(f"/projects/{project.pk}/history/?page=2").content.decode()
+    assert "填报需求" in last  # the oldest, creation, on the last page
+    only = text(client.get(f"/projects/{project.pk}/history/?action=record_inspection"))
+    assert "共 25 条" in only and "提交需求" not in only.split("操作人或单位")[1]
+    by = text(client.get(f"/projects/{project.pk}/history/?q={cast.owner.unit.name}"))
+    assert "填报需求" in by and "登记督查" not in by.split("操作人或单位")[1]
+    bad = client.get(f"/projects/{project.pk}/history/?action=drop_table")
+    assert bad.status_code == 400 and "操作：不识别的操作" in text(bad)
+    assert "record_inspection" not in text(first)  # labels, never codes
+    stranger = UserFactory(role="owner")  # another unit's account
+    assert login(stranger).get(f"/projects/{project.pk}/history/").status_code == 404
 
 
 def test_joint_review_page_shows_opinions_side_by_side_and_who_is_missing(cast, clock, login):

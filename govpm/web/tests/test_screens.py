@@ -28,6 +28,7 @@ def _pages(username: str) -> list[tuple[str, str]]:
         ("dashboard", "/dashboard/"),
         ("rejected-project", f"/projects/{rejected.pk}/"),
         ("pooled-project", f"/projects/{pooled.pk}/"),
+        ("pooled-history", f"/projects/{pooled.pk}/history/"),
         ("zombies", "/zombies/"),
     ]
     extra = {

@@ -41,13 +41,13 @@ def test_dashboard_investment_counts_only_needs_that_went_on_PORT_04(cast):
 
 def test_a_rejected_needs_stage_bar_ends_at_its_rejection(cast):
     need = _rejected(cast)
-    steps = presenters.timeline(need, queries.events(need))
+    steps = presenters.timeline(need, queries.stage_events(need))
     assert steps[-1].label == "不予受理" and steps[-1].state == "current"
     assert "已入库" not in [step.label for step in steps]
     returned = advance(draft(cast.owner, name="退回的系统"), cast, to="submitted")
     lifecycle.review_needs(returned.pk, actor=cast.bdb, decision="return", answers=ALL_CLEAR, comment="补充")
     returned.refresh_from_db()
-    labels = [step.label for step in presenters.timeline(returned, queries.events(returned))]
+    labels = [step.label for step in presenters.timeline(returned, queries.stage_events(returned))]
     assert labels.index("退回修改") < labels.index("已入库")  # a return goes on from there
 
 

@@ -116,6 +116,21 @@ def test_a_write_outside_an_action_changes_the_snapshot_in_its_own_transaction(c
     assert_snapshot_current(project.pk)
 
 
+def test_a_write_after_an_action_supersedes_what_the_action_left(cast, clock):
+    """ADR 0402: what an action left (`readmodel.settled`, the API's answer) is replaced when a write after
+    its transaction, in the same call, rebuilds the project's snapshot: the answer is never older."""
+    project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
+    record_code(project, cast)
+    with readmodel.settled() as settled:
+        lifecycle.accept_application(project.pk, actor=cast.ndrc)  # TIME-01 starts
+        left = settled[project.pk][1]
+        clock.shift(dt.timedelta(days=4))
+        process_deadlines()  # not an action: the overdue deadline is saved, its signal rebuilds
+    assert json.loads(left)["is_overdue"] is False
+    assert json.loads(settled[project.pk][1])["is_overdue"] is True
+    assert settled[project.pk][1] == ProjectSnapshot.objects.get(pk=project.pk).body
+
+
 def test_a_unit_renamed_is_renamed_in_every_detail(cast):
     project = draft(cast.owner)
     unit = Unit.objects.get(pk=cast.owner.unit_id)

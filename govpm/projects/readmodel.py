@@ -409,6 +409,11 @@ def _store(projects: list[Project]) -> dict[int, ProjectSnapshot]:
         unique_fields=["project"],
         update_fields=["body", "row", "work", "fresh_until", "built_at"],
     )
+    # A write after an action's transition (a signal's rebuild, say) supersedes what the action left
+    if (stack := _settled_stack()) and (listening := stack[-1]):
+        for project, snapshot in zip(projects, snapshots, strict=True):
+            if project.pk in listening:
+                listening[project.pk] = (project, snapshot.body)
     return {snapshot.project_id: snapshot for snapshot in snapshots}
 
 

@@ -241,8 +241,12 @@ def blocked_actions(project: Project, user) -> list[BlockedAction]:
     return blocked
 
 
+# What a project's events are called: its lifecycle's actions and its creation.
+ACTION_LABELS = {"create": "填报需求", **{code: spec.label for code, spec in ACTIONS.items()}}
+
+
 def action_label(code: str) -> str:
-    return ACTIONS[code].label if code in ACTIONS else {"create": "填报需求"}.get(code, code)
+    return ACTION_LABELS.get(code, code)
 
 
 # What each of the project's own fields is called, by the name an event's `changes` records it under.

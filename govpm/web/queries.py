@@ -34,8 +34,11 @@ from govpm.projects.models import (
     Specialty,
     ZombieListing,
 )
-from govpm.projects.stages import ACTIONS, CLOSED_STAGES, Stage
+from govpm.projects.stages import CLOSED_STAGES, Stage
 from govpm.promotion.models import CasePresentation, Publicity, Showcase
+
+from .presenters import ACTION_LABELS
+from .standing import INTAKE_ACTIONS
 
 
 def project_list(user: User, params) -> QuerySet[Project]:
@@ -88,10 +91,8 @@ def recent_draws(limit: int = 50) -> list[ExpertDraw]:
 # inspections); the history page (`project_history`) pages through all of them.
 RECENT = 20
 # The events the stage timeline and the standing read, however long the history: creation, the intake
-# decisions (web/standing.py INTAKE_ACTIONS) and every change of stage.
-MILESTONE_ACTIONS = ("create", "submit", "review_needs", "reopen")
-# What a project's events are called: its lifecycle's actions and its creation.
-HISTORY_ACTIONS = {"create": "填报需求", **{code: spec.label for code, spec in ACTIONS.items()}}
+# decisions and every change of stage.
+MILESTONE_ACTIONS = ("create", *INTAKE_ACTIONS)
 
 
 def stage_events(project: Project, read: list[Event] | None = None, total: int = 0) -> list[Event]:
@@ -122,7 +123,7 @@ def project_history(project: Project, params) -> QuerySet[Event]:
     name, role or unit recorded with the event)."""
     events = Event.objects.filter(project=project).order_by("-id")
     if action := params.get("action"):
-        if action not in HISTORY_ACTIONS:
+        if action not in ACTION_LABELS:
             raise InvalidInput("操作：不识别的操作", field="action")
         events = events.filter(action=action)
     if q := (params.get("q") or "").strip()[:100]:
@@ -133,7 +134,7 @@ def project_history(project: Project, params) -> QuerySet[Event]:
 def history_actions(project: Project) -> list[tuple[str, str]]:
     """The actions the project's history holds, for the filter: (code, label), in the order of the table."""
     present = set(Event.objects.filter(project=project).values_list("action", flat=True).distinct())
-    return [(code, label) for code, label in HISTORY_ACTIONS.items() if code in present]
+    return [(code, label) for code, label in ACTION_LABELS.items() if code in present]
 
 
 def project_extras(project: Project) -> dict:
@@ -146,22 +147,21 @@ def project_extras(project: Project) -> dict:
         ("-inspected_on", "-id"),
         joint=Q(partner_unit__isnull=False),
     )
-    events_total, inspections_total, joint = (
-        event_counts["total"],
-        inspection_counts["total"],
-        inspection_counts["joint"],
-    )
+    inspections_total = inspection_counts["total"]
     return {
-        "stage_events": stage_events(project, events, events_total),
+        "stage_events": stage_events(project, events, event_counts["total"]),
         "events": events,
-        "events_total": events_total,
+        "events_total": event_counts["total"],
         "decisions": list(project.decisions.select_related("actor")),
         "funding": funding,
         "shares": list(funding.shares.all()) if funding else [],
         "zombie_listings": list(project.zombie_listings.all()),
         "inspections": inspections,
         "inspections_total": inspections_total,
-        "inspection_counts": {"joint": joint, "single": inspections_total - joint},
+        "inspection_counts": {
+            "joint": inspection_counts["joint"],
+            "single": inspections_total - inspection_counts["joint"],
+        },
         "midterm_reviews": list(project.midterm_reviews.all()),
         "final_acceptances": list(project.final_acceptances.all()),
         "dictionaries": list(project.data_dictionaries.all()),

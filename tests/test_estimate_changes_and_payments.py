@@ -141,34 +141,44 @@ def test_a_refused_change_leaves_the_baseline_and_bad_input_saves_nothing_IMPL_0
 
 
 def test_payments_and_contracts_are_checked_against_the_current_baseline_IMPL_08(cast, clock):
-    """IMPL-08: a lowered baseline caps later payments and contracts; a change below what was paid is
-    refused."""
+    """IMPL-08: an estimate is never changed below what was paid nor below the contracts signed (at the
+    application and again at the decision, for contracts signed meanwhile); a lowered baseline caps
+    later contracts."""
     project = in_stage(cast, clock, "implementation")
-    pid = project.pk
+    pid, original = project.pk, project.approved_estimate
     contract = Contract.objects.get(project=project)
+    today = platform_clock.today().isoformat()
     ok(
         act(
             cast.owner,
             pid,
             "record_payment",
-            {
-                "contract_id": contract.pk,
-                "amount": "300000.00",
-                "paid_on": platform_clock.today().isoformat(),
-            },
+            {"contract_id": contract.pk, "amount": "300000.00", "paid_on": today},
         )
     )
-    low = {"new_amount": "299999.99", "reason": "压减", "funding_source": "不涉及", "material": "调整方案"}
-    refused(act(cast.owner, pid, "apply_estimate_change", low), 400, rule="IMPL-08", field="new_amount")
-    body = {"new_amount": "500000.00", "reason": "压减", "funding_source": "不涉及", "material": "调整方案"}
-    ok(act(cast.owner, pid, "apply_estimate_change", body))
+    change = {"reason": "压减", "funding_source": "不涉及", "material": "调整方案"}
+    error = refused(
+        act(cast.owner, pid, "apply_estimate_change", {**change, "new_amount": "299999.99"}),
+        400,
+        rule="IMPL-08",
+        field="new_amount",
+    )
+    assert "已支付合计 300000.00 元" in error["message"]
+    below_contracts = str(contract.amount - Decimal("0.01"))
+    error = refused(
+        act(cast.owner, pid, "apply_estimate_change", {**change, "new_amount": below_contracts}),
+        400,
+        rule="IMPL-08",
+        field="new_amount",
+    )
+    assert f"已签合同金额合计 {contract.amount} 元" in error["message"]
+    assert not EstimateChange.objects.filter(project_id=pid).exists()
+    # lowered to exactly what is signed: allowed; then no further contract fits
+    lowered = contract.amount
+    assert lowered < original
+    ok(act(cast.owner, pid, "apply_estimate_change", {**change, "new_amount": str(lowered)}))
     ok(act(cast.ndrc, pid, "decide_estimate_change", {"decision": "approve", "reason": "同意压减"}))
-    today = platform_clock.today().isoformat()
-    over = {"contract_id": contract.pk, "amount": "200000.01", "paid_on": today}
-    refused(act(cast.owner, pid, "record_payment", over), 400, rule="IMPL-08", field="amount")
-    ok(act(cast.owner, pid, "record_payment", {**over, "amount": "200000.00"}))
-    assert finance.current_baseline(Project.objects.get(pk=pid)) == Decimal("500000.00")
-    # a further contract under the same tender fits its ceiling but not the lowered baseline
+    assert finance.current_baseline(Project.objects.get(pk=pid)) == lowered
     more = {
         "tender_id": contract.tender_id,
         "supplier": "浙江另一信息技术有限公司",
@@ -177,6 +187,47 @@ def test_payments_and_contracts_are_checked_against_the_current_baseline_IMPL_08
     }
     refused(act(cast.owner, pid, "record_contract", more), 400, rule="IMPL-08", field="amount")
     assert Contract.objects.filter(project_id=pid).count() == 1
+    # the rest of the contract can still be paid, to the cent
+    rest = {
+        "contract_id": contract.pk,
+        "amount": str(contract.amount - Decimal("300000.00")),
+        "paid_on": today,
+    }
+    ok(act(cast.owner, pid, "record_payment", rest))
+
+
+def test_a_change_is_not_approved_below_contracts_signed_since_the_application_IMPL_08(cast, clock):
+    """IMPL-08: the owner applies to lower the estimate above what is signed, then signs another contract
+    within the baseline still in force; ndrc's approval is refused naming the contracts, its refusal is
+    recorded, and the baseline stays."""
+    project = in_stage(cast, clock, "implementation")
+    pid, original = project.pk, project.approved_estimate
+    contract = Contract.objects.get(project=project)
+    today = platform_clock.today().isoformat()
+    target = contract.amount + Decimal("100.00")
+    assert target < original
+    body = {"new_amount": str(target), "reason": "压减", "funding_source": "不涉及", "material": "调整方案"}
+    ok(act(cast.owner, pid, "apply_estimate_change", body))
+    second = {
+        "tender_id": contract.tender_id,
+        "supplier": "浙江另一信息技术有限公司",
+        "amount": "200.00",
+        "signed_on": today,
+    }
+    ok(act(cast.owner, pid, "record_contract", second))
+    error = refused(
+        act(cast.ndrc, pid, "decide_estimate_change", {"decision": "approve", "reason": "同意"}),
+        400,
+        rule="IMPL-08",
+        field="decision",
+    )
+    assert f"已签合同金额合计 {contract.amount + Decimal('200.00')} 元" in error["message"]
+    assert "不能批准" in error["message"]
+    assert EstimateChange.objects.get(project_id=pid).status == EstimateChange.Status.PENDING
+    decided = ok(
+        act(cast.ndrc, pid, "decide_estimate_change", {"decision": "refuse", "reason": "合同已增加"})
+    )
+    assert decided["finance"]["baseline"] == str(original)
 
 
 # ---- SUPV-05 ---------------------------------------------------------------------------------------

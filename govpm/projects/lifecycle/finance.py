@@ -22,8 +22,19 @@ HUNDRED = Decimal("100")
 MAX_MILESTONES = 24
 
 
-def _paid_total(project: Project) -> Decimal:
-    return project.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+def _floor_of_estimate(project: Project, new_amount: Decimal, *, field: str, suffix: str = "") -> None:
+    """IMPL-08: an estimate is never changed below what is already paid, nor below the contracts signed
+    under it (a baseline below them would leave signed contracts over the project's estimate)."""
+    paid = project.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+    if new_amount < paid:
+        raise refuse("IMPL-08", f"调整后概算价 {new_amount} 元低于已支付合计 {paid} 元{suffix}", field=field)
+    contracted = project.contracts.aggregate(total=Sum("amount"))["total"] or ZERO
+    if new_amount < contracted:
+        raise refuse(
+            "IMPL-08",
+            f"调整后概算价 {new_amount} 元低于已签合同金额合计 {contracted} 元{suffix}",
+            field=field,
+        )
 
 
 def apply_estimate_change(
@@ -51,11 +62,7 @@ def apply_estimate_change(
             raise refuse(
                 "IMPL-08", f"调整后概算价与现行概算价 {baseline} 元相同，无需调整", field="new_amount"
             )
-        paid = _paid_total(project)
-        if new_amount < paid:
-            raise refuse(
-                "IMPL-08", f"调整后概算价 {new_amount} 元低于已支付合计 {paid} 元", field="new_amount"
-            )
+        _floor_of_estimate(project, new_amount, field="new_amount")
         change = EstimateChange.objects.create(
             project=project,
             previous_amount=baseline,
@@ -85,13 +92,8 @@ def decide_estimate_change(project_id: int, *, actor: User, decision: str, reaso
         assert change is not None  # the table's precondition (estimate_change_pending) holds
         change.decided_on, change.decided_by, change.decision_reason = clock.today(), actor, reason
         if decision == "approve":
-            paid = _paid_total(project)
-            if change.new_amount < paid:  # payments recorded since the application
-                raise refuse(
-                    "IMPL-08",
-                    f"调整后概算价 {change.new_amount} 元低于已支付合计 {paid} 元，不能批准",
-                    field="decision",
-                )
+            # payments and contracts recorded since the application
+            _floor_of_estimate(project, change.new_amount, field="decision", suffix="，不能批准")
             change.status = EstimateChange.Status.APPROVED
             change.previous_amount = current_baseline(project) or change.previous_amount
             project.approved_estimate = change.new_amount

@@ -8,7 +8,7 @@ import pytest
 from govpm.accounts.models import Unit
 from govpm.core import clock as govpm_clock
 from govpm.projects import lifecycle
-from govpm.projects.models import Contract, CostShare, Event, Payment, Project, ReviewTask, Tender
+from govpm.projects.models import Contract, CostShare, Event, Funding, Payment, Project, ReviewTask, Tender
 from govpm.projects.scenarios import ALL_CLEAR, advance, record_code
 
 from .factories import UserFactory, api_for, attach_all, draft
@@ -449,6 +449,43 @@ def test_funding_shares_must_add_up_and_stay_within_the_estimate_COORD_06(cast, 
         {"amount": "1000000.00", "decided_on": "2026-03-02", "shares": shares},
     )
     assert ok.status_code == 200 and ok.json()["project"]["stage"] == "funded"
+
+
+def test_funding_dated_before_the_design_approval_is_refused_even_under_an_exemption_COORD_06_ORG_04(
+    cast, clock
+):
+    """COORD-06 ORG-04: funds enter the fiscal guarantee after the approval (三(二)3 "经审批后"); funding
+    dated the day before the 初步设计批复 is refused citing COORD-06 and naming the field, also when the
+    leading group's exemption (which lifts ORG-02, building before approval) covers that day; nothing is
+    saved; dated on the approval day it is accepted."""
+    project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
+    lifecycle.accept_application(project.pk, actor=cast.ndrc)
+    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000012")
+    lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
+    attach_all(project, cast, "issue_price_review")  # MAT-01
+    lifecycle.issue_price_review(project.pk, actor=cast.review_center)
+    approved_on = Project.objects.get(pk=project.pk).approved_on
+    day_before = (approved_on - dt.timedelta(days=1)).isoformat()
+    lifecycle.grant_exemption(
+        project.pk,
+        actor=cast.leading_group,
+        rule="ORG-02",
+        starts_on=approved_on - dt.timedelta(days=30),
+        ends_on=approved_on,
+        reason="防汛应急系统须在汛期前上线",
+    )
+    error = assert_refused(
+        post(cast.finance, project, "record_funding", {"amount": "1000.00", "decided_on": day_before}),
+        400,
+        "COORD-06",
+        "decided_on",
+    )
+    assert "早于初步设计批复日期" in error["message"]
+    assert not Funding.objects.filter(project_id=project.pk).exists()
+    assert Project.objects.get(pk=project.pk).stage == "approval"
+    body = {"amount": "1000.00", "decided_on": approved_on.isoformat()}
+    accepted = post(cast.finance, project, "record_funding", body)
+    assert accepted.status_code == 200 and accepted.json()["project"]["stage"] == "funded"
 
 
 def test_approval_documents_refused_without_the_project_code_unless_classified_COORD_05_09_SCOPE_04(

@@ -150,7 +150,14 @@ def record_funding(
         if amount > baseline:
             raise refuse("IMPL-03", f"安排资金 {amount} 元超过概算价 {baseline} 元", field="amount")
         if decided_on < project.approved_on:
-            raise refuse("ORG-02", "资金落实日期早于初步设计批复日期", field="decided_on")
+            # COORD-06 (三(二)3): "经审批后的项目资金…纳入财政保障体系" — funds follow the approval. Not ORG-02
+            # (no building before approval): an ORG-04 exemption, which lifts ORG-02 only, does not lift it.
+            raise refuse(
+                "COORD-06",
+                f"落实日期：资金落实日期 {decided_on} 早于初步设计批复日期 {project.approved_on}"
+                "（经审批后的项目资金方纳入财政保障）",
+                field="decided_on",
+            )
         if not shares:
             shares = [{"region_code": project.owner_unit.region_code, "amount": amount}]
         seen = set()

@@ -6,24 +6,28 @@ import io
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from docx import Document
 from openpyxl import load_workbook
 
 from govpm.core.models import AuditEvent
 from govpm.documents import batches
 from govpm.documents.models import BatchFile
+from govpm.notices.models import Notice
 from govpm.projects import lifecycle
 from govpm.projects.models import AnnualPlanItem, Batch, Project
 from govpm.projects.scenarios import ALL_CLEAR
 
-from .factories import api_for, draft
+from .factories import UserFactory, api_for, draft
 
 pytestmark = pytest.mark.django_db
 
 
-def _pooled(cast, name, estimate="1200000.00"):
-    project = draft(cast.owner, name=name, estimate=estimate, with_materials=True)
-    lifecycle.submit(project.pk, actor=cast.owner)
+def _pooled(cast, name, estimate="1200000.00", owner=None):
+    owner = owner or cast.owner
+    project = draft(owner, name=name, estimate=estimate, with_materials=True)
+    lifecycle.submit(project.pk, actor=owner)
     lifecycle.review_needs(project.pk, actor=cast.bdb, decision="accept", answers=ALL_CLEAR)
     return Project.objects.get(pk=project.pk)
 
@@ -143,6 +147,42 @@ def test_closing_issues_the_summary_as_xlsx_and_official_list_and_fixes_the_annu
     # and a need pooled now belongs to no closed batch
     assert _pooled(cast, "截止后入库").batch_id is None
     assert first.batch_id == second.batch_id == batch.pk
+
+
+def test_closing_tells_each_needs_owner_unit_and_those_who_work_from_the_plan_NOTE_01_PLAN_05(cast, clock):
+    """NOTE-01 PLAN-05: closing the batch tells every owner user of each need on the plan (its own need,
+    linked), nobody about a withdrawn need, and bdb, ndrc and finance that the plan is fixed (how many,
+    how much, the 汇总表's number, linked to the batch); smart_office, who closed it, is not told. All
+    the notices are one INSERT, however many needs."""
+    batch = Batch.objects.get(pk=_open(cast).json()["batch"]["id"])
+    other = UserFactory(role="owner")
+    colleague = UserFactory(role="owner", unit=cast.owner.unit)
+    mine = _pooled(cast, "智慧医保服务平台", "800000.00")
+    theirs = _pooled(cast, "城市大脑驾驶舱", "1500000.00", owner=other)
+    gone = _pooled(cast, "已撤回的需求")
+    lifecycle.withdraw(gone.pk, actor=cast.owner, reason="已由省级统建平台满足")
+    Notice.objects.all().delete()  # what the needs' own actions said
+
+    with CaptureQueriesContext(connection) as captured:
+        batches.close_batch(batch.pk, actor=cast.smart_office, budget_year=2027)
+
+    inserts = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "notices_notice"')
+    ]
+    assert len(inserts) == 1
+    number = Batch.objects.get(pk=batch.pk).summary_number
+    told = Notice.objects.filter(action="close_batch")
+    for user, need in ((cast.owner, mine), (colleague, mine), (other, theirs)):
+        (notice,) = told.filter(recipient=user)
+        assert notice.project_id == need.pk and notice.link == f"/projects/{need.pk}/"
+        assert notice.text == f"「{need.name}」已列入2027年度项目计划（2026年度第一批，需求汇总表{number}）"
+    assert not told.filter(project=gone).exists() and not told.filter(text__contains="已撤回").exists()
+    for user in (cast.bdb, cast.ndrc, cast.finance):
+        (notice,) = told.filter(recipient=user)
+        assert notice.project_id is None and notice.link == f"/documents/batches/{batch.pk}/"
+        assert "2个项目" in notice.text and "230.00万元" in notice.text and number in notice.text
+    assert not told.filter(recipient=cast.smart_office).exists()
+    assert told.count() == 6
 
 
 def test_the_summary_pdf_is_converted_from_the_issued_docx_PLAN_05(cast, clock):

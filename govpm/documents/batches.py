@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.urls import reverse
 from openpyxl import Workbook
 
 from govpm.accounts.models import Unit, User
@@ -24,6 +25,9 @@ from govpm.core.clock import date_zh
 from govpm.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from govpm.core.money import format_wan, format_yuan
 from govpm.core.parsers import clean_text
+from govpm.notices import outbox, rules
+from govpm.notices.models import Notice
+from govpm.notices.rules import Draft
 from govpm.officialdoc import pdf
 from govpm.officialdoc.composition import Composition, Outline
 from govpm.officialdoc.render import render
@@ -252,6 +256,7 @@ def close_batch(batch_id, *, actor: User, budget_year: int) -> Batch:
         docx = render(summary_composition(batch, needs, items, issuer), issued_on=clock.today())
         _keep(batch, BatchFile.Kind.SUMMARY_DOCX, docx)
         _keep(batch, BatchFile.Kind.PLAN_XLSX, plan_workbook(batch, items))
+        _notify_closed(batch, on_plan, actor)
         audit.record(
             actor=actor,
             action="close_batch",
@@ -263,6 +268,41 @@ def close_batch(batch_id, *, actor: User, budget_year: int) -> Batch:
             },
         )
     return batch
+
+
+def _notify_closed(batch: Batch, on_plan: list[Project], actor: User) -> None:
+    """NOTE-01: each need's owner unit is told its need is on the 年度项目计划; bdb, ndrc and finance, who
+    work from the plan (needs review, approval, 资金统筹), are told it is fixed. One INSERT for all."""
+    owners: dict[int, list[User]] = {}
+    for user in rules.active().filter(role="owner", unit_id__in={need.owner_unit_id for need in on_plan}):
+        owners.setdefault(user.unit_id, []).append(user)
+    year = f"{batch.budget_year}年度"
+    drafts: list[tuple[Project | None, Draft]] = [
+        (
+            need,
+            Draft(
+                recipients=owners.get(need.owner_unit_id, []),
+                kind=Notice.Kind.DECISION,
+                text=f"「{need.name}」已列入{year}项目计划（{batch.name}，需求汇总表{batch.summary_number}）",
+                link=rules.project_link(need),
+            ),
+        )
+        for need in on_plan
+    ]
+    total = sum((need.requested_estimate or Decimal("0") for need in on_plan), Decimal("0"))
+    drafts.append(
+        (
+            None,
+            Draft(
+                recipients=list(rules.with_role("bdb", "ndrc", "finance")),
+                kind=Notice.Kind.DOCUMENT,
+                text=f"{batch.name}已截止，{year}项目计划确定：{len(on_plan)}个项目，申报估算合计"
+                f"{format_wan(total)}（需求汇总表{batch.summary_number}）",
+                link=reverse("documents:batch", kwargs={"pk": batch.pk}),
+            ),
+        )
+    )
+    outbox.write_each("close_batch", drafts, exclude=actor)
 
 
 def file_bytes(batch: Batch, kind: str) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -31,8 +32,15 @@ def write(
     project, action: str, drafts: Iterable[Draft], *, occasion: str = "", exclude: User | None = None
 ) -> list[Notice]:
     """One notice per recipient per draft (a user named by two drafts gets each), then the deliveries."""
+    return write_each(action, ((project, draft) for draft in drafts), occasion=occasion, exclude=exclude)
+
+
+def write_each(
+    action: str, drafts: Iterable[tuple[Any, Draft]], *, occasion: str = "", exclude: User | None = None
+) -> list[Notice]:
+    """As `write`, for drafts about several projects (or none: `None`) at once — one INSERT for all."""
     rows: list[Notice] = []
-    for draft in drafts:
+    for project, draft in drafts:
         recipients = draft.recipients
         if exclude is not None:
             recipients = [user for user in recipients if user.pk != exclude.pk]

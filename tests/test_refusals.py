@@ -412,14 +412,20 @@ def test_owner_reading_another_units_draft_gets_404_not_403(cast):
     assert listed["count"] == 0
 
 
-def test_funding_shares_must_add_up_and_stay_within_the_estimate_COORD_06(cast, clock):
-    """COORD-06 IMPL-03: 分级负担 shares add up to the amount; the amount stays within the estimate."""
+def _ready_for_funding(cast, clock, code: str) -> Project:
+    """A project in approval with both approval documents issued and its code: what record_funding needs."""
     project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
     lifecycle.accept_application(project.pk, actor=cast.ndrc)
-    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000011")
+    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code=code)
     lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
     attach_all(project, cast, "issue_price_review")  # MAT-01
     lifecycle.issue_price_review(project.pk, actor=cast.review_center)
+    return project
+
+
+def test_funding_shares_must_add_up_and_stay_within_the_estimate_COORD_06(cast, clock):
+    """COORD-06 IMPL-03: 分级负担 shares add up to the amount; the amount stays within the estimate."""
+    project = _ready_for_funding(cast, clock, "2026-330800-65-01-000011")
     shares = [
         {"region_code": "330800", "amount": "500000.00"},
         {"region_code": "330881", "amount": "500000.00"},
@@ -458,12 +464,7 @@ def test_funding_dated_before_the_design_approval_is_refused_even_under_an_exemp
     dated the day before the 初步设计批复 is refused citing COORD-06 and naming the field, also when the
     leading group's exemption (which lifts ORG-02, building before approval) covers that day; nothing is
     saved; dated on the approval day it is accepted."""
-    project = advance(draft(cast.owner), cast, to="approval", shift=clock.shift)
-    lifecycle.accept_application(project.pk, actor=cast.ndrc)
-    lifecycle.record_project_code(project.pk, actor=cast.owner, project_code="2026-330800-65-01-000012")
-    lifecycle.issue_design_approval(project.pk, actor=cast.ndrc, approval_text="同意")
-    attach_all(project, cast, "issue_price_review")  # MAT-01
-    lifecycle.issue_price_review(project.pk, actor=cast.review_center)
+    project = _ready_for_funding(cast, clock, "2026-330800-65-01-000012")
     approved_on = Project.objects.get(pk=project.pk).approved_on
     day_before = (approved_on - dt.timedelta(days=1)).isoformat()
     lifecycle.grant_exemption(

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from html import unescape
 
 import pytest
 
 from govpm.core import clock as platform_clock
+from govpm.core.money import format_yuan
 from govpm.notices.models import Notice
 from govpm.projects import finance
 from govpm.projects.lifecycle import process_deadlines
@@ -140,10 +142,10 @@ def test_a_refused_change_leaves_the_baseline_and_bad_input_saves_nothing_IMPL_0
     assert len(decided["finance"]["baselines"]) == 1
 
 
-def test_payments_and_contracts_are_checked_against_the_current_baseline_IMPL_08(cast, clock):
+def test_payments_and_contracts_are_checked_against_the_current_baseline_IMPL_08(cast, clock, client):
     """IMPL-08: an estimate is never changed below what was paid nor below the contracts signed (at the
-    application and again at the decision, for contracts signed meanwhile); a lowered baseline caps
-    later contracts."""
+    application and again at the decision, for contracts signed meanwhile) — the web form says how low it
+    may go; a lowered baseline caps later contracts."""
     project = in_stage(cast, clock, "implementation")
     pid, original = project.pk, project.approved_estimate
     contract = Contract.objects.get(project=project)
@@ -173,6 +175,10 @@ def test_payments_and_contracts_are_checked_against_the_current_baseline_IMPL_08
     )
     assert f"已签合同金额合计 {contract.amount} 元" in error["message"]
     assert not EstimateChange.objects.filter(project_id=pid).exists()
+    client.force_login(cast.owner)
+    form = client.get(f"/projects/{pid}/")  # the action forms are on the project page
+    assert form.status_code == 200
+    assert f"不得低于已签合同金额合计 {format_yuan(contract.amount)}" in unescape(form.content.decode())
     # lowered to exactly what is signed: allowed; then no further contract fits
     lowered = contract.amount
     assert lowered < original

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.http import QueryDict
@@ -15,6 +16,7 @@ from rest_framework import serializers
 
 from govpm.core import clock
 from govpm.core.errors import GovpmError, InvalidInput
+from govpm.core.money import format_yuan
 from govpm.core.parsers import json_depth_exceeds, parse_int
 from govpm.materials import catalog as material_catalog
 from govpm.materials import uploads as material_files
@@ -242,7 +244,9 @@ OVERRIDES: dict[str, Any] = {
         }
     },
     "file_external_acceptance": lambda p, u: {"reference": {"kind": "text"}},
-    "apply_estimate_change": lambda p, u: {"new_amount": {"initial": p.approved_estimate}},
+    "apply_estimate_change": lambda p, u: {
+        "new_amount": {"initial": p.approved_estimate, "help": _estimate_floor_help(p)}
+    },
     "set_payment_schedule": lambda p, u: {
         "milestones": {
             "kind": "textarea",
@@ -255,6 +259,14 @@ OVERRIDES: dict[str, Any] = {
     },
     "record_post_evaluation": lambda p, u: {"target_scores": _target_scores(p)},
 }
+
+
+def _estimate_floor_help(project: Project) -> str:
+    """IMPL-08: what the change may not go below, so the form does not invite a refusal."""
+    contracted = sum((contract.amount for contract in project.contracts.all()), Decimal("0"))
+    if not contracted:
+        return "单位：元；须大于0（IMPL-08）"
+    return f"单位：元；不得低于已签合同金额合计 {format_yuan(contracted)}（IMPL-08）"
 
 
 def _schedule_example(project: Project) -> str:

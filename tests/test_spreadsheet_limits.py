@@ -120,6 +120,7 @@ import django
 django.setup()
 from govpm.core.errors import GovpmError
 from govpm.documents import needs_import
+from govpm.inventory import services as inventory
 from govpm.targets import exchange
 
 importer, path = sys.argv[1], sys.argv[2]
@@ -134,6 +135,10 @@ outcome = {"status": None, "message": ""}
 try:
     if importer == "needs":
         needs_import.read_rows(data)
+    elif importer == "systems":
+        inventory.read_rows(data)
+    elif importer == "use_reports":
+        inventory.read_use_reports(data)
     else:
         exchange.read_table("upload.xlsx", data)
 except GovpmError as error:
@@ -160,9 +165,10 @@ def measure(importer: str, path: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("importer", ["needs", "targets"])
+@pytest.mark.parametrize("importer", ["needs", "targets", "systems", "use_reports"])
 def test_issue13_1_a_shared_string_bomb_is_refused_fast_and_small(bombs, importer):
-    """Issue 13 item 1: one 1 GB shared string in a 1 MB file: refused in < 2 s, memory < +100 MB."""
+    """Issue 13 item 1 INV-01 INV-02: one 1 GB shared string in a 1 MB file: refused in < 2 s, memory
+    < +100 MB — by every import, the inventory's systems and use reports included."""
     assert bombs["shared_string"].stat().st_size < 1.1 * MB
 
     outcome = measure(importer, bombs["shared_string"])
@@ -172,9 +178,9 @@ def test_issue13_1_a_shared_string_bomb_is_refused_fast_and_small(bombs, importe
     assert outcome["growth_mb"] < 100, outcome
 
 
-@pytest.mark.parametrize("importer", ["needs", "targets"])
+@pytest.mark.parametrize("importer", ["needs", "targets", "systems", "use_reports"])
 def test_issue13_1_twenty_million_empty_rows_are_refused_fast_and_small(bombs, importer):
-    """Issue 13 item 1: 20 million empty rows: refused in < 2 s, memory < +100 MB."""
+    """Issue 13 item 1 INV-01 INV-02: 20 million empty rows: refused in < 2 s, memory < +100 MB."""
     assert bombs["empty_rows"].stat().st_size < 1 * MB
 
     outcome = measure(importer, bombs["empty_rows"])
@@ -314,6 +320,36 @@ def test_issue13_1_an_upload_over_5_mb_is_413_from_the_needs_api(cast):
         format="multipart",
     )
     assert response.status_code == 413 and response.json()["error"]["message"] == "文件过大：不能超过 5 MB"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/inventory/systems/import/", "/api/v1/inventory/use/import/"])
+def test_issue13_1_the_inventory_imports_refuse_a_bomb_with_a_chinese_400_and_over_5_mb_with_413_INV_01(
+    cast, bombs, url
+):
+    """INV-01 INV-02: the inventory's imports are bounded as the others: a bomb is a 400 naming the
+    file, an upload over 5 MB a 413 before it is read; nothing is imported."""
+    from govpm.inventory.models import System, UseReport
+
+    bomb = api_for(cast.bdb).post(
+        url, {"file": _upload("目录.xlsx", bombs["shared_string"].read_bytes())}, format="multipart"
+    )
+    assert bomb.status_code == 400 and bomb.json()["error"]["field"] == "file"
+    assert bomb.json()["error"]["message"].startswith("文件不是有效的 Excel 工作簿（.xlsx）")
+    large = api_for(cast.bdb).post(
+        url, {"file": _upload("目录.xlsx", b"0" * (5 * MB + 1))}, format="multipart"
+    )
+    assert large.status_code == 413 and large.json()["error"]["message"] == "文件过大：不能超过 5 MB"
+    assert not System.objects.filter(source=System.Source.IMPORTED).exists()
+    assert not UseReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_issue13_1_the_inventory_import_page_shows_the_size_refusal_in_chinese_INV_01(cast, client):
+    """INV-01: the web import page answers an upload over 5 MB with 413 and the reason, not a 500."""
+    client.force_login(cast.bdb)
+    response = client.post("/inventory/import/", {"file": _upload("目录.xlsx", b"0" * (5 * MB + 1))})
+    assert response.status_code == 413 and "文件过大：不能超过 5 MB" in response.content.decode()
 
 
 def _upload(name: str, data: bytes):

@@ -23,7 +23,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
 from xml.etree import ElementTree
@@ -358,7 +358,73 @@ def unquote_cell(text: str) -> str:
     return text
 
 
-# --- all-or-nothing imports: what a refused file reports --------------------------------------------------
+# --- all-or-nothing imports: the header, the rows, what a refused file reports ----------------------------
+
+
+def cell_text(value) -> str:
+    """A cell as trimmed text; an empty cell is ""."""
+    return "" if value is None else str(value).strip()
+
+
+def table(
+    lines: Iterator[tuple],
+    *,
+    required: Iterable[str],
+    known: Container[str] | None = None,
+    max_rows: int,
+    hint: str = "；请使用导入模板",
+) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """The header of an import sheet, checked (every `required` column there; with `known`, no column
+    outside it), and its data rows as (the row number Excel shows, {header: value}), blank rows skipped.
+    More than `max_rows` data rows refuses the file while streaming, before the rest is read."""
+    headers = [cell_text(value) for value in next(lines, ())]
+    missing = [header for header in required if header not in headers]
+    if missing:
+        raise InvalidInput(f"第1行表头缺少「{missing[0]}」列{hint}", field="file")
+    if known is not None:
+        unknown = [header for header in headers if header and header not in known]
+        if unknown:
+            raise InvalidInput(f"第1行表头「{unknown[0]}」不是模板中的列", field="file")
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        count = 0
+        for number, values in enumerate(lines, start=2):
+            cells = dict(zip(headers, values, strict=False))
+            if all(cell_text(value) == "" for value in cells.values()):
+                continue
+            count += 1
+            if count > max_rows:
+                raise InvalidInput(f"一次最多导入 {max_rows} 行", field="file")
+            yield number, cells
+
+    return headers, rows()
+
+
+def parse_columns(
+    number: int,
+    cells: dict,
+    headers: list[str],
+    *,
+    columns: Mapping[str, str],
+    required: Container[str],
+    parse: Callable[[str, object], object],
+) -> tuple[dict, list[RowError]]:
+    """One data row: each template column's value by `parse(header, value)` under the column's key,
+    a required column left blank or a value `parse` refuses (ValueError) as a RowError naming it."""
+    parsed: dict = {}
+    errors: list[RowError] = []
+    for header in headers:
+        if header not in columns:
+            continue
+        value = cells.get(header)
+        if header in required and cell_text(value) == "":
+            errors.append(RowError(number, header, "必填"))
+            continue
+        try:
+            parsed[columns[header]] = parse(header, value)
+        except ValueError as exc:
+            errors.append(RowError(number, header, str(exc)))
+    return parsed, errors
 
 
 @dataclass(frozen=True)

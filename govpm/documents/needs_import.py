@@ -18,7 +18,7 @@ from govpm.accounts.models import User
 from govpm.core import access, audit, spreadsheets
 from govpm.core.errors import Forbidden, GovpmError, InvalidInput
 from govpm.core.money import to_yuan
-from govpm.core.spreadsheets import RowError, open_xlsx
+from govpm.core.spreadsheets import RowError, cell_text, open_xlsx, parse_columns, table
 from govpm.projects import lifecycle
 from govpm.projects.facts import (
     ARCHITECTURE_LAYERS,
@@ -107,10 +107,6 @@ def template() -> bytes:
     return save(book)
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def _parse_list(value: str, allowed: dict[str, str]) -> list[str]:
     by_label = {label: code for code, label in allowed.items()}
     items = [item.strip() for item in value.replace("，", ",").replace("、", ",").split(",") if item.strip()]
@@ -126,7 +122,7 @@ def _parse_list(value: str, allowed: dict[str, str]) -> list[str]:
 def _cell(header: str, value) -> object:
     """One cell → its stored form, or ValueError with the reason in Chinese."""
     key = COLUMNS[header]
-    text = _text(value)
+    text = cell_text(value)
     if key in {"name", "summary"}:
         # The model's max_length, checked here: SQLite would store any length, PostgreSQL would fail.
         limit = getattr(Project._meta.get_field(key), "max_length", None)
@@ -184,31 +180,12 @@ def read_rows(data: bytes) -> tuple[list[Row], list[RowError]]:
         max_cells=MAX_CELLS,
         sheet=SHEET,
     )
-    headers = [_text(value) for value in next(lines, ())]
-    missing = [header for header in REQUIRED if header not in headers]
-    if missing:
-        raise InvalidInput(f"第1行表头缺少「{missing[0]}」列；请使用导入模板", field="file")
-    unknown = [header for header in headers if header and header not in COLUMNS]
-    if unknown:
-        raise InvalidInput(f"第1行表头「{unknown[0]}」不是模板中的列", field="file")
+    headers, data_rows = table(lines, required=REQUIRED, known=COLUMNS, max_rows=MAX_ROWS)
     rows, errors = [], []
-    for number, values in enumerate(lines, start=2):
-        cells = dict(zip(headers, values, strict=False))
-        if all(_text(value) == "" for value in cells.values()):
-            continue
-        if len(rows) + len(errors) >= MAX_ROWS:
-            raise InvalidInput(f"一次最多导入 {MAX_ROWS} 行", field="file")
-        parsed, row_errors = {}, []
-        for header in headers:
-            if not header:
-                continue
-            if header in REQUIRED and _text(cells.get(header)) == "":
-                row_errors.append(RowError(number, header, "必填"))
-                continue
-            try:
-                parsed[COLUMNS[header]] = _cell(header, cells.get(header))
-            except ValueError as exc:
-                row_errors.append(RowError(number, header, str(exc)))
+    for number, cells in data_rows:
+        parsed, row_errors = parse_columns(
+            number, cells, headers, columns=COLUMNS, required=REQUIRED, parse=_cell
+        )
         facts = {
             key: value
             for key, value in parsed.items()

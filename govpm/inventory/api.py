@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from govpm.accounts.models import User
 from govpm.core import access
 from govpm.core.errors import InvalidInput
+from govpm.core.spreadsheets import check_upload_size
 from govpm.projects.api.inputs import parse
 from govpm.projects.selectors import project_detail
 
@@ -66,8 +67,7 @@ class SystemImport(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput("请上传 Excel 文件（字段名 file）", field="file")
-        if upload.size > services.MAX_BYTES:
-            raise InvalidInput("文件过大：不能超过 5 MB", field="file")
+        check_upload_size(upload.size, max_bytes=services.MAX_BYTES)  # 413 before reading it
         created = services.import_systems(upload.read(), actor=_actor(request))
         return Response({"created": [system.pk for system in created]}, status=201)
 
@@ -80,8 +80,7 @@ class UseImport(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput("请上传 Excel 文件（字段名 file）", field="file")
-        if upload.size > services.MAX_BYTES:
-            raise InvalidInput("文件过大：不能超过 5 MB", field="file")
+        check_upload_size(upload.size, max_bytes=services.MAX_BYTES)  # 413 before reading it
         created = services.import_use_reports(upload.read(), actor=_actor(request))
         return Response({"created": [report.pk for report in created]}, status=201)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from govpm.accounts.models import Unit, User
 from govpm.core import access, clock, spreadsheets
@@ -22,7 +21,9 @@ from .models import System, UseReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2000
+MAX_ROWS = 2000  # data rows of one import
+MAX_SHEET_ROWS = 2 * MAX_ROWS  # rows of the sheet, the header and blank rows included
+MAX_COLUMNS = 20  # the systems template has 8, the use reports' 5
 SHEET = "信息系统"
 COLUMNS = {
     "系统名称": "name",
@@ -116,10 +117,6 @@ def template() -> bytes:
     return out.getvalue()
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
 def _unit(value: str, units: dict[str, Unit]) -> Unit:
     unit = units.get(value)
     if unit is None:
@@ -136,7 +133,7 @@ def _date(value) -> dt.date | None:
         day = value
     else:
         try:
-            day = dt.date.fromisoformat(_text(value))
+            day = dt.date.fromisoformat(spreadsheets.cell_text(value))
         except ValueError:
             raise ValueError("日期格式应为 YYYY-MM-DD") from None
     if day > clock.today():
@@ -145,7 +142,7 @@ def _date(value) -> dt.date | None:
 
 
 def _cell(key: str, value, units: dict[str, Unit]):
-    text = _text(value)
+    text = spreadsheets.cell_text(value)
     if key == "owner_unit":
         return _unit(text, units)
     if key == "on_city_cloud":
@@ -169,49 +166,31 @@ def _cell(key: str, value, units: dict[str, Unit]):
 
 
 def read_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError]]:
-    if len(data) > MAX_BYTES:
-        raise InvalidInput("文件过大：不能超过 5 MB", field="file")
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise InvalidInput("文件不是有效的 Excel 工作簿（.xlsx）", field="file") from None
-    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    headers = [_text(value) for value in next(lines, ())]
-    missing = [header for header in REQUIRED if header not in headers]
-    if missing:
-        raise InvalidInput(f"第1行表头缺少「{missing[0]}」列；请使用导入模板", field="file")
-    unknown = [header for header in headers if header and header not in COLUMNS]
-    if unknown:
-        raise InvalidInput(f"第1行表头「{unknown[0]}」不是模板中的列", field="file")
+    lines = spreadsheets.open_xlsx(
+        data, max_bytes=MAX_BYTES, max_rows=MAX_SHEET_ROWS, max_cols=MAX_COLUMNS, sheet=SHEET
+    )
+    headers, data_rows = spreadsheets.table(lines, required=REQUIRED, known=COLUMNS, max_rows=MAX_ROWS)
     units: dict[str, Unit] = {}
     for unit in Unit.objects.all():
         units.update({unit.name: unit, unit.short_name: unit, unit.code: unit})
+    existing = set(System.objects.values_list("owner_unit_id", "name"))
     rows: list[tuple[int, dict]] = []
     errors: list[RowError] = []
     seen: dict[tuple[int, str], int] = {}
-    for number, values in enumerate(lines, start=2):
-        cells = dict(zip(headers, values, strict=False))
-        if all(_text(value) == "" for value in cells.values()):
-            continue
-        if len(rows) + len(errors) >= MAX_ROWS:
-            raise InvalidInput(f"一次最多导入 {MAX_ROWS} 行", field="file")
-        parsed, row_errors = {}, []
-        for header in headers:
-            if not header:
-                continue
-            if header in REQUIRED and _text(cells.get(header)) == "":
-                row_errors.append(RowError(number, header, "必填"))
-                continue
-            try:
-                parsed[COLUMNS[header]] = _cell(COLUMNS[header], cells.get(header), units)
-            except ValueError as exc:
-                row_errors.append(RowError(number, header, str(exc)))
+    for number, cells in data_rows:
+        parsed, row_errors = spreadsheets.parse_columns(
+            number,
+            cells,
+            headers,
+            columns=COLUMNS,
+            required=REQUIRED,
+            parse=lambda header, value: _cell(COLUMNS[header], value, units),
+        )
         if not row_errors:
             key = (parsed["owner_unit"].pk, parsed["name"])
             if key in seen:
                 row_errors.append(RowError(number, "系统名称", f"与第{seen[key]}行重复"))
-            elif System.objects.filter(owner_unit=parsed["owner_unit"], name=parsed["name"]).exists():
+            elif key in existing:
                 row_errors.append(RowError(number, "系统名称", "该单位已有同名系统"))
             seen[key] = number
         if row_errors:
@@ -316,7 +295,7 @@ USE_COLUMNS = ["系统名称", "建设单位", "月份", "月活跃用户数", "
 
 
 def _count(value, label: str) -> int | None:
-    text = _text(value)
+    text = spreadsheets.cell_text(value)
     if text == "":
         return None
     if not text.isdigit():
@@ -330,7 +309,7 @@ def _month(value) -> dt.date:
     elif isinstance(value, dt.date):
         month = value.replace(day=1)
     else:
-        text = _text(value)
+        text = spreadsheets.cell_text(value)
         try:
             month = dt.date.fromisoformat(f"{text}-01" if len(text) == 7 else text).replace(day=1)
         except ValueError:
@@ -340,32 +319,20 @@ def _month(value) -> dt.date:
     return month
 
 
-def import_use_reports(data: bytes, *, actor: User) -> list[UseReport]:
-    """INV-02: monthly use of many systems from one sheet, all rows or none."""
-    access.require(actor, "inventory.manage", "只有市大数据局可以导入系统使用情况")
-    if len(data) > MAX_BYTES:
-        raise InvalidInput("文件过大：不能超过 5 MB", field="file")
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise InvalidInput("文件不是有效的 Excel 工作簿（.xlsx）", field="file") from None
-    lines = book.worksheets[0].iter_rows(values_only=True)
-    headers = [_text(value) for value in next(lines, ())]
-    missing = [header for header in USE_COLUMNS if header not in headers]
-    if missing:
-        raise InvalidInput(f"第1行表头缺少「{missing[0]}」列", field="file")
+def read_use_reports(data: bytes) -> list[tuple[System, dt.date, int | None, int | None]]:
+    """INV-02: the rows of a use-report sheet as (system, month, active users, calls), or ImportRefused
+    naming every bad row."""
+    lines = spreadsheets.open_xlsx(data, max_bytes=MAX_BYTES, max_rows=MAX_SHEET_ROWS, max_cols=MAX_COLUMNS)
+    _, data_rows = spreadsheets.table(lines, required=USE_COLUMNS, max_rows=MAX_ROWS, hint="")
     systems = {(s.owner_unit.name, s.name): s for s in System.objects.select_related("owner_unit")}
     systems |= {(s.owner_unit.short_name, s.name): s for s in systems.values()}
     parsed: list[tuple[System, dt.date, int | None, int | None]] = []
     errors: list[RowError] = []
-    for number, values in enumerate(lines, start=2):
-        cells = dict(zip(headers, values, strict=False))
-        if all(_text(value) == "" for value in cells.values()):
-            continue
-        if len(parsed) + len(errors) >= MAX_ROWS:
-            raise InvalidInput(f"一次最多导入 {MAX_ROWS} 行", field="file")
+    for number, cells in data_rows:
         row_errors: list[RowError] = []
-        system = systems.get((_text(cells.get("建设单位")), _text(cells.get("系统名称"))))
+        system = systems.get(
+            (spreadsheets.cell_text(cells.get("建设单位")), spreadsheets.cell_text(cells.get("系统名称")))
+        )
         if system is None:
             row_errors.append(RowError(number, "系统名称", "信息系统目录中没有该单位的这个系统"))
         try:
@@ -389,6 +356,13 @@ def import_use_reports(data: bytes, *, actor: User) -> list[UseReport]:
         raise ImportRefused(errors)
     if not parsed:
         raise InvalidInput("表中没有使用情况行", field="file")
+    return parsed
+
+
+def import_use_reports(data: bytes, *, actor: User) -> list[UseReport]:
+    """INV-02: monthly use of many systems from one sheet, all rows or none."""
+    access.require(actor, "inventory.manage", "只有市大数据局可以导入系统使用情况")
+    parsed = read_use_reports(data)
     with transaction.atomic():
         return [
             UseReport.objects.update_or_create(

@@ -15,7 +15,8 @@ from openpyxl import Workbook
 
 from govpm.accounts.models import Unit
 from govpm.core import access
-from govpm.core.errors import InvalidInput
+from govpm.core.errors import GovpmError, InvalidInput
+from govpm.core.spreadsheets import check_upload_size
 
 from . import selectors, services
 from .models import System
@@ -103,17 +104,18 @@ def template_view(request):
 @login_required
 def import_view(request):
     _require(request, "inventory.manage")
-    errors, message = [], None
+    errors, message, status = [], None, 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
             if upload is None:
                 raise InvalidInput("请选择要导入的 Excel 文件", field="file")
+            check_upload_size(upload.size, max_bytes=services.MAX_BYTES)  # 413 before reading it
             created = services.import_systems(upload.read(), actor=request.user)
         except services.ImportRefused as exc:
-            message, errors = exc.message, exc.errors
-        except InvalidInput as exc:
-            message = exc.message
+            message, errors, status = exc.message, exc.errors, exc.status
+        except GovpmError as exc:
+            message, status = exc.message, exc.status
         else:
             messages.success(request, f"已导入 {len(created)} 个信息系统。")
             return redirect("inventory:systems")
@@ -121,7 +123,7 @@ def import_view(request):
         request,
         "inventory/import.html",
         {"message": message, "errors": errors, "columns": list(services.COLUMNS)},
-        status=400 if message else 200,
+        status=status,
     )
 
 

@@ -231,3 +231,18 @@ def test_use_reports_import_all_or_nothing_and_a_future_month_names_its_row_INV_
         (dt.date(2026, 2, 1), None, 500),
         (dt.date(2026, 1, 1), 30, None),
     ]
+
+
+@pytest.mark.django_db
+def test_a_bad_filter_of_the_systems_list_names_the_field_in_words_not_codes_INV_01(cast, client):
+    """INV-01: the list's filters refuse an unknown status or source with a 400 that names the field and
+    the choices by their Chinese names, on the page as in the API."""
+    api = api_for(cast.bdb)
+    status = api.get("/api/v1/inventory/systems/", {"status": "bogus"})
+    assert status.status_code == 400 and status.json()["error"]["field"] == "status"
+    assert status.json()["error"]["message"] == "状态：应为运行、停用、僵尸之一"
+    source = api.get("/api/v1/inventory/systems/", {"source": "bogus"})
+    assert source.json()["error"]["message"] == "来源：应为平台项目交付或存量导入"
+    client.force_login(cast.bdb)
+    page = client.get("/inventory/", {"status": "bogus"}).content.decode()
+    assert "状态：应为运行、停用、僵尸之一" in page and "running、" not in page

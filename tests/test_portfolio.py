@@ -143,8 +143,10 @@ def test_rejected_returned_withdrawn_and_merged_needs_never_count_as_investment_
 
 @pytest.mark.django_db
 def test_statistics_refuse_an_unknown_dimension_PORT_04(cast):
+    """PORT-04: an unknown dimension is a 400 naming the field and the dimensions by their names."""
     response = api_for(cast.bdb).get("/api/v1/statistics/", {"by": "colour"})
     assert response.status_code == 400 and response.json()["error"]["field"] == "by"
+    assert response.json()["error"]["message"] == "统计维度：应为年度、单位、项目类别、层级、阶段之一"
 
 
 @pytest.mark.django_db

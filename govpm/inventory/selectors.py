@@ -38,7 +38,7 @@ def system_list(user, params) -> QuerySet[System]:
         systems = systems.filter(owner_unit_id=int(unit))
     if status := params.get("status"):
         if status not in System.Status.values:
-            raise InvalidInput(f"状态：应为 {'、'.join(System.Status.values)} 之一", field="status")
+            raise InvalidInput(f"状态：应为{'、'.join(System.Status.labels)}之一", field="status")
         systems = systems.filter(status=status)
     if cloud := params.get("cloud"):
         if cloud not in {"true", "false"}:
@@ -46,7 +46,7 @@ def system_list(user, params) -> QuerySet[System]:
         systems = systems.filter(on_city_cloud=cloud == "true")
     if source := params.get("source"):
         if source not in System.Source.values:
-            raise InvalidInput("来源：应为 platform 或 imported", field="source")
+            raise InvalidInput(f"来源：应为{'或'.join(System.Source.labels)}", field="source")
         systems = systems.filter(source=source)
     latest = UseReport.objects.filter(system=OuterRef("pk")).order_by("-month")
     return systems.annotate(

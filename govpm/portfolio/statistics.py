@@ -85,7 +85,9 @@ def checked_dimension(params) -> tuple[str, str]:
     """The dimension a statistics request groups by (default: year), and its label."""
     dimension = params.get("by") or "year"
     if dimension not in DIMENSIONS:
-        raise InvalidInput(f"统计维度：应为 {'、'.join(DIMENSIONS)} 之一", field="by")
+        raise InvalidInput(
+            f"统计维度：应为{'、'.join(label for label, *_ in DIMENSIONS.values())}之一", field="by"
+        )
     return dimension, DIMENSIONS[dimension][0]
 
 

@@ -274,7 +274,7 @@ def _notify_closed(batch: Batch, on_plan: list[Project], actor: User) -> None:
     """NOTE-01: each need's owner unit is told its need is on the 年度项目计划; bdb, ndrc and finance, who
     work from the plan (needs review, approval, 资金统筹), are told it is fixed. One INSERT for all."""
     owners: dict[int | None, list[User]] = {}
-    for user in rules.active().filter(role="owner", unit_id__in={need.owner_unit_id for need in on_plan}):
+    for user in rules.owners_of_units({need.owner_unit_id for need in on_plan}):
         owners.setdefault(user.unit_id, []).append(user)
     year = f"{batch.budget_year}年度"
     drafts: list[tuple[Project | None, Draft]] = [

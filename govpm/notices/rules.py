@@ -61,7 +61,12 @@ def active() -> QuerySet[User]:
 
 def owners(project) -> QuerySet[User]:
     """The owner unit's users: the people a return, a decision or a document of their project concerns."""
-    return active().filter(unit_id=project.owner_unit_id, role="owner")
+    return owners_of_units([project.owner_unit_id])
+
+
+def owners_of_units(unit_ids: Iterable[int]) -> QuerySet[User]:
+    """The owner users of these units (of several projects' owner units at once)."""
+    return active().filter(unit_id__in=list(unit_ids), role="owner")
 
 
 def who_may(action: str, project) -> QuerySet[User]:
